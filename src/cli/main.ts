@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/**
+ * The `retinaface` command: a table of subcommands, each a thin wrapper in its own file.
+ * Every RetinaFaceError becomes one line on stderr (`error: <message>`); exit codes: 0 ok, 1 some
+ * input failed, 2 usage error. `--debug` anywhere shows stack traces.
+ */
+import { RetinaFaceError } from '../errors.js';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
+  return ['usage: retinaface <command> [options]', '', 'commands:', ...rows, '', 'add --debug to any command for stack traces'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`error: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')}); see retinaface --help\n`);
+    return 2;
+  }
+  return (await command.load())(rest);
+}
+
+const argv = process.argv.slice(2);
+const debug = argv.includes('--debug');
+main(argv.filter((a) => a !== '--debug')).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    if (debug) console.error(err);
+    if (err instanceof RetinaFaceError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exitCode = err.code === 'USAGE' ? 2 : 1;
+    } else {
+      process.stderr.write(`error: internal: ${err instanceof Error ? err.message : String(err)} (rerun with --debug for a stack trace)\n`);
+      process.exitCode = 1;
+    }
+  },
+);

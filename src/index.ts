@@ -1,0 +1,1 @@
+export { RetinaFaceError } from "./errors.js";
