@@ -1,0 +1,178 @@
+/**
+ * The gpu.js side of the engine: one `GPU` instance in a chosen mode, the kernel class that really
+ * ran (gpu.js falls back silently, so it is checked after every first call and reported), and a
+ * cache of compiled kernels keyed by (op, constants, output size) so a shape is compiled once.
+ *
+ * Modes: `gpu` is gpu.js's own choice (HeadlessGLKernel when the native `gl` build loads and an X
+ * display exists, otherwise WebAssemblyKernel); `webasm`, `headlessgl` and `cpu` force one backend
+ * and fail with a BACKEND error when it is unavailable.
+ *
+ * Every kernel here returns `Array(4)`: four channels of one pixel (see device-tensor.ts for the
+ * layout). gpu.js would hand such a result back as one `Float32Array(4)` view per pixel — three
+ * million views per forward at 640×640, measured at ~0.2 s — so `run` takes the flat buffer the
+ * backend already holds instead (`_shapeOutput` on webasm, `formatValues` on GL); the gpu-agrees
+ * tests pin this against the reference on every mode.
+ */
+import gpujs from 'gpu.js';
+import type { GPU as GPUType, IKernelRunShortcut, Input, KernelFunction } from 'gpu.js';
+import { createRequire } from 'node:module';
+import { RetinaFaceError } from '../../errors.js';
+
+const { GPU, input } = gpujs;
+
+export type GpuMode = 'gpu' | 'webasm' | 'headlessgl' | 'cpu';
+export const GPU_MODES: readonly GpuMode[] = ['gpu', 'webasm', 'headlessgl', 'cpu'];
+
+/** The kernel class gpu.js must produce in each mode; anything else is a fallback and an error. */
+function expectedKernelClass(mode: GpuMode): string {
+  switch (mode) {
+    case 'gpu': return GPU.isHeadlessGLSupported ? 'HeadlessGLKernel' : 'WebAssemblyKernel';
+    case 'webasm': return 'WebAssemblyKernel';
+    case 'headlessgl': return 'HeadlessGLKernel';
+    case 'cpu': return 'CPUKernel';
+  }
+}
+
+/** Why a mode cannot run here, or null when it can. */
+export function modeUnavailable(mode: GpuMode): string | null {
+  if (mode === 'headlessgl' && !GPU.isHeadlessGLSupported) {
+    return 'gpu.js headlessgl is not available: no X display (run under `xvfb-run -a`) or the native `gl` build is missing';
+  }
+  if (mode === 'webasm' && !GPU.isWebAssemblySupported) return 'gpu.js webasm is not available: no WebAssembly in this runtime';
+  return null;
+}
+
+/** Sizes and switches baked into a kernel as `this.constants` (gpu.js loop bounds must be constants). */
+export type KernelConstants = Record<string, number>;
+
+/** What a kernel body sees as `this` (gpu.js fills it per thread). */
+export interface KernelThis<C extends KernelConstants> {
+  readonly thread: { readonly x: number; readonly y: number; readonly z: number };
+  readonly constants: C;
+}
+
+/** A kernel argument: a flat array, or a flat array viewed as [x, y, z] by `input`. */
+export type KernelArg = Float32Array | Input;
+
+export { input };
+
+/** One compiled kernel: call it with its arguments, get the flat `Array(4)` output. */
+export type RunKernel = (...args: KernelArg[]) => Promise<Float32Array>;
+
+/** A pool of the webasm backend's worker threads (gpu.js internal class, see `sharedPool`). */
+interface WorkerPool { destroy(): void }
+
+export class GpuDevice {
+  readonly mode: GpuMode;
+  /** The kernel class every kernel of this device must run as ("WebAssemblyKernel", …). */
+  readonly kernelClass: string;
+  private readonly gpu: GPUType;
+  private readonly kernels = new Map<string, RunKernel>();
+  private readonly instances: IKernelRunShortcut[] = [];
+  private pool: WorkerPool | null = null;
+  /** Milliseconds spent in first calls (compile + first run), for the cold-start report. */
+  compileMs = 0;
+
+  constructor(mode: GpuMode) {
+    const why = modeUnavailable(mode);
+    if (why !== null) throw new RetinaFaceError('BACKEND', why);
+    this.mode = mode;
+    this.kernelClass = expectedKernelClass(mode);
+    this.gpu = new GPU({ mode });
+  }
+
+  /** How many distinct kernels have been compiled so far. */
+  get compiledKernels(): number {
+    return this.kernels.size;
+  }
+
+  /**
+   * The kernel `fn` for these constants and output grid [x, y, z] (each thread returns 4 values),
+   * compiled on first use and cached under `op` + constants + output.
+   */
+  kernel(op: string, fn: (...args: never[]) => unknown, output: [number, number, number], constants: KernelConstants): RunKernel {
+    const key = `${op}|${output.join('x')}|${JSON.stringify(constants)}`;
+    const cached = this.kernels.get(key);
+    if (cached !== undefined) return cached;
+    const shortcut = this.gpu.createKernel(fn as unknown as KernelFunction, {
+      output,
+      constants,
+      precision: 'single',
+      tactic: 'precision',
+      asyncMode: true,
+    }) as IKernelRunShortcut;
+    this.instances.push(shortcut);
+    const cells = output[0] * output[1] * output[2];
+    const length = cells * 4;
+    const inner = shortcut.kernel as unknown as Record<string, unknown>;
+    this.shareWorkerPool(inner);
+    // webasm: the threaded and the sync path both end in _shapeOutput(data, …); data is a fresh copy.
+    inner._shapeOutput = (data: Float32Array) => data;
+    let first = true;
+    const run: RunKernel = async (...args) => {
+      const t0 = first ? performance.now() : 0;
+      const result = (await (shortcut as unknown as (...a: KernelArg[]) => unknown)(...args)) as unknown;
+      if (first) {
+        first = false;
+        this.compileMs += performance.now() - t0;
+        this.checkKernelClass(op, shortcut);
+        // GL: readPixels fills a fresh RGBA float array in cell order; keep it instead of per-pixel views.
+        if (typeof inner.formatValues === 'function') inner.formatValues = (array: Float32Array) => array.subarray(0, length);
+      }
+      return flatOutput(result, length);
+    };
+    this.kernels.set(key, run);
+    return run;
+  }
+
+  /**
+   * Each webasm kernel would start its own pool of worker threads (two per kernel, ~60 kernels
+   * per network); giving them one pool keeps the process at two workers. gpu.js creates the pool
+   * lazily on the first threaded run only when `_pool` is unset, and its workers key module
+   * instances by a process-wide entry id, so sharing is safe.
+   */
+  private shareWorkerPool(inner: Record<string, unknown>): void {
+    if (!('_pool' in inner)) return;
+    if (this.pool === null) {
+      const require = createRequire(import.meta.url);
+      const { WebAssemblyWorkerPool } = require('gpu.js/src/backend/web-assembly/worker-pool.js') as {
+        WebAssemblyWorkerPool: new () => WorkerPool;
+      };
+      this.pool = new WebAssemblyWorkerPool();
+    }
+    inner._pool = this.pool;
+  }
+
+  private checkKernelClass(op: string, shortcut: IKernelRunShortcut): void {
+    const ran = shortcut.kernel.constructor.name;
+    if (ran !== this.kernelClass) {
+      const reason = (shortcut.kernel as unknown as { fallbackReason?: string }).fallbackReason;
+      throw new RetinaFaceError(
+        'BACKEND',
+        `[${op}] gpu.js mode ${this.mode} ran ${ran}, expected ${this.kernelClass}${reason ? ` (${reason})` : ''}`,
+      );
+    }
+  }
+
+  /** Releases every kernel, texture and worker thread of this device. */
+  destroy(): void {
+    this.kernels.clear();
+    this.gpu.destroy();
+    this.pool?.destroy();
+    this.pool = null;
+  }
+}
+
+/** The `Array(4)` kernel result as one flat array of `length` values (cell-major, 4 per cell). */
+function flatOutput(result: unknown, length: number): Float32Array {
+  if (result instanceof Float32Array && result.length === length) return result;
+  // cpu mode: nested arrays of per-pixel Float32Array(4), copied out
+  const out = new Float32Array(length);
+  let i = 0;
+  const walk = (v: unknown): void => {
+    if (v instanceof Float32Array) { out.set(v, i); i += v.length; } else for (const e of v as unknown[]) walk(e);
+  };
+  walk(result);
+  if (i !== length) throw new RetinaFaceError('BACKEND', `gpu.js returned ${i} values, expected ${length}`);
+  return out;
+}
