@@ -70,6 +70,8 @@ export class GpuDevice {
   private readonly kernels = new Map<string, RunKernel>();
   private readonly instances: IKernelRunShortcut[] = [];
   private pool: WorkerPool | null = null;
+  /** The kernel classes that actually ran (checked equal to kernelClass at each first call). */
+  readonly ran = new Set<string>();
   /** Milliseconds spent in first calls (compile + first run), for the cold-start report. */
   compileMs = 0;
 
@@ -145,6 +147,7 @@ export class GpuDevice {
 
   private checkKernelClass(op: string, shortcut: IKernelRunShortcut): void {
     const ran = shortcut.kernel.constructor.name;
+    this.ran.add(ran);
     if (ran !== this.kernelClass) {
       const reason = (shortcut.kernel as unknown as { fallbackReason?: string }).fallbackReason;
       throw new RetinaFaceError(
