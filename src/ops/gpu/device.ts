@@ -59,6 +59,13 @@ export { input };
 /** One compiled kernel: call it with its arguments, get the flat `Array(4)` output. */
 export type RunKernel = (...args: KernelArg[]) => Promise<Float32Array>;
 
+/**
+ * The webasm backend keeps every kernel local in float32, index arithmetic included (measured:
+ * 4096·4096 + 1 became 4096·4096), so flat indices are exact only below 2^24. That holds up to
+ * about 2000×2000 input for mnet.25; past it the device refuses rather than read wrong values.
+ */
+const MAX_EXACT_INDEX = 2 ** 24;
+
 /** A pool of the webasm backend's worker threads (gpu.js internal class, see `sharedPool`). */
 interface WorkerPool { destroy(): void }
 
@@ -112,6 +119,11 @@ export class GpuDevice {
     inner._shapeOutput = (data: Float32Array) => data;
     let first = true;
     const run: RunKernel = async (...args) => {
+      for (const a of [length, ...args.map((arg) => (arg instanceof Float32Array ? arg.length : 0))]) {
+        if (a > MAX_EXACT_INDEX) {
+          throw new RetinaFaceError('UNSUPPORTED', `[${op}] a tensor of ${a} values on the gpu path: gpu.js webasm computes indices in float32, exact up to 2^24 = ${MAX_EXACT_INDEX} values`);
+        }
+      }
       const t0 = first ? performance.now() : 0;
       const result = (await (shortcut as unknown as (...a: KernelArg[]) => unknown)(...args)) as unknown;
       if (first) {
