@@ -11,8 +11,10 @@
  *   x1' = cx' − 0.5·(w' − 1),  x2' = cx' + 0.5·(w' − 1)   (and alike for y, h)
  *
  * The original casts the anchors to float64 first, so everything is float64 except exp(dw): numpy
- * evaluates `np.exp` of the float32 deltas in float32 and only then multiplies by the float64 width.
+ * evaluates `np.exp` of the float32 deltas in float32, with its own vector kernel (numpy-exp.ts), and
+ * only then multiplies by the float64 width.
  */
+import { numpyExpFloat32 } from './numpy-exp.js';
 
 /**
  * `bbox_pred` (retinaface.py): decode box deltas against their anchors.
@@ -33,8 +35,8 @@ export function bboxPred(boxes: Float32Array, deltas: Float32Array): Float64Arra
 
     const predCtrX = dx * width + ctrX;
     const predCtrY = dy * height + ctrY;
-    const predW = Math.fround(Math.exp(dw)) * width;
-    const predH = Math.fround(Math.exp(dh)) * height;
+    const predW = numpyExpFloat32(dw) * width;
+    const predH = numpyExpFloat32(dh) * height;
 
     pred[i * 4] = predCtrX - 0.5 * (predW - 1);
     pred[i * 4 + 1] = predCtrY - 0.5 * (predH - 1);
