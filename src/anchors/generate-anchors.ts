@@ -19,12 +19,11 @@ import type { AnchorLevel } from './config.js';
  * @returns (A, 4) x1, y1, x2, y2, A = ratios.length · scales.length
  */
 export function generateAnchors(baseSize: number, ratios: readonly number[], scales: readonly number[]): Float64Array {
-  const base = [0, 0, baseSize - 1, baseSize - 1];
+  const { w, h, xCtr, yCtr } = whctrs([0, 0, baseSize - 1, baseSize - 1]);
   const anchors = new Float64Array(ratios.length * scales.length * 4);
   let a = 0;
   for (const ratio of ratios) {
     // _ratio_enum: same area, height = ratio · width, both rounded to whole pixels.
-    const { w, h, xCtr, yCtr } = whctrs(base);
     const ws = roundHalfEven(Math.sqrt((w * h) / ratio));
     const hs = roundHalfEven(ws * ratio);
     const ratioAnchor = mkanchor(ws, hs, xCtr, yCtr);

@@ -31,6 +31,16 @@ describe('cpu_nms against the golden kept indices', () => {
     }
   }
 
+  for (const photo of ['t1', 't3', 't4', 't6']) {
+    it(`heads-${photo}: the detector's own pre_nms proposals give nms_keep and faces`, () => {
+      const preNms = goldenF32(`heads-${photo}`, 'pre_nms.npy');
+      const keep = cpuNms(preNms.data, 0.4);
+      expect(keep).toEqual(goldenIndices(`heads-${photo}`, 'nms_keep.npy'));
+      const faces = goldenF32(`heads-${photo}`, 'faces.npy');
+      expect(Array.from(faces.data)).toEqual(keep.flatMap((i) => Array.from(preNms.data.subarray(i * 5, i * 5 + 5))));
+    });
+  }
+
   it('postprocess/nms_edge (identical, IoU exactly 0.4, one-pixel boxes) at 0.4', () => {
     const dets = goldenF32('postprocess', 'nms_edge_dets.npy');
     expect(cpuNms(dets.data, 0.4)).toEqual(goldenIndices('postprocess', 'nms_edge_keep_0.4.npy'));
