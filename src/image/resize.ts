@@ -1,0 +1,134 @@
+/**
+ * `cv2.resize(img, ..., interpolation=cv2.INTER_LINEAR)` on 8-bit RGB, bit for bit as OpenCV 4.6
+ * computes it on x86-64 (`resizeGeneric_` with `HResizeLinear` / `VResizeLinear` in
+ * modules/imgproc/src/resize.cpp). The detector feeds the network exactly this picture
+ * (`cv2.resize(img, None, None, fx=im_scale, fy=im_scale)`), so a one-level rounding difference
+ * here is a different network input.
+ *
+ * Legend: W/H source width/height, DW/DH destination, (dy, dx) a destination pixel, (sy, sx) the
+ * source pixel at or left/above its centre, c the channel; rows are H×W×3 interleaved.
+ *
+ * The arithmetic, in the order OpenCV does it:
+ * 1. Size and scale. Called with factors (`fx`, `fy`): DW = round(W·fx), DH = round(H·fy)
+ *    (round half to even, `saturate_cast<int>`) and the coordinate map uses scale = 1/fx — not W/DW.
+ *    Called with a size: scale = W/DW. A destination as large as the source is a plain copy.
+ * 2. Half-pixel centres, in float32: f = float32((d + 0.5)·scale − 0.5), s = floor(f), f −= s.
+ * 3. Weights as 11-bit fixed point, each rounded on its own (they need not sum to 2048):
+ *    w0 = rint(float32(1 − f)·2048), w1 = rint(f·2048).
+ * 4. Borders. Horizontally, s < 0 becomes s = 0, f = 0 and s ≥ W−1 becomes s = W−1, f = 0 (weights
+ *    2048, 0). Vertically the weights are kept and only the two row indices are clamped to [0, H−1].
+ * 5. Horizontal pass, exact in int: t = w0·S[sx] + w1·S[sx+1] (up to 255·2049, fits int16 after >>4).
+ * 6. Vertical pass as OpenCV's SIMD kernel `VResizeLinearVec_32s8u` computes it (the scalar
+ *    `FixedPtCast<int, uchar, 22>`, (w0·t0 + w1·t1 + 2^21) >> 22, is one level off on about 12% of
+ *    the golden values): v = ((t0 >> 4)·w0 >> 16) + ((t1 >> 4)·w1 >> 16), out = (v + 2) >> 2, saturated.
+ *    The golden set (`resize/`, 7 cases, and `heads-*` resized.npy) matches this formula on every
+ *    element, including the last columns of each row.
+ *
+ * Known gap: at exactly fx = fy = 0.5 (or a size of exactly half) OpenCV switches to its INTER_AREA
+ * fast path. Its vector part computes the same (sum of the 2×2 block + 2) >> 2 as steps 2–6 (golden
+ * `fx_0.5` agrees), but a scalar remainder and odd source sizes could differ by one level at the
+ * right/bottom edge; that path is not reproduced.
+ */
+import { RetinaFaceError } from '../errors.js';
+import { rgbImage, type RgbImage } from './rgb-image.js';
+
+/** Scale factors (cv2.resize(img, None, fx=, fy=)) or a destination size (cv2.resize(img, (w, h))). */
+export type ResizeTarget = { fx: number; fy: number } | { width: number; height: number };
+
+const INTER_RESIZE_COEF_BITS = 11;
+const INTER_RESIZE_COEF_SCALE = 1 << INTER_RESIZE_COEF_BITS;
+
+/** Round half to even, as `cvRound` / `saturate_cast<int|short>` do on x86 (SSE2 cvtsd2si). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** The destination size and the source-pixels-per-destination-pixel scale of each axis (step 1). */
+export function resizeGeometry(W: number, H: number, target: ResizeTarget): { DW: number; DH: number; scaleX: number; scaleY: number } {
+  if ('fx' in target) {
+    const { fx, fy } = target;
+    if (!(fx > 0 && fy > 0 && Number.isFinite(fx) && Number.isFinite(fy))) {
+      throw new RetinaFaceError('OPTION', `resize: scale factors must be positive and finite, got fx=${fx} fy=${fy}`);
+    }
+    const DW = roundHalfEven(W * fx);
+    const DH = roundHalfEven(H * fy);
+    if (DW < 1 || DH < 1) {
+      throw new RetinaFaceError('OPTION', `resize: ${W}x${H} at fx=${fx} fy=${fy} gives an empty ${DW}x${DH} image`);
+    }
+    return { DW, DH, scaleX: 1 / fx, scaleY: 1 / fy };
+  }
+  const { width: DW, height: DH } = target;
+  if (!(Number.isInteger(DW) && Number.isInteger(DH) && DW >= 1 && DH >= 1)) {
+    throw new RetinaFaceError('OPTION', `resize: destination size must be positive integers, got ${DW}x${DH}`);
+  }
+  return { DW, DH, scaleX: 1 / (DW / W), scaleY: 1 / (DH / H) };
+}
+
+/**
+ * The two source taps and 11-bit weights of every destination coordinate along one axis (steps
+ * 2–4). `clampWeights` is the horizontal rule (a tap outside the source moves inside with weight
+ * 2048, 0); without it the weights stay and only the indices are clamped (the vertical rule).
+ */
+function linearTaps(D: number, S: number, scale: number, clampWeights: boolean) {
+  const s0 = new Int32Array(D);
+  const s1 = new Int32Array(D);
+  const w0 = new Int32Array(D);
+  const w1 = new Int32Array(D);
+  for (let d = 0; d < D; d++) {
+    let f = Math.fround((d + 0.5) * scale - 0.5);
+    let s = Math.floor(f);
+    f = Math.fround(f - s);
+    if (clampWeights && s < 0) { s = 0; f = 0; }
+    if (clampWeights && s >= S - 1) { s = S - 1; f = 0; }
+    s0[d] = Math.min(Math.max(s, 0), S - 1);
+    s1[d] = Math.min(Math.max(s + 1, 0), S - 1);
+    w0[d] = roundHalfEven(Math.fround(Math.fround(1 - f) * INTER_RESIZE_COEF_SCALE));
+    w1[d] = roundHalfEven(Math.fround(f * INTER_RESIZE_COEF_SCALE));
+  }
+  return { s0, s1, w0, w1 };
+}
+
+/** cv2.resize(..., interpolation=INTER_LINEAR) of an RGB image; see the file comment for the rules. */
+export function resizeLinear(img: RgbImage, target: ResizeTarget): RgbImage {
+  const { width: W, height: H, data: src } = img;
+  const { DW, DH, scaleX, scaleY } = resizeGeometry(W, H, target);
+  if (DW === W && DH === H) return rgbImage(W, H, src.slice());
+
+  const xs = linearTaps(DW, W, scaleX, true);
+  const ys = linearTaps(DH, H, scaleY, false);
+  const rowLen = DW * 3;
+
+  // Step 5 for source row sy: the horizontally interpolated row, kept for the next output row.
+  const cache = new Map<number, Int32Array>();
+  const horizontal = (sy: number): Int32Array => {
+    let t = cache.get(sy);
+    if (t !== undefined) return t;
+    t = new Int32Array(rowLen);
+    const row = sy * W * 3;
+    for (let dx = 0; dx < DW; dx++) {
+      for (let c = 0; c < 3; c++) {
+        t[dx * 3 + c] = xs.w0[dx] * src[row + xs.s0[dx] * 3 + c] + xs.w1[dx] * src[row + xs.s1[dx] * 3 + c];
+      }
+    }
+    return t;
+  };
+
+  const out = new Uint8Array(DH * rowLen);
+  for (let dy = 0; dy < DH; dy++) {
+    // output row dy mixes source rows s0, s1
+    const t0 = horizontal(ys.s0[dy]);
+    const t1 = horizontal(ys.s1[dy]);
+    for (const sy of cache.keys()) if (sy < ys.s0[dy]) cache.delete(sy);
+    cache.set(ys.s0[dy], t0);
+    cache.set(ys.s1[dy], t1);
+    const b0 = ys.w0[dy];
+    const b1 = ys.w1[dy];
+    for (let i = 0; i < rowLen; i++) {
+      // step 6: element i = dx*3 + c of the row, the SIMD kernel's int16 arithmetic
+      const v = (((t0[i] >> 4) * b0) >> 16) + (((t1[i] >> 4) * b1) >> 16);
+      out[dy * rowLen + i] = Math.min(255, Math.max(0, (v + 2) >> 2));
+    }
+  }
+  return rgbImage(DW, DH, out);
+}

@@ -1,0 +1,21 @@
+/**
+ * The one in-memory picture every image function passes around: 8-bit RGB, interleaved, row-major,
+ * H×W×3 — the layout of the golden `pixels.npy` / `resized.npy` (cv2.imread's BGR turned into RGB,
+ * as the original's `detect()` does with `im[:, :, 2 - i]`). Legend: H/W height/width in pixels,
+ * (y, x) a pixel, c the channel 0 = R, 1 = G, 2 = B; pixel (y, x) channel c is at `(y*W + x)*3 + c`.
+ */
+export interface RgbImage {
+  width: number;
+  height: number;
+  /** (H, W, 3) uint8 RGB. */
+  data: Uint8Array;
+}
+
+/** A W×H image, all black unless `data` (H×W×3 values) is given. */
+export function rgbImage(width: number, height: number, data?: Uint8Array): RgbImage {
+  const n = width * height * 3;
+  if (data !== undefined && data.length !== n) {
+    throw new Error(`rgbImage ${width}x${height}: data has ${data.length} values, expected ${n} (H*W*3)`);
+  }
+  return { width, height, data: data ?? new Uint8Array(n) };
+}
