@@ -9,6 +9,7 @@ import { RetinaFaceError } from '../errors.js';
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  convert: { summary: 'write the MXNet model as one .safetensors file (--model PATH --out FILE)', load: async () => (await import('./convert.js')).run },
 };
 
 function usage(): string {

@@ -3,6 +3,7 @@
  * `.safetensors`): the symbol graph and the parameter tensors by name.
  */
 import type { Tensor } from '../tensor/tensor.js';
+import type { MxnetParams } from './mxnet-params.js';
 
 /** One node of an MXNet symbol JSON: `op` is 'null' for inputs and parameters. */
 export interface SymbolNode {
@@ -29,4 +30,13 @@ export interface Model {
   readonly params: ReadonlyMap<string, Tensor>;
   /** Where it was loaded from, for messages and reports. */
   readonly source: string;
+}
+
+/**
+ * A model as read from disk, before it is parsed and checked: the `-symbol.json` text as written
+ * and the parameters with MXNet's arg / aux split kept, which a safetensors conversion must carry.
+ */
+export interface StoredModel {
+  readonly symbolText: string;
+  readonly params: MxnetParams;
 }

@@ -1,0 +1,74 @@
+/**
+ * Loading a model: find it (`locateModel`), find its files, read them, parse the symbol and check
+ * the parameters against it. A model is either MXNet's own pair, `<prefix>-symbol.json` with
+ * `<prefix>-NNNN.params` (NNNN the epoch, as `save_checkpoint` names them), or one `.safetensors`
+ * file written by `retinaface convert`. The path may be that file (`.safetensors` or the
+ * `.params`, whose symbol is the sibling `-symbol.json`) or a directory holding exactly one model;
+ * a directory holding several is refused with the list, since picking one silently could load
+ * the wrong epoch.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { RetinaFaceError } from '../errors.js';
+import { checkParams } from './check.js';
+import { locateModel } from './locate.js';
+import type { Model, StoredModel } from './model.js';
+import { readMxnetParams } from './mxnet-params.js';
+import { parseMxnetSymbol } from './mxnet-symbol.js';
+import { readWeightsFile } from './read-file.js';
+import { readModelSafetensors } from './safetensors.js';
+
+export type ModelFiles =
+  | { readonly format: 'mxnet'; readonly symbol: string; readonly params: string }
+  | { readonly format: 'safetensors'; readonly file: string };
+
+const EPOCH_PARAMS = /^(.+)-(\d{4})\.params$/;
+const SAFETENSORS = /\.safetensors$/;
+
+/**
+ * The model at `path` (a directory or file; default: `locateModel`'s search), read and checked.
+ * @returns the symbol, the parameters by bare name, and the path it came from
+ */
+export async function loadModel(path?: string): Promise<Model> {
+  const files = findModelFiles(locateModel(path));
+  return checkedModel(files, readStoredModel(files));
+}
+
+/** The stored model's symbol parsed and its parameters checked against it. */
+export function checkedModel(files: ModelFiles, stored: StoredModel): Model {
+  const source = files.format === 'mxnet' ? files.params : files.file;
+  const symbolSource = files.format === 'mxnet' ? files.symbol : `${files.file} (__metadata__.symbol)`;
+  const symbol = parseMxnetSymbol(stored.symbolText, symbolSource);
+  checkParams(symbol, stored.params.params, source);
+  return { symbol, params: stored.params.params, source };
+}
+
+/** Which files make up the model at `path` (a directory or a model file). */
+export function findModelFiles(path: string): ModelFiles {
+  if (!statSync(path).isDirectory()) return modelFile(path);
+  const candidates = readdirSync(path).filter((f) => EPOCH_PARAMS.test(f) || SAFETENSORS.test(f)).sort();
+  if (candidates.length === 0) {
+    throw new RetinaFaceError('WEIGHTS', `${path}: no model inside (looked for <prefix>-NNNN.params with <prefix>-symbol.json, or a .safetensors file)`);
+  }
+  if (candidates.length > 1) {
+    throw new RetinaFaceError('WEIGHTS', `${path}: holds ${candidates.length} models (${candidates.join(', ')}); give the one to use as the model path`);
+  }
+  return modelFile(join(path, candidates[0]));
+}
+
+export function readStoredModel(files: ModelFiles): StoredModel {
+  if (files.format === 'safetensors') return readModelSafetensors(files.file);
+  return {
+    symbolText: new TextDecoder().decode(readWeightsFile(files.symbol)),
+    params: readMxnetParams(files.params),
+  };
+}
+
+function modelFile(path: string): ModelFiles {
+  if (SAFETENSORS.test(path)) return { format: 'safetensors', file: path };
+  const epoch = EPOCH_PARAMS.exec(basename(path));
+  if (epoch === null) {
+    throw new RetinaFaceError('WEIGHTS', `${path}: not a model file (expected a directory, a .safetensors file or a <prefix>-NNNN.params file)`);
+  }
+  return { format: 'mxnet', symbol: join(dirname(path), `${epoch[1]}-symbol.json`), params: path };
+}
