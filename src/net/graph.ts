@@ -1,0 +1,103 @@
+/**
+ * The plan: the symbol walked once for one input size, before any arithmetic. Every op node
+ * becomes a step with its parsed attributes, its activation inputs (by node name), its parameter
+ * tensors (from `model.params`, by the parameter node's name, in the op's input order) and its
+ * inferred output shape. All shape checks happen here, so kernels trust their inputs. The plan
+ * also records, for every activation, the step after which nothing reads it any more, so the
+ * forward pass can free it there.
+ *
+ * The symbol's `null` nodes are of two kinds: parameters (found in `model.params`) and the graph's
+ * input, which must be the single node `data`, fed (1, 3, H, W).
+ */
+import { RetinaFaceError } from '../errors.js';
+import type { Shape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Model } from '../weights/model.js';
+import { opDef, type OpAttrsByName, type OpName } from '../ops/registry.js';
+
+export const INPUT_NAME = 'data';
+
+/** One op node of the graph, data only: what to run, on what, and what comes out. */
+export type PlanStep = {
+  [K in OpName]: {
+    /** MXNet node name; the step's output is stored under it (`rf_c2_lateral`, `crop0`). */
+    readonly name: string;
+    readonly op: K;
+    readonly attrs: OpAttrsByName[K];
+    /** Activation inputs by node name (`data` or an earlier step), in the op's input order. */
+    readonly inputs: readonly string[];
+    /** Their shapes, as inferred for this plan. */
+    readonly inputShapes: readonly Shape[];
+    /** Parameter tensors in the op's input order (Convolution: weight[, bias]; BatchNorm: gamma, beta, moving_mean, moving_var). */
+    readonly params: readonly Tensor[];
+    /** Parameter node names, parallel to `params` (`rf_c2_lateral_weight`). */
+    readonly paramNames: readonly string[];
+    /** Output shape. */
+    readonly shape: Shape;
+    /** Activations read for the last time by this step (never a head): free them after it. */
+    readonly free: readonly string[];
+  };
+}[OpName];
+
+export interface Plan {
+  /** The network input: `data`, (1, 3, H, W). */
+  readonly input: { readonly name: string; readonly shape: Shape };
+  /** Op nodes in the symbol's (topological) order. */
+  readonly steps: readonly PlanStep[];
+  /** The symbol's outputs by node name, in the symbol's order. */
+  readonly heads: readonly string[];
+}
+
+/** Walks `model.symbol` for a (1, 3, height, width) input: steps, shapes, parameters, lifetimes. */
+export function buildPlan(model: Model, height: number, width: number): Plan {
+  const { nodes } = model.symbol;
+  const input = { name: INPUT_NAME, shape: [1, 3, height, width] };
+  const shapes = new Map<string, Shape>([[input.name, input.shape]]);
+  const steps: Omit<PlanStep, 'free'>[] = [];
+  const lastUse = new Map<string, number>([[input.name, 0]]);
+
+  for (const node of nodes) {
+    if (node.op === 'null') {
+      if (!model.params.has(node.name) && node.name !== input.name) {
+        throw new RetinaFaceError('WEIGHTS', `symbol input '${node.name}' is neither '${input.name}' nor a parameter in ${model.source}`);
+      }
+      continue;
+    }
+    const def = opDef(node.op, node.name);
+    const inputs: string[] = [];
+    const params: Tensor[] = [];
+    const paramNames: string[] = [];
+    for (const [index, output] of node.inputs) {
+      const source = nodes[index];
+      if (output !== 0) {
+        throw new RetinaFaceError('UNSUPPORTED', `[${node.op} ${node.name}] reads output ${output} of '${source.name}'; only single-output ops are supported`);
+      }
+      const param = source.op === 'null' ? model.params.get(source.name) : undefined;
+      if (param !== undefined) {
+        params.push(param);
+        paramNames.push(source.name);
+      } else {
+        inputs.push(source.name);
+        lastUse.set(source.name, steps.length);
+      }
+    }
+    const attrs = def.parseAttrs(node.name, node.attrs);
+    const inputShapes = inputs.map((name) => shapes.get(name)!);
+    const shape = def.inferShape(node.name, inputShapes, params.map((p) => p.shape), attrs);
+    shapes.set(node.name, shape);
+    lastUse.set(node.name, steps.length);
+    steps.push({ name: node.name, op: node.op as OpName, attrs, inputs, inputShapes, params, paramNames, shape } as Omit<PlanStep, 'free'>);
+  }
+
+  const heads = model.symbol.heads.map(([index]) => nodes[index].name);
+  for (const head of heads) {
+    if (!shapes.has(head) || head === input.name) {
+      throw new RetinaFaceError('WEIGHTS', `symbol output '${head}' is not an op node in ${model.source}`);
+    }
+  }
+  const free = steps.map((): string[] => []);
+  for (const [name, step] of lastUse) {
+    if (!heads.includes(name)) free[step].push(name);
+  }
+  return { input, steps: steps.map((s, i) => ({ ...s, free: free[i] }) as PlanStep), heads };
+}
