@@ -25,6 +25,7 @@
 import { RetinaFaceError } from '../errors.js';
 import { resizeLinear } from '../image/resize.js';
 import { rgbImage, type RgbImage } from '../image/rgb-image.js';
+import type { GtLabel } from './assign-anchor-fpn.js';
 import { TRAIN_CONFIG, type TrainConfig } from './config.js';
 import { flipSample } from './flip.js';
 import type { GroundTruth } from './ground-truth.js';
@@ -151,4 +152,15 @@ export function randomCropSample(
     }
     retry++;
   }
+}
+
+/**
+ * `get_crop_batch` (rcnn/io/rpn.py): a crop's faces as assign_anchor_fpn takes them, boxes with the
+ * class column (1: face) appended.
+ */
+export function cropGtLabel(crop: { boxes: Float32Array; landmarks: Float32Array }): GtLabel {
+  const n = crop.boxes.length / 4;
+  const gtBoxes = new Float32Array(n * 5);
+  for (let i = 0; i < n; i++) gtBoxes.set([...crop.boxes.subarray(i * 4, i * 4 + 4), 1], i * 5);
+  return { gtBoxes, gtLandmarks: crop.landmarks };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignAnchorFpn, type GtLabel } from '../../src/train/assign-anchor-fpn.js';
+import { assignAnchorFpn } from '../../src/train/assign-anchor-fpn.js';
+import { cropGtLabel } from '../../src/train/crop.js';
 import { TRAIN_CONFIG } from '../../src/train/config.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { expectTensorClose, readManifest } from '../helpers/golden.js';
@@ -18,14 +19,6 @@ function expectTargets(caseName: string, ours: Map<string, Tensor>): void {
     const exact = !name.includes('target');
     expectTensorClose(`${caseName}/${name}`, tensor, golden, exact ? 0 : 1e-5);
   }
-}
-
-/** The crop cases store boxes (N, 4); get_crop_batch adds the class column 1. */
-function cropLabel(caseName: string): GtLabel {
-  const boxes = goldenF32(caseName, 'boxes.npy').data;
-  const gtBoxes = new Float32Array((boxes.length / 4) * 5);
-  for (let n = 0; n < boxes.length / 4; n++) gtBoxes.set([...boxes.subarray(n * 4, n * 4 + 4), 1], n * 5);
-  return { gtBoxes, gtLandmarks: goldenF32(caseName, 'landmarks.npy').data };
 }
 
 describe('assign_anchor_fpn', () => {
@@ -47,7 +40,8 @@ describe('assign_anchor_fpn', () => {
 
   for (const caseName of ['train-crop-t1-s1.0', 'train-crop-t1-s0.6']) {
     it(`${caseName}: targets of the kept boxes`, () => {
-      expectTargets(caseName, assignAnchorFpn(cropLabel(caseName), CROP));
+      const crop = { boxes: goldenF32(caseName, 'boxes.npy').data, landmarks: goldenF32(caseName, 'landmarks.npy').data };
+      expectTargets(caseName, assignAnchorFpn(cropGtLabel(crop), CROP));
     });
   }
 
