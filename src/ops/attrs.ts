@@ -33,20 +33,19 @@ export function attrReader(op: string, node: string, raw: RawAttrs | undefined):
     if (fallback !== undefined) return fallback;
     throw new RetinaFaceError('WEIGHTS', `[${op} ${node}] attr ${name} is missing`);
   };
-  const integer = (name: string, s: string): number => {
-    const n = Number(s);
-    return s.trim() !== '' && Number.isInteger(n) ? n : fail(name, s, 'an integer');
-  };
+  const isInteger = (s: string) => s.trim() !== '' && Number.isInteger(Number(s));
   return {
     ints(name, fallback) {
       const s = text(name, fallback);
       if (typeof s !== 'string') return [...s];
       const inner = s.trim().replace(/^\((.*)\)$/, '$1').replace(/,\s*$/, '');
-      return inner.trim() === '' ? [] : inner.split(',').map((part) => integer(name, part));
+      const parts = inner.trim() === '' ? [] : inner.split(',');
+      return parts.every(isInteger) ? parts.map(Number) : fail(name, s, 'a tuple of integers like (3, 3)');
     },
     int(name, fallback) {
       const s = text(name, fallback);
-      return typeof s === 'string' ? integer(name, s) : s;
+      if (typeof s !== 'string') return s;
+      return isInteger(s) ? Number(s) : fail(name, s, 'an integer');
     },
     float(name, fallback) {
       const s = text(name, fallback);
