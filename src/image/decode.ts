@@ -1,0 +1,49 @@
+/**
+ * Image bytes → upright RGB pixels: the first step of detection, the counterpart of the original's
+ * `cv2.imread(path, cv2.IMREAD_COLOR)` followed by its BGR → RGB swap.
+ *
+ * 1. The format comes from the magic bytes (sniff.ts). JPEG and PNG are decoded; WebP, GIF, BMP,
+ *    TIFF, HEIC and AVIF are named in the error; anything else is "not an image".
+ * 2. The size is read from the header (JPEG SOFn, PNG IHDR) and refused above `maxPixels` before
+ *    any pixel buffer exists, so a 200-byte file claiming 100000×100000 costs nothing.
+ * 3. The decoder runs (jpeg.ts, png.ts); whatever goes wrong inside it comes out as an IMAGE error.
+ * 4. The EXIF orientation of a JPEG is applied, as cv2.imread does (exif.ts).
+ *
+ * Every failure is `RetinaFaceError('IMAGE', '<where>: <one line>')`.
+ */
+import { applyOrientation, exifOrientation } from './exif.js';
+import { formatPixels, imageError } from './image-error.js';
+import { decodeJpeg, readJpegHeader } from './jpeg.js';
+import { decodePng, readPngHeader } from './png.js';
+import type { RgbImage } from './rgb-image.js';
+import { describeNonImage, FORMAT_NAMES, sniffImageFormat } from './sniff.js';
+
+export interface DecodeOptions {
+  /** Names the input in error messages (usually the file name); default "image". */
+  where?: string;
+  /** Apply the EXIF orientation (default true, like cv2.imread). */
+  exif?: boolean;
+  /** Largest accepted width × height (default 50e6). */
+  maxPixels?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 50e6;
+
+export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): RgbImage {
+  const where = options.where ?? 'image';
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const format = sniffImageFormat(bytes);
+
+  if (format === 'png') return decodePng(readPngHeader(bytes, maxPixels, where), where);
+  if (format === 'jpeg') {
+    const header = readJpegHeader(bytes, where);
+    if (header.width * header.height > maxPixels) {
+      throw imageError(where, `JPEG of ${formatPixels(header.width, header.height)} is over the limit of ${(maxPixels / 1e6).toFixed(1)} MP (maxPixels)`);
+    }
+    const img = decodeJpeg(bytes, header, maxPixels, where);
+    const orientation = options.exif !== false && header.exif !== undefined ? exifOrientation(header.exif) : 1;
+    return applyOrientation(img, orientation);
+  }
+  if (format === 'unknown') throw imageError(where, `not an image: ${describeNonImage(bytes)} (expected JPEG or PNG)`);
+  throw imageError(where, `${FORMAT_NAMES[format]} images are not supported (only JPEG and PNG); convert it first`);
+}

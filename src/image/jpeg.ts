@@ -1,0 +1,122 @@
+/**
+ * JPEG → RGB with jpeg-js, behind a header check of our own.
+ *
+ * A JPEG file is a chain of segments: FF D8 (SOI), then markers FF xx each followed by a big-endian
+ * u16 length that counts itself (APPn, DQT, DHT, SOFn, ...), up to SOS, after which entropy-coded
+ * data runs to FF D9 (EOI). The frame header SOFn holds precision (bits), height, width and the
+ * number of components; APP1 "Exif\0\0" holds the orientation (exif.ts).
+ *
+ * We walk the segments before handing the file to jpeg-js, so that (1) a decompression bomb — a
+ * few hundred bytes claiming 100000×100000 pixels — is refused from SOFn before anything is
+ * allocated, (2) the codings jpeg-js cannot decode (lossless, hierarchical, arithmetic, 12-bit) are
+ * named instead of producing garbage, and (3) the EXIF block is found.
+ *
+ * jpeg-js decodes baseline and progressive Huffman JPEG with 1 (gray), 3 (YCbCr, or RGB under an
+ * Adobe APP14 marker with transform 0, which we have to tell it) or 4 components (Adobe CMYK, or
+ * YCCK when the Adobe transform is 2). For CMYK it computes R = C·K/255 from the stored
+ * (Adobe-inverted) values, OpenCV's `icvCvt_CMYK2BGR_8u_C4C3R` formula up to rounding. It differs from libjpeg (cv2.imread) in
+ * chroma upsampling (nearest instead of libjpeg's "fancy" triangle filter) and IDCT rounding, so
+ * colours differ by a few levels (measured on the test photos in test/image/decode.test.ts).
+ *
+ * A truncated file is an error here. jpeg-js reports it ("marker was not found" and the like); the
+ * original's cv2.imread would instead return the rows it managed to decode with the rest gray, a
+ * silently different picture we prefer not to reproduce.
+ */
+import jpegJs from 'jpeg-js';
+import { formatPixels, imageError } from './image-error.js';
+import { rgbImage, type RgbImage } from './rgb-image.js';
+
+export interface JpegHeader {
+  width: number;
+  height: number;
+  /** 1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK. */
+  components: number;
+  /** The TIFF block of the first APP1 "Exif\0\0" segment, if any. */
+  exif?: Uint8Array;
+  /** The colour transform of an APP14 "Adobe" segment, if any: 0 none (RGB or CMYK), 1 YCbCr, 2 YCCK. */
+  adobeTransform?: number;
+}
+
+/** SOFn markers jpeg-js does not decode, by what they are. */
+const UNSUPPORTED_SOF: Record<number, string> = {
+  0xc3: 'lossless', 0xc5: 'differential sequential', 0xc6: 'differential progressive', 0xc7: 'differential lossless',
+  0xc9: 'arithmetic-coded sequential', 0xca: 'arithmetic-coded progressive', 0xcb: 'arithmetic-coded lossless',
+  0xcd: 'arithmetic-coded differential sequential', 0xce: 'arithmetic-coded differential progressive', 0xcf: 'arithmetic-coded differential lossless',
+};
+
+const hex = (m: number) => `FF${m.toString(16).toUpperCase().padStart(2, '0')}`;
+
+/** Walks the segments from SOI to the first SOS; throws IMAGE errors naming what is wrong. */
+export function readJpegHeader(bytes: Uint8Array, where: string): JpegHeader {
+  let frame: Omit<JpegHeader, 'exif' | 'adobeTransform'> | undefined;
+  let exif: Uint8Array | undefined;
+  let adobeTransform: number | undefined;
+  let offset = 2;  // after SOI
+  for (;;) {
+    // a marker: FF (any number of fill FFs) then the marker code
+    if (offset >= bytes.length) throw imageError(where, `truncated JPEG: the file ends at byte ${bytes.length} before the image data`);
+    if (bytes[offset] !== 0xff) throw imageError(where, `corrupt JPEG: expected a marker at byte ${offset}, found 0x${bytes[offset].toString(16)}`);
+    while (offset < bytes.length && bytes[offset] === 0xff) offset++;
+    if (offset >= bytes.length) throw imageError(where, `truncated JPEG: the file ends at byte ${bytes.length} before the image data`);
+    const marker = bytes[offset++];
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue;  // TEM, RSTn: no length
+    if (marker === 0xd9) throw imageError(where, `corrupt JPEG: end of image (FFD9) at byte ${offset - 2} before any image data`);
+    if (offset + 2 > bytes.length) throw imageError(where, `truncated JPEG: the file ends inside the ${hex(marker)} segment header`);
+    const length = (bytes[offset] << 8) | bytes[offset + 1];
+    if (length < 2 || offset + length > bytes.length) {
+      throw imageError(where, `truncated JPEG: segment ${hex(marker)} at byte ${offset - 2} claims ${length} bytes, ${bytes.length - offset} remain`);
+    }
+    const body = bytes.subarray(offset + 2, offset + length);
+
+    if (marker === 0xda) {  // SOS: the header part ends here
+      if (frame === undefined) throw imageError(where, 'corrupt JPEG: image data (SOS) before any frame header (SOFn)');
+      return { ...frame, exif, adobeTransform };
+    }
+    if (marker === 0xe1 && exif === undefined && body.length >= 6 && String.fromCharCode(...body.subarray(0, 6)) === 'Exif\0\0') {
+      exif = body.subarray(6);
+    }
+    if (marker === 0xee && body.length >= 12 && String.fromCharCode(...body.subarray(0, 5)) === 'Adobe') {
+      adobeTransform = body[11];
+    }
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {  // SOFn (C4 DHT, C8 JPG, CC DAC are not frames)
+      const kind = UNSUPPORTED_SOF[marker];
+      if (kind !== undefined) throw imageError(where, `${kind} JPEG (${hex(marker)}) is not supported: only baseline and progressive Huffman JPEG`);
+      if (body.length < 6) throw imageError(where, `corrupt JPEG: frame header ${hex(marker)} is ${body.length} bytes long`);
+      const precision = body[0];
+      const height = (body[1] << 8) | body[2];
+      const width = (body[3] << 8) | body[4];
+      const components = body[5];
+      if (precision !== 8) throw imageError(where, `${precision}-bit JPEG is not supported: only 8-bit samples`);
+      if (width === 0 || height === 0) throw imageError(where, `JPEG frame header gives an empty ${width}x${height} image (a height defined later by DNL is not supported)`);
+      if (components !== 1 && components !== 3 && components !== 4) throw imageError(where, `JPEG with ${components} colour components is not supported (1 gray, 3 colour, 4 CMYK)`);
+      frame = { width, height, components };
+    }
+    offset += length;
+  }
+}
+
+/** Decodes a JPEG whose header `readJpegHeader` accepted and whose size is within `maxPixels`. */
+export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, maxPixels: number, where: string): RgbImage {
+  let decoded: { width: number; height: number; data: Uint8Array };
+  try {
+    decoded = jpegJs.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: false,
+      // three components under an Adobe marker with transform 0 are RGB, as libjpeg reads them;
+      // jpeg-js would treat them as YCbCr
+      colorTransform: header.components === 3 && header.adobeTransform === 0 ? false : undefined,
+      // jpeg-js's own limits stay as a backstop behind the header check: the pixel limit, and memory
+      // at 32 bytes a pixel (its DCT blocks take 4 bytes per sample, up to 4 components, plus the
+      // component planes and the output).
+      maxResolutionInMP: maxPixels / 1e6,
+      maxMemoryUsageInMB: Math.ceil((maxPixels * 32) / 2 ** 20) + 16,
+    });
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw imageError(where, `corrupt or truncated JPEG ${formatPixels(header.width, header.height)}: ${reason}`);
+  }
+  if (decoded.width !== header.width || decoded.height !== header.height) {
+    throw imageError(where, `corrupt JPEG: decoded ${decoded.width}x${decoded.height}, frame header says ${header.width}x${header.height}`);
+  }
+  return rgbImage(decoded.width, decoded.height, decoded.data);
+}
