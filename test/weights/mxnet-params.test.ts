@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RetinaFaceError } from '../../src/errors.js';
 import { formatShape } from '../../src/tensor/shape.js';
 import { parseMxnetParams } from '../../src/weights/mxnet-params.js';
 import { readNpyFloat32 } from '../../src/tensor/npy.js';
-import { expectTensorClose, goldenPath, sharedDir } from '../helpers/golden.js';
+import { expectTensorClose, goldenPath } from '../helpers/golden.js';
+import { errorOf } from './expect-error.js';
+import { paramsFile, symbolFile } from './model-files.js';
 import { f32, ndarrayList, V1, V2, V3 } from './ndarray-list.js';
 
-const modelDir = join(sharedDir, 'models/mnet.25');
-const paramsFile = join(modelDir, 'mnet.25-0000.params');
 const realBytes = readFileSync(paramsFile);
 const real = parseMxnetParams(realBytes, paramsFile);
-const symbol = JSON.parse(readFileSync(join(modelDir, 'mnet.25-symbol.json'), 'utf8')) as {
+const symbol = JSON.parse(readFileSync(symbolFile, 'utf8')) as {
   nodes: Array<{ op: string; name: string; attrs?: Record<string, string> }>;
 };
 
@@ -22,19 +20,11 @@ function readGoldenF32(caseName: string, file: string): { shape: number[]; data:
   return readNpyFloat32(new Uint8Array(readFileSync(p)), p);
 }
 
-/** The error a parse of `bytes` throws; fails the test if it does not throw a WEIGHTS error. */
+/** The one-line WEIGHTS error parsing `bytes` gives, which must start with the file name. */
 function weightsError(bytes: Uint8Array): string {
-  try {
-    parseMxnetParams(bytes, 'bad.params');
-  } catch (err) {
-    expect(err).toBeInstanceOf(RetinaFaceError);
-    expect((err as RetinaFaceError).code).toBe('WEIGHTS');
-    const message = (err as Error).message;
-    expect(message).not.toContain('\n');
-    expect(message.startsWith('bad.params: ')).toBe(true);
-    return message;
-  }
-  throw new Error('expected a WEIGHTS error');
+  const message = errorOf(() => parseMxnetParams(bytes, 'bad.params'));
+  expect(message.startsWith('bad.params: ')).toBe(true);
+  return message;
 }
 
 describe('the real mnet.25 params', () => {

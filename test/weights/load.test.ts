@@ -1,0 +1,101 @@
+import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run as convert } from '../../src/cli/convert.js';
+import { loadModel } from '../../src/weights/load.js';
+import { readMxnetParams } from '../../src/weights/mxnet-params.js';
+import { asyncErrorOf } from './expect-error.js';
+import { modelDir, paramsFile, scratchDir, symbolFile } from './model-files.js';
+
+/** A directory with links to the real model files under the given names. */
+function dirWith(files: Record<string, string>): string {
+  const dir = scratchDir();
+  for (const [name, target] of Object.entries(files)) symlinkSync(target, join(dir, name));
+  return dir;
+}
+
+/** Runs `retinaface convert` in-process and returns what it printed. */
+async function runConvert(argv: string[]): Promise<string> {
+  const write = process.stdout.write;
+  let printed = '';
+  process.stdout.write = ((chunk: string) => { printed += chunk; return true; }) as typeof process.stdout.write;
+  try {
+    expect(await convert(argv)).toBe(0);
+  } finally {
+    process.stdout.write = write;
+  }
+  return printed;
+}
+
+describe('loadModel', () => {
+  it('loads the MXNet checkpoint from its directory', async () => {
+    const model = await loadModel(modelDir);
+    expect(model.source).toBe(paramsFile);
+    expect(model.symbol.nodes.length).toBe(436);
+    expect(model.params.size).toBe(273);
+    expect(model.params.get('mobilenet0_conv0_weight')!.shape).toEqual([8, 3, 3, 3]);
+  });
+
+  it('loads from the .params file itself, with the sibling symbol', async () => {
+    const model = await loadModel(paramsFile);
+    expect(model.params.size).toBe(273);
+  });
+
+  it('converts to safetensors and loads that to the same parameters', async () => {
+    const dir = scratchDir();
+    const out = join(dir, 'mnet.25.safetensors');
+    const printed = await runConvert(['--model', modelDir, '--out', out]);
+    expect(printed).toMatch(new RegExp(`^converted 273 tensors \\(\\d+ arg, \\d+ aux\\) from ${paramsFile} to ${out}, \\d+ bytes\\n$`));
+    for (const path of [out, dir]) {
+      const model = await loadModel(path);
+      expect(model.source).toBe(out);
+      expect(model.symbol.nodes.length).toBe(436);
+      const original = readMxnetParams(paramsFile).params;
+      expect([...model.params.keys()].sort()).toEqual([...original.keys()].sort());
+      for (const [name, t] of original) expect(Buffer.from(model.params.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer)), name).toBe(true);
+    }
+  });
+
+  it('refuses a directory holding two epochs, listing them', async () => {
+    const dir = dirWith({ 'mnet.25-symbol.json': symbolFile, 'mnet.25-0000.params': paramsFile, 'mnet.25-0001.params': paramsFile });
+    expect(await asyncErrorOf(() => loadModel(dir))).toBe(
+      `${dir}: holds 2 models (mnet.25-0000.params, mnet.25-0001.params); give the one to use as the model path`,
+    );
+    expect((await loadModel(join(dir, 'mnet.25-0001.params'))).params.size).toBe(273);
+  });
+
+  it('names the missing symbol file', async () => {
+    const dir = dirWith({ 'mnet.25-0000.params': paramsFile });
+    expect(await asyncErrorOf(() => loadModel(dir))).toBe(`${join(dir, 'mnet.25-symbol.json')}: cannot read (ENOENT)`);
+  });
+
+  it('refuses a directory without a model and a file that is not one', async () => {
+    const dir = scratchDir();
+    expect(await asyncErrorOf(() => loadModel(dir))).toMatch(/: no model inside \(looked for <prefix>-NNNN\.params with <prefix>-symbol\.json, or a \.safetensors file\)$/);
+    expect(await asyncErrorOf(() => loadModel(symbolFile))).toBe(`${symbolFile}: not a model file (expected a directory, a .safetensors file or a <prefix>-NNNN.params file)`);
+  });
+
+  it('checks the parameters against the symbol', async () => {
+    const dir = scratchDir();
+    copyFileSync(paramsFile, join(dir, 'm-0000.params'));
+    const symbol = JSON.parse(readFileSync(symbolFile, 'utf8'));
+    const conv0 = symbol.nodes.find((n: { name: string }) => n.name === 'mobilenet0_conv0_weight');
+    conv0.attrs.__shape__ = '(8L, 3L, 5L, 5L)';
+    writeFileSync(join(dir, 'm-symbol.json'), JSON.stringify(symbol));
+    expect(await asyncErrorOf(() => loadModel(dir))).toBe(
+      `${join(dir, 'm-0000.params')}: 1 parameter(s) do not match the symbol: mobilenet0_conv0_weight is (8,3,3,3) but the symbol says (8,3,5,5)`,
+    );
+  });
+});
+
+describe('retinaface convert', () => {
+  it('needs --out FILE.safetensors', async () => {
+    expect(await asyncErrorOf(() => convert(['--model', modelDir]), 'USAGE')).toBe('convert: --out FILE.safetensors is required');
+    expect(await asyncErrorOf(() => convert(['--out', 'x.bin']), 'USAGE')).toBe('convert: --out FILE.safetensors is required');
+  });
+
+  it('reports an output it cannot write', async () => {
+    const out = join(scratchDir(), 'no', 'such', 'dir.safetensors');
+    expect(await asyncErrorOf(() => convert(['--model', modelDir, '--out', out]), 'IO')).toBe(`${out}: cannot write (ENOENT)`);
+  });
+});
