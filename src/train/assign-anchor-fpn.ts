@@ -135,6 +135,29 @@ export function assignAnchorFpn(
   return toLabelDict(levels, { labels, bboxTargets, bboxWeights, landmarkTargets, landmarkWeights });
 }
 
+/**
+ * The anchors labelled 1 in assign_anchor_fpn's output, as boxes (what a picture of the targets shows).
+ * @param targets assignAnchorFpn's output for an image of this size
+ * @returns (P, 4) x1, y1, x2, y2, strides in table order
+ */
+export function positiveAnchors(
+  targets: Map<string, Tensor>,
+  image: { height: number; width: number },
+  anchorConfig: readonly AnchorLevel[] = ANCHOR_CONFIG,
+): Float32Array {
+  const boxes: number[] = [];
+  for (const level of levelAnchors(image, anchorConfig)) {
+    const K = level.height * level.width;
+    // label a·K + k belongs to anchor row k·A + a
+    targets.get(`face_label_stride${level.stride}`)!.data.forEach((label, i) => {
+      if (label !== 1) return;
+      const row = (i % K) * level.A + Math.floor(i / K);
+      boxes.push(...level.anchors.subarray(row * 4, row * 4 + 4));
+    });
+  }
+  return Float32Array.from(boxes);
+}
+
 /** Drops the faces of class −1 (`nonneg`), keeping boxes as (N, 4) and landmarks as (N, 15). */
 function dropIgnored(gt: GtLabel): { boxes: Float32Array; landmarks: Float32Array } {
   const kept: number[] = [];

@@ -25,6 +25,8 @@
 import { RetinaFaceError } from '../errors.js';
 import { resizeLinear } from '../image/resize.js';
 import { rgbImage, type RgbImage } from '../image/rgb-image.js';
+import { inputTensor } from '../net/input.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { GtLabel } from './assign-anchor-fpn.js';
 import { TRAIN_CONFIG, type TrainConfig } from './config.js';
 import { flipSample } from './flip.js';
@@ -152,6 +154,20 @@ export function randomCropSample(
     }
     retry++;
   }
+}
+
+/**
+ * The network input of a crop (`transform`, rcnn/io/image.py, with mnet's zero means and unit stds):
+ * the window as float32 NCHW, times the brightness factor in float32 when colour jitter drew one.
+ * @returns (1, 3, SIZE, SIZE)
+ */
+export function cropInput(crop: CropSample): Tensor {
+  const input = inputTensor(crop.image.data, crop.image.width, crop.image.height);
+  if (crop.brightness !== 1) {
+    const alpha = f(crop.brightness);
+    for (let i = 0; i < input.data.length; i++) input.data[i] = f(input.data[i] * alpha);
+  }
+  return input;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rgbImage, type RgbImage } from '../../src/image/rgb-image.js';
-import { cropSample, randomCropSample } from '../../src/train/crop.js';
+import { cropInput, cropSample, randomCropSample } from '../../src/train/crop.js';
 import { flipSample } from '../../src/train/flip.js';
 import type { GroundTruth } from '../../src/train/ground-truth.js';
 import { expectTensorClose, readManifest } from '../helpers/golden.js';
@@ -19,20 +19,12 @@ function groundTruth(caseName: string): GroundTruth {
   return { boxes: goldenF32(caseName, 'gt_boxes_in.npy').data, landmarks: goldenF32(caseName, 'gt_landmarks_in.npy').data };
 }
 
-/** An RGB window as the (1, 3, H, W) float32 network input the golden crop.npy holds. */
-function asNchw(image: RgbImage): { shape: number[]; data: Float32Array } {
-  const { width: W, height: H } = image;
-  const data = new Float32Array(3 * H * W);
-  for (let c = 0; c < 3; c++) for (let i = 0; i < H * W; i++) data[c * H * W + i] = image.data[i * 3 + c];
-  return { shape: [1, 3, H, W], data };
-}
-
 describe('get_crop_image1', () => {
   for (const caseName of ['train-crop-t1-s1.0', 'train-crop-t1-s0.6']) {
     it(`${caseName}: crop pixels, im_scale, kept boxes and landmarks (missing markers scaled and shifted)`, () => {
       const m = readManifest(caseName);
       const crop = cropSample(t1(), groundTruth(caseName), { preScale: m.pre_scale, up: m.up, left: m.left });
-      expectTensorClose(`${caseName}/crop`, asNchw(crop.image), goldenF32(caseName, 'crop.npy'), 0);
+      expectTensorClose(`${caseName}/crop`, cropInput(crop), goldenF32(caseName, 'crop.npy'), 0);
       expect(Math.fround(crop.imScale)).toBe(goldenF32(caseName, 'im_scale.npy').data[0]);
       const boxes = goldenF32(caseName, 'boxes.npy');
       expectTensorClose(`${caseName}/boxes`, { shape: [crop.boxes.length / 4, 4], data: crop.boxes }, boxes, 0);
@@ -79,5 +71,14 @@ describe('randomCropSample', () => {
       const again = cropSample(t1(), gt, d);
       expect(Array.from(again.boxes)).toEqual(Array.from(d.boxes));
     }
+  });
+
+  it('jitters brightness in the network input only, in float32, unclipped', () => {
+    const d = randomCropSample(t1(), gt, 3, { colorJitter: true });
+    const plain = cropInput({ ...d, brightness: 1 });
+    const jittered = cropInput(d);
+    const i = plain.data.indexOf(255);
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(jittered.data[i]).toBe(Math.fround(255 * Math.fround(d.brightness)));
   });
 });
