@@ -66,12 +66,8 @@ export interface MxnetParams {
   readonly params: ReadonlyMap<string, Tensor>;
 }
 
-/** One NDArray as found in the file, before its name is known. `shape` null: an empty array. */
-interface StoredArray {
-  readonly shape: number[] | null;
-  readonly type: TypeFlag;
-  readonly dataAt: number;
-}
+/** One NDArray as found in the file, before its name is known; `null` for an empty array. */
+type StoredArray = { readonly shape: number[]; readonly type: TypeFlag; readonly dataAt: number } | null;
 
 export function readMxnetParams(path: string): MxnetParams {
   return parseMxnetParams(readWeightsFile(path), path);
@@ -102,8 +98,8 @@ export function parseMxnetParams(bytes: Uint8Array, file: string): MxnetParams {
     if (match === null) c.fail(`name '${names[i]}' of array #${i} has neither the arg: nor the aux: prefix`);
     const [, kind, name] = match;
     if (params.has(name)) c.fail(`tensor ${name} is stored twice`);
-    if (stored.shape === null) c.fail(`tensor ${name} is an empty NDArray (saved without a shape)`);
-    const t = tensor(stored.shape, toFloat32(c.view, stored, size(stored.shape)));
+    if (stored === null) c.fail(`tensor ${name} is an empty NDArray (saved without a shape)`);
+    const t = tensor(stored.shape, toFloat32(c.view, stored));
     expectFinite(file, name, t);
     (kind === 'arg' ? arg : aux).set(name, t);
     params.set(name, t);
@@ -131,7 +127,7 @@ function readArray(c: Cursor, label: string): StoredArray {
   } else {
     c.fail(`bad magic 0x${magic.toString(16)} of ${label} (expected 0xf993fac8/9/a, or a pre-V1 ndim up to ${MAX_NDIM})`);
   }
-  if (shape === null) return { shape, type: TYPE_FLAGS[0], dataAt: c.pos };
+  if (shape === null) return null;
   c.i32(`the device type of ${label}`);
   c.i32(`the device id of ${label}`);
   const code = c.i32(`the type flag of ${label}`);
@@ -161,9 +157,10 @@ function readShape(c: Cursor, label: string, numpySemantics: boolean): number[] 
   return dims;
 }
 
-function toFloat32(view: DataView, stored: StoredArray, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = stored.type.read(view, stored.dataAt + i * stored.type.bytes);
+function toFloat32(view: DataView, stored: NonNullable<StoredArray>): Float32Array {
+  const { shape, type, dataAt } = stored;
+  const out = new Float32Array(size(shape));
+  for (let i = 0; i < out.length; i++) out[i] = type.read(view, dataAt + i * type.bytes);
   return out;
 }
 
