@@ -44,6 +44,14 @@ describe('photos vs cv2.imread (golden heads-*/pixels.npy): jpeg-js and libjpeg 
     });
   }
 
+  it('a Node Buffer straight from readFileSync decodes the same (a view into a larger pool)', () => {
+    const viaBuffer = decodeImage(readFileSync(join(imagesDir, 't4.jpg')));
+    expect(viaBuffer.data).toEqual(decodeImage(photo('t4.jpg')).data);
+    const png = makePng({ width: 2, height: 1, bitDepth: 8, colorType: 2, samples: [1, 2, 3, 4, 5, 6] });
+    const pooled = Buffer.concat([Buffer.from([9, 9, 9]), Buffer.from(png)]).subarray(3);
+    expect(Array.from(decodeImage(pooled).data)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('t2.jpg (5334x2767, 14.8 MP) and t5.jpg (progressive, 2000x1500) decode', () => {
     const t2 = decodeImage(photo('t2.jpg'), { where: 't2.jpg' });
     expect([t2.width, t2.height]).toEqual([5334, 2767]);
