@@ -12,7 +12,8 @@
  * by increments instead of being recomputed per tap. bench/kernels/convolution-dense.ts has the
  * variants and their timings.
  */
-import type { ConvShape, ConvWeights } from './convolution.js';
+import type { ConvGeometry } from '../conv-geometry.js';
+import type { ConvWeights } from './convolution.js';
 import type { GpuDevice, KernelThis } from './device.js';
 import { storedWidth, type GpuTensor } from './device-tensor.js';
 
@@ -69,7 +70,7 @@ function convolutionDenseKernel(this: KernelThis<DenseConstants>, x: number[], w
  * Weights (OC, IC, KH, KW) and bias (OC) packed as the kernel reads them: w[((ic·KH + ky)·KW +
  * kx)·OCP + oc] for ic < 4·ICB (zeros past IC and OC), then the OCP biases.
  */
-export function packDenseWeights(g: ConvShape, p: ConvWeights): Float32Array {
+export function packDenseWeights(g: ConvGeometry, p: ConvWeights): Float32Array {
   const ICP = Math.ceil(g.IC / 4) * 4;
   const OCP = Math.ceil(g.OC / 4) * 4;
   const taps = g.KH * g.KW;
@@ -84,7 +85,7 @@ export function packDenseWeights(g: ConvShape, p: ConvWeights): Float32Array {
 }
 
 /** x (1, IC, H, W) → (1, OC, OH, OW) on `device`; `packed` from packDenseWeights. */
-export function convolutionDense(device: GpuDevice, g: ConvShape, x: GpuTensor, packed: Float32Array, relu: boolean): Promise<GpuTensor> {
+export function convolutionDense(device: GpuDevice, g: ConvGeometry, x: GpuTensor, packed: Float32Array, relu: boolean): Promise<GpuTensor> {
   const OCP = Math.ceil(g.OC / 4) * 4;
   const ICB = Math.ceil(g.IC / 4);
   const constants: DenseConstants = {

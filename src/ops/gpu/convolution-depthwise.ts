@@ -8,7 +8,8 @@
  * those four channels of an input pixel are adjacent. Weights are stored tap-major,
  * w[(ky·KW + kx)·CP + c], then the CP biases.
  */
-import type { ConvShape, ConvWeights } from './convolution.js';
+import type { ConvGeometry } from '../conv-geometry.js';
+import type { ConvWeights } from './convolution.js';
 import type { GpuDevice, KernelThis } from './device.js';
 import { storedWidth, type GpuTensor } from './device-tensor.js';
 
@@ -58,7 +59,7 @@ function convolutionDepthwiseKernel(this: KernelThis<DepthwiseConstants>, x: num
 }
 
 /** Weights (C, 1, KH, KW) and bias (C) as w[(ky·KW + kx)·CP + c], then the CP biases. */
-export function packDepthwiseWeights(g: ConvShape, p: ConvWeights): Float32Array {
+export function packDepthwiseWeights(g: ConvGeometry, p: ConvWeights): Float32Array {
   const CP = Math.ceil(g.OC / 4) * 4;
   const taps = g.KH * g.KW;
   const packed = new Float32Array(taps * CP + CP);
@@ -70,7 +71,7 @@ export function packDepthwiseWeights(g: ConvShape, p: ConvWeights): Float32Array
 }
 
 /** x (1, C, H, W) → (1, C, OH, OW) on `device`; `packed` from packDepthwiseWeights. */
-export function convolutionDepthwise(device: GpuDevice, g: ConvShape, x: GpuTensor, packed: Float32Array, relu: boolean): Promise<GpuTensor> {
+export function convolutionDepthwise(device: GpuDevice, g: ConvGeometry, x: GpuTensor, packed: Float32Array, relu: boolean): Promise<GpuTensor> {
   const CP = Math.ceil(g.OC / 4) * 4;
   const constants: DepthwiseConstants = {
     CP, KH: g.KH, KW: g.KW, SY: g.sy, SX: g.sx, PY: g.py, PX: g.px, OH: g.OH, OW: g.OW,

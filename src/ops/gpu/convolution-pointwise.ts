@@ -9,7 +9,8 @@
  * four multiply-adds; weights are stored input-major, w[ic·OCP + oc], then the OCP biases. The
  * input and output maps have the same stored extents, so the thread's own index is the input's.
  */
-import type { ConvShape, ConvWeights } from './convolution.js';
+import type { ConvGeometry } from '../conv-geometry.js';
+import type { ConvWeights } from './convolution.js';
 import type { GpuDevice, KernelThis } from './device.js';
 import { storedWidth, type GpuTensor } from './device-tensor.js';
 
@@ -52,7 +53,7 @@ function convolutionPointwiseKernel(this: KernelThis<PointwiseConstants>, x: num
 }
 
 /** Weights (OC, IC, 1, 1) and bias (OC) as w[ic·OCP + oc] for ic < 4·ICB (zeros past IC, OC), then the OCP biases. */
-export function packPointwiseWeights(g: ConvShape, p: ConvWeights): Float32Array {
+export function packPointwiseWeights(g: ConvGeometry, p: ConvWeights): Float32Array {
   const ICP = Math.ceil(g.IC / 4) * 4;
   const OCP = Math.ceil(g.OC / 4) * 4;
   const packed = new Float32Array(ICP * OCP + OCP);
@@ -64,7 +65,7 @@ export function packPointwiseWeights(g: ConvShape, p: ConvWeights): Float32Array
 }
 
 /** x (1, IC, H, W) → (1, OC, H, W) on `device`; `packed` from packPointwiseWeights. */
-export function convolutionPointwise(device: GpuDevice, g: ConvShape, x: GpuTensor, packed: Float32Array, relu: boolean): Promise<GpuTensor> {
+export function convolutionPointwise(device: GpuDevice, g: ConvGeometry, x: GpuTensor, packed: Float32Array, relu: boolean): Promise<GpuTensor> {
   const OCP = Math.ceil(g.OC / 4) * 4;
   const ICB = Math.ceil(g.IC / 4);
   const constants: PointwiseConstants = {

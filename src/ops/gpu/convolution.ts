@@ -9,18 +9,9 @@ import { RetinaFaceError } from '../../errors.js';
 import { convolutionDense, packDenseWeights } from './convolution-dense.js';
 import { convolutionDepthwise, packDepthwiseWeights } from './convolution-depthwise.js';
 import { convolutionPointwise, packPointwiseWeights } from './convolution-pointwise.js';
+import type { ConvGeometry } from '../conv-geometry.js';
 import type { GpuDevice } from './device.js';
 import type { GpuTensor } from './device-tensor.js';
-
-/** The geometry of one Convolution node (batch 1). */
-export interface ConvShape {
-  IC: number; H: number; W: number;
-  OC: number; OH: number; OW: number;
-  KH: number; KW: number;
-  sy: number; sx: number;
-  py: number; px: number;
-  g: number;
-}
 
 export interface ConvWeights {
   /** (OC, IC/g, KH, KW) */
@@ -32,7 +23,7 @@ export interface ConvWeights {
 /** A Convolution node bound to its packed weights: x (1, IC, H, W) → (1, OC, OH, OW). */
 export type GpuConvolution = (x: GpuTensor) => Promise<GpuTensor>;
 
-export function prepareConvolution(device: GpuDevice, node: string, g: ConvShape, p: ConvWeights, relu: boolean): GpuConvolution {
+export function prepareConvolution(device: GpuDevice, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean): GpuConvolution {
   if (g.py > 1 || g.px > 1) {
     throw new RetinaFaceError('UNSUPPORTED', `[Convolution ${node}] pad (${g.py},${g.px}) on the gpu path: the stored border is one pixel, pad ≤ 1 supported`);
   }
