@@ -83,7 +83,7 @@ export function convolution(x: Tensor, weight: Tensor, bias: Tensor | undefined,
   const ICg = IC / g;
   const OCg = OC / g;
   const out = tensor([N, OC, OH, OW]);
-  const y = out.data;
+  const [xd, wd, y] = [x.data, weight.data, out.data];
   for (let n = 0; n < N; n++) {
     for (let oc = 0; oc < OC; oc++) {
       // output plane (n, oc): starts at the bias, then gathers its group's input channels
@@ -96,15 +96,19 @@ export function convolution(x: Tensor, weight: Tensor, bias: Tensor | undefined,
         const xPlane = (n * IC + ic) * H * W;
         for (let ky = 0; ky < KH; ky++) {
           for (let kx = 0; kx < KW; kx++) {
-            // one kernel tap (ky, kx) applied to every output pixel
-            const w = weight.data[((oc * ICg + icg) * KH + ky) * KW + kx];
+            // one kernel tap (ky, kx) applied to every output pixel whose input pixel
+            // (iy, ix) = (oy·sy − py + ky, ox·sx − px + kx) lies inside the image:
+            // oxFirst..oxEnd−1 are those columns (the rows are tested one by one)
+            const w = wd[((oc * ICg + icg) * KH + ky) * KW + kx];
+            const oxFirst = Math.max(0, Math.ceil((px - kx) / sx));
+            const oxEnd = Math.min(OW, Math.floor((W - 1 + px - kx) / sx) + 1);
             for (let oy = 0; oy < OH; oy++) {
               const iy = oy * sy - py + ky;
               if (iy < 0 || iy >= H) continue;
-              for (let ox = 0; ox < OW; ox++) {
-                const ix = ox * sx - px + kx;
-                if (ix < 0 || ix >= W) continue;
-                y[yPlane + oy * OW + ox] += w * x.data[xPlane + iy * W + ix];
+              const yRow = yPlane + oy * OW;
+              const xRow = xPlane + iy * W - px + kx;
+              for (let ox = oxFirst; ox < oxEnd; ox++) {
+                y[yRow + ox] += w * xd[xRow + ox * sx];
               }
             }
           }
