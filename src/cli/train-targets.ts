@@ -60,15 +60,6 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const input = cropInput(crop);
-  if (args.switches.has('loss')) {
-    for (const l of await cropLosses(await loadModel(args.values.get('model')), input, targets)) {
-      process.stdout.write(
-        `  loss stride ${String(l.stride).padStart(2)}: OHEM ${l.nFg} faces of ${l.nValid} anchors; ` +
-          `cls ${l.clsLoss.toPrecision(6)}, bbox ${l.bboxLoss.toPrecision(6)}, landmark ${l.landmarkLoss.toPrecision(6)}\n`,
-      );
-    }
-  }
-
   const outDir = args.values.get('out');
   if (outDir !== undefined) {
     const files: [string, Uint8Array][] = [
@@ -86,6 +77,14 @@ export async function run(argv: string[]): Promise<number> {
       throw new RetinaFaceError('IO', `${outDir}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
     process.stdout.write(`wrote ${files.length} files to ${outDir}\n`);
+  }
+  if (args.switches.has('loss')) {
+    for (const l of await cropLosses(await loadModel(args.values.get('model')), input, targets)) {
+      process.stdout.write(
+        `  loss stride ${String(l.stride).padStart(2)}: OHEM ${l.nFg} faces of ${l.nValid} anchors; ` +
+          `cls ${l.clsLoss.toPrecision(6)}, bbox ${l.bboxLoss.toPrecision(6)}, landmark ${l.landmarkLoss.toPrecision(6)}\n`,
+      );
+    }
   }
   return 0;
 }
