@@ -24,6 +24,7 @@ const f = Math.fround;
  * `nonlinear_transform` (rcnn/processing/bbox_transform.py), alias `bbox_transform` in rpn.py.
  * @param exRois (N, 4) anchors x1, y1, x2, y2
  * @param gtRois (N, C) ground-truth boxes, C ≥ 4 (a class column after the box is ignored)
+ * @param gtColumns C, the row length of gtRois
  * @returns (N, 4) float32 dx, dy, dw, dh
  */
 export function nonlinearTransform(exRois: Float32Array, gtRois: Float32Array, gtColumns = 4): Float32Array {

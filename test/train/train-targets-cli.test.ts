@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/train-targets.js';
 import { readNpy } from '../../src/tensor/npy.js';
 import { expectTensorClose, goldenDir, imagesDir, readManifest } from '../helpers/golden.js';
@@ -44,6 +44,7 @@ beforeAll(() => {
 });
 
 afterEach(() => vi.restoreAllMocks());
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('retinaface train-targets', () => {
   it(`--pre-scale/--up/--left of ${CASE}: kept faces and every face_* target as the golden files`, async () => {
