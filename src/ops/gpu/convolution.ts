@@ -23,24 +23,36 @@ export interface ConvWeights {
 /** A Convolution node bound to its packed weights: x (1, IC, H, W) → (1, OC, OH, OW). */
 export type GpuConvolution = (x: GpuTensor) => Promise<GpuTensor>;
 
+/** Which specialised kernel runs a geometry; null when none does (the caller reports it). */
+export function convolutionKind(g: ConvGeometry): 'pointwise' | 'depthwise' | 'dense' | null {
+  if (g.py > 1 || g.px > 1) return null;
+  if (g.KH === 1 && g.KW === 1 && g.sy === 1 && g.sx === 1 && g.py === 0 && g.px === 0 && g.g === 1) return 'pointwise';
+  if (g.g === g.IC && g.g === g.OC) return 'depthwise';
+  if (g.g === 1) return 'dense';
+  return null;
+}
+
 export function prepareConvolution(device: GpuDevice, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean): GpuConvolution {
-  if (g.py > 1 || g.px > 1) {
-    throw new RetinaFaceError('UNSUPPORTED', `[Convolution ${node}] pad (${g.py},${g.px}) on the gpu path: the stored border is one pixel, pad ≤ 1 supported`);
+  switch (convolutionKind(g)) {
+    case 'pointwise': {
+      const packed = packPointwiseWeights(g, p);
+      return (x) => convolutionPointwise(device, g, x, packed, relu);
+    }
+    case 'depthwise': {
+      const packed = packDepthwiseWeights(g, p);
+      return (x) => convolutionDepthwise(device, g, x, packed, relu);
+    }
+    case 'dense': {
+      const packed = packDenseWeights(g, p);
+      return (x) => convolutionDense(device, g, x, packed, relu);
+    }
+    case null:
+      if (g.py > 1 || g.px > 1) {
+        throw new RetinaFaceError('UNSUPPORTED', `[Convolution ${node}] pad (${g.py},${g.px}) on the gpu path: the stored border is one pixel, pad ≤ 1 supported`);
+      }
+      throw new RetinaFaceError(
+        'UNSUPPORTED',
+        `[Convolution ${node}] num_group=${g.g} with ${g.IC} input and ${g.OC} output channels on the gpu path: only 1 or depthwise (IC = OC = num_group)`,
+      );
   }
-  if (g.KH === 1 && g.KW === 1 && g.sy === 1 && g.sx === 1 && g.py === 0 && g.px === 0 && g.g === 1) {
-    const packed = packPointwiseWeights(g, p);
-    return (x) => convolutionPointwise(device, g, x, packed, relu);
-  }
-  if (g.g === g.IC && g.g === g.OC) {
-    const packed = packDepthwiseWeights(g, p);
-    return (x) => convolutionDepthwise(device, g, x, packed, relu);
-  }
-  if (g.g === 1) {
-    const packed = packDenseWeights(g, p);
-    return (x) => convolutionDense(device, g, x, packed, relu);
-  }
-  throw new RetinaFaceError(
-    'UNSUPPORTED',
-    `[Convolution ${node}] num_group=${g.g} with ${g.IC} input and ${g.OC} output channels on the gpu path: only 1 or depthwise (IC = OC = num_group)`,
-  );
 }
