@@ -11,6 +11,8 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   convert: { summary: 'write the MXNet model as one .safetensors file (--model PATH --out FILE)', load: async () => (await import('./convert.js')).run },
   'train-targets': { summary: 'a training crop, its anchor labels and targets, optionally its losses (--image FILE --gt GT.json)', load: async () => (await import('./train-targets.js')).run },
+  dump: { summary: "run the network once and write every node's output as <node>.npy (--input FILE --out DIR)", load: async () => (await import('./dump.js')).run },
+  compare: { summary: 'compare two folders of node .npy files, node by node in graph order (REF_DIR OUR_DIR [--tol 1e-4])', load: async () => (await import('./compare.js')).run },
 };
 
 function usage(): string {

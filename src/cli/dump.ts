@@ -1,0 +1,96 @@
+/**
+ * `retinaface dump --model DIR --input FILE --out DIR [--nodes a,b] [--backend cpu|gpu]`: runs the
+ * network once and writes every node's output (or only the listed ones) as `<node>.npy`, plus the
+ * input as `data.npy` and a `manifest.json` listing the files in graph order, the layout of the
+ * golden `layers-*` folders, so `retinaface compare` can put the two side by side.
+ *
+ * FILE is either a (1, 3, H, W) float32 `.npy` fed as it is, or an image (JPEG/PNG) fed at its own
+ * size, as RGB 0..255 (no resize). `--backend gpu` runs the gpu.js kernels on the unfused plan, so
+ * every node is the same node as on the reference path.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RetinaFaceError } from '../errors.js';
+import { decodeImage } from '../image/decode.js';
+import { forward, referenceBackend, type Backend } from '../net/forward.js';
+import { buildPlan } from '../net/graph.js';
+import { inputTensor } from '../net/input.js';
+import { readNpyFloat32, writeNpyFloat32 } from '../tensor/npy.js';
+import { formatShape } from '../tensor/shape.js';
+import { tensor, type Tensor } from '../tensor/tensor.js';
+import { loadModel } from '../weights/load.js';
+import { parseArgs } from './args.js';
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs('dump', argv, { values: ['model', 'input', 'out', 'nodes', 'backend'], switches: [] });
+  if (args.positionals.length > 0) throw new RetinaFaceError('USAGE', `dump: unexpected argument '${args.positionals[0]}'`);
+  const inputPath = args.values.get('input');
+  const outDir = args.values.get('out');
+  if (inputPath === undefined || outDir === undefined) throw new RetinaFaceError('USAGE', 'dump: --input FILE and --out DIR are required');
+  const backendName = args.values.get('backend') ?? 'cpu';
+  if (backendName !== 'cpu' && backendName !== 'gpu') throw new RetinaFaceError('USAGE', `dump: --backend must be cpu or gpu, got '${backendName}'`);
+  const nodes = args.values.get('nodes')?.split(',').map((n) => n.trim()).filter((n) => n !== '');
+
+  const model = await loadModel(args.values.get('model'));
+  const input = readInput(inputPath);
+  const plan = buildPlan(model, input.shape[2], input.shape[3]);
+  const backend = backendName === 'gpu' ? await gpuBackend() : { backend: referenceBackend, close: () => {} };
+  const started = performance.now();
+  let result;
+  try {
+    result = await forward(plan, input, { keep: nodes ?? 'all', backend: backend.backend });
+  } finally {
+    backend.close();
+  }
+  const ms = performance.now() - started;
+
+  const written = new Map<string, Tensor>([[plan.input.name, input], ...result.nodes]);
+  try {
+    mkdirSync(outDir, { recursive: true });
+    const files: Record<string, { shape: number[]; dtype: string; what: string }> = {};
+    for (const [name, t] of written) {
+      writeFileSync(join(outDir, `${name}.npy`), writeNpyFloat32(t.shape, t.data));
+      const step = plan.steps.find((s) => s.name === name);
+      files[`${name}.npy`] = {
+        shape: [...t.shape],
+        dtype: 'float32',
+        what: step === undefined ? 'network input' : `output of node ${name} (op ${step.op}, backend ${backend.backend.name})`,
+      };
+    }
+    const manifest = { input: inputPath, model: model.source, backend: backend.backend.name, files };
+    writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
+  } catch (err) {
+    throw new RetinaFaceError('IO', `${outDir}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  process.stdout.write(
+    `dumped ${written.size} tensors for input ${formatShape(input.shape)} to ${outDir} (backend ${backend.backend.name}, forward ${ms.toFixed(0)} ms)\n`,
+  );
+  return 0;
+}
+
+/** A (1, 3, H, W) float32 .npy as it is, or an image as RGB 0..255 at its own size. */
+function readInput(path: string): Tensor {
+  let bytes: Uint8Array;
+  try {
+    // a copy: readNpy slices its input, and a Node Buffer's slice is a view over the whole file
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (err) {
+    throw new RetinaFaceError('IO', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  if (path.endsWith('.npy')) {
+    const a = readNpyFloat32(bytes, path);
+    if (a.shape.length !== 4 || a.shape[0] !== 1 || a.shape[1] !== 3) {
+      throw new RetinaFaceError('SHAPE', `${path}: input ${formatShape(a.shape)} is not (1,3,H,W) [N,C,H,W]`);
+    }
+    return tensor(a.shape, a.data);
+  }
+  const image = decodeImage(bytes, { where: path });
+  return inputTensor(image.data, image.width, image.height);
+}
+
+/** The gpu.js backend, loaded only when asked for so the reference path never imports gpu.js. */
+async function gpuBackend(): Promise<{ backend: Backend<unknown>; close: () => void }> {
+  const { createGpuBackend } = await import('../ops/gpu/backend.js');
+  const gpu = createGpuBackend();
+  return { backend: gpu as Backend<unknown>, close: () => gpu.destroy() };
+}
