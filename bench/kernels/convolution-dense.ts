@@ -12,6 +12,8 @@
  *   v5  v4 in the blocked layout, stored width W+2 (not a multiple of 4)
  *   v6  v5 with the stored width rounded up to 4 = src/ops/gpu/convolution-dense.ts
  *   v7  v6 with the kx loop unrolled (3×3 only)
+ *   v8  v6's output, but reading a planar input (NCHW padded, width rounded up to 4): four
+ *       x-neighbours one float apart instead of four
  */
 import gpujs from 'gpu.js';
 import type { KernelFunction } from 'gpu.js';
@@ -197,6 +199,36 @@ function v7(this: KernelThis<C>, x: number[], w: number[]): number[] {
   return [s0, s1, s2, s3];
 }
 
+/** planar padded input (IC, HP, WP), WP a multiple of 4; output as v6 */
+function v8(this: KernelThis<C>, x: number[], w: number[]): number[] {
+  const oy = this.thread.y - 1;
+  if (oy < 0 || oy >= this.constants.OH) return [0, 0, 0, 0];
+  const ox = Math.min(Math.max(this.thread.x - 1, 0), this.constants.OW - 1);
+  const oc = this.thread.z * 4;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let row = oy * this.constants.WP + ox;
+  let k = oc;
+  for (let ic = 0; ic < this.constants.IC; ic++) {
+    for (let ky = 0; ky < 3; ky++) {
+      for (let kx = 0; kx < 3; kx++) {
+        const v = x[row + kx];
+        s0 += v * w[k];
+        s1 += v * w[k + 1];
+        s2 += v * w[k + 2];
+        s3 += v * w[k + 3];
+        k += this.constants.OCP;
+      }
+      row += this.constants.WP;
+    }
+    row += (this.constants.HP - 3) * this.constants.WP;
+  }
+  if (this.thread.x < 1 || this.thread.x > this.constants.OW) return [0, 0, 0, 0];
+  return [s0, s1, s2, s3];
+}
+
 const x = seeded(IC * H * W, 1);
 const weight = seeded(OC * IC * 9, 2);
 const bias = new Float32Array(OC);
@@ -210,24 +242,28 @@ const ref = convolution(
 const mode = modeFromArgv();
 const gpu = new GPU({ mode });
 const settings = { precision: 'single' as const, tactic: 'precision' as const, asyncMode: true };
-const kernelOf = (fn: unknown, output: number[], constants: C) =>
-  gpu.createKernel(fn as KernelFunction, { ...settings, output, constants }) as unknown as ((...a: unknown[]) => Promise<unknown>) & { kernel: object };
+/**
+ * A raw gpu.js kernel returning its flat output buffer, as src/ops/gpu/device.ts does: gpu.js's
+ * own reshaping into per-pixel views costs ~25 ms per 100 k cells, more than some kernels.
+ */
+const kernelOf = (fn: unknown, output: number[], constants: C) => {
+  const k = gpu.createKernel(fn as KernelFunction, { ...settings, output, constants }) as unknown as ((...a: unknown[]) => Promise<Float32Array>) & { kernel: Record<string, unknown> };
+  k.kernel._shapeOutput = (data: Float32Array) => data;
+  return k;
+};
 
-/** NCHW from an Array(4) result over (x, y, OC/4) cells whose pixel (ox, oy) is cell (ox + dx, oy + dy). */
-function fromCells(raw: unknown, dx: number, dy: number): Float32Array {
+/** NCHW from a flat Array(4) result over (X, Y, OC/4) cells whose pixel (ox, oy) is cell (ox + dx, oy + dy). */
+function fromCells(raw: unknown, X: number, Y: number, dx: number, dy: number): Float32Array {
   const out = new Float32Array(OC * H * W);
-  const cells = raw as Float32Array[][][];
+  const cells = raw as Float32Array;
   for (let oc = 0; oc < OC; oc++) {
-    for (let oy = 0; oy < H; oy++) for (let ox = 0; ox < W; ox++) out[(oc * H + oy) * W + ox] = cells[oc >> 2][oy + dy][ox + dx][oc & 3];
+    for (let oy = 0; oy < H; oy++) {
+      for (let ox = 0; ox < W; ox++) out[(oc * H + oy) * W + ox] = cells[((((oc >> 2) * Y + oy + dy) * X + ox + dx) * 4) + (oc & 3)];
+    }
   }
   return out;
 }
-const flat3 = (raw: unknown) => {
-  const out = new Float32Array(OC * H * W);
-  let i = 0;
-  for (const plane of raw as Float32Array[][]) for (const row of plane) { out.set(row, i); i += row.length; }
-  return out;
-};
+const flat3 = (raw: unknown) => raw as Float32Array;
 
 const padded = new Float32Array(IC * (H + 2) * (W + 2));
 for (let c = 0; c < IC; c++) for (let y = 0; y < H; y++) for (let xx = 0; xx < W; xx++) padded[(c * (H + 2) + y + 1) * (W + 2) + xx + 1] = x[(c * H + y) * W + xx];
@@ -248,25 +284,31 @@ const k3 = kernelOf(v3, [W, H, OC / 4], { IC, OC });
 const k4 = kernelOf(v4, [W, H, OC / 4], { IC, OC, HP: H + 2, WP: W + 2 });
 const blockedConstants = { ICB: IC / 4, OCP: OC, OH: H, OW: W, HP: H + 2 };
 const k5 = kernelOf(v5, [W + 2, H + 2, OC / 4], { ...blockedConstants, WP: W + 2 });
+const planar = new Float32Array(IC * (H + 2) * storedWidth(W));
+for (let c = 0; c < IC; c++) {
+  for (let y = 0; y < H; y++) for (let xx = 0; xx < W; xx++) planar[(c * (H + 2) + y + 1) * storedWidth(W) + xx + 1] = x[(c * H + y) * W + xx];
+}
+const k8 = kernelOf(v8, [storedWidth(W), H + 2, OC / 4], { ...blockedConstants, IC, WP: storedWidth(W) });
 const k7 = kernelOf(v7, [storedWidth(W), H + 2, OC / 4], { ...blockedConstants, WP: storedWidth(W) });
 const device = new GpuDevice(mode);
 const xIn = input(x, [W, H, IC]);
 const paddedIn = input(padded, [W + 2, H + 2, IC]);
-const classOf = (k: { kernel: object }) => () => k.kernel.constructor.name;
+const classOf = (k: { kernel: Record<string, unknown> }) => () => k.kernel.constructor.name;
 
 const variants: Variant[] = [
   { name: 'v1 one output per thread', run: () => k1(xIn, weight), nchw: flat3, kernelClass: classOf(k1) },
-  { name: 'v2 4 channels per thread (Array(4))', run: () => k2(xIn, weight), nchw: (r) => fromCells(r, 0, 0), kernelClass: classOf(k2) },
-  { name: 'v3 v2 + padded input, no bounds tests', run: () => k3(paddedIn, wInputMajor), nchw: (r) => fromCells(r, 0, 0), kernelClass: classOf(k3) },
-  { name: 'v4 v3 + flat index walked by increments', run: () => k4(padded, wInputMajor), nchw: (r) => fromCells(r, 0, 0), kernelClass: classOf(k4) },
-  { name: 'v5 blocked layout, width W+2', run: () => k5(blockedUnaligned, packed), nchw: (r) => fromCells(r, 1, 1), kernelClass: classOf(k5) },
+  { name: 'v2 4 channels per thread (Array(4))', run: () => k2(xIn, weight), nchw: (r) => fromCells(r, W, H, 0, 0), kernelClass: classOf(k2) },
+  { name: 'v3 v2 + padded input, no bounds tests', run: () => k3(paddedIn, wInputMajor), nchw: (r) => fromCells(r, W, H, 0, 0), kernelClass: classOf(k3) },
+  { name: 'v4 v3 + flat index walked by increments', run: () => k4(padded, wInputMajor), nchw: (r) => fromCells(r, W, H, 0, 0), kernelClass: classOf(k4) },
+  { name: 'v5 blocked layout, width W+2', run: () => k5(blockedUnaligned, packed), nchw: (r) => fromCells(r, W + 2, H + 2, 1, 1), kernelClass: classOf(k5) },
   {
     name: 'v6 blocked, width to 4 (src kernel)',
     run: () => convolutionDense(device, g, blocked, packed, false),
     nchw: (r) => fromBlocked(r as Parameters<typeof fromBlocked>[0]).data,
     kernelClass: () => device.kernelClass,
   },
-  { name: 'v7 v6 + kx unrolled', run: () => k7(blocked.data, packed), nchw: (r) => fromCells(r, 1, 1), kernelClass: classOf(k7) },
+  { name: 'v8 v6 reading a planar padded input', run: () => k8(planar, packed), nchw: (r) => fromCells(r, storedWidth(W), H + 2, 1, 1), kernelClass: classOf(k8) },
+  { name: 'v7 v6 + kx unrolled', run: () => k7(blocked.data, packed), nchw: (r) => fromCells(r, storedWidth(W), H + 2, 1, 1), kernelClass: classOf(k7) },
 ];
 await compare(`dense 3×3 ${IC}→${OC} @${H}×${W} on ${mode}`, 2 * OC * IC * 9 * H * W, ref, variants);
 device.destroy();
