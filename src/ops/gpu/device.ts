@@ -8,10 +8,10 @@
  * and fail with a BACKEND error when it is unavailable.
  *
  * Every kernel here returns `Array(4)`: four channels of one pixel (see device-tensor.ts for the
- * layout). gpu.js would hand such a result back as one `Float32Array(4)` view per pixel — three
- * million views per forward at 640×640, measured at ~0.2 s — so `run` takes the flat buffer the
- * backend already holds instead (`_shapeOutput` on webasm, `formatValues` on GL); the gpu-agrees
- * tests pin this against the reference on every mode.
+ * layout). gpu.js would hand such a result back as one `Float32Array(4)` view per pixel, which
+ * costs ~25 ms per 100 k pixels (measured: as much as a 64→64 1×1 convolution at 80×80), so `run`
+ * takes the flat buffer the backend already holds instead (`_shapeOutput` on webasm,
+ * `formatValues` on GL); the gpu-agrees tests pin this against the reference on every mode.
  */
 import gpujs from 'gpu.js';
 import type { GPU as GPUType, IKernelRunShortcut, Input, KernelFunction } from 'gpu.js';
