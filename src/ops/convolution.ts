@@ -8,8 +8,12 @@
  *     y[n, oc, oy, ox] = bias[oc] + Σ_{icg, ky, kx} w[oc, icg, ky, kx] · x[n, ic, oy·sy − py + ky, ox·sx − px + kx]
  *         with ic = group(oc)·ICg + icg, and x = 0 outside the image.
  *
- * Loop order: the output pixel loops (oy, ox) sit innermost so that ox walks contiguous memory in
- * both x and y; each weight is read once per output plane.
+ * Loop order: n, oc, icg, ky, kx, then the output pixels (oy, ox) innermost, so each weight is
+ * read once per output plane and ox walks contiguous memory in both x and y; a tap's in-image
+ * columns are computed once instead of testing every pixel. The sum per output runs in another
+ * order than a per-pixel loop would, which changes results only at float32 rounding. At 640×640
+ * this is 2.4 s per forward pass against 4.0 s with the per-pixel column test
+ * (bench/reference-forward.ts).
  */
 import { RetinaFaceError } from '../errors.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
