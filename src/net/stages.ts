@@ -4,15 +4,12 @@
  * placed here. The paragraphs paraphrase the seed article's description of the simplified,
  * open-source RetinaFace "mnet" (a RetinaNet-style detector with SSH detection modules).
  *
- * Data flow (S = stride, the input side divided by the feature map's side, sides rounded up):
+ * Data flow, one row per pyramid level (stride S: input side / map side, rounded up at every
+ * stride-2 layer; `+` is elemwise_add, `up` UpSampling ×2, then Crop):
  *
- *   data ─ backbone ─┬─ relu10 (S 8)  ── rf_c1_red_conv ───────────────┐
- *                    ├─ relu22 (S 16) ── rf_c2_lateral ─────────┐      │
- *                    └─ relu26 (S 32) ── rf_c3_lateral ─┐       │      │
- *                                                       │  up×2, crop0, +, rf_c2_aggr
- *                                                       │       │  up×2, crop1, +, rf_c1_aggr
- *                                                     SSH c3  SSH c2  SSH c1
- *                                                     heads 32 heads 16 heads 8
+ *   S 32  mobilenet0_relu26_fwd → rf_c3_lateral                                     → rf_c3_det_* → face_rpn_*_stride32
+ *   S 16  mobilenet0_relu22_fwd → rf_c2_lateral  + crop0(up rf_c3_lateral) → rf_c2_aggr → rf_c2_det_* → face_rpn_*_stride16
+ *   S 8   mobilenet0_relu10_fwd → rf_c1_red_conv + crop1(up rf_c2_aggr)    → rf_c1_aggr → rf_c1_det_* → face_rpn_*_stride8
  */
 
 export type StageName = 'backbone' | 'fpn' | 'ssh' | 'heads';
