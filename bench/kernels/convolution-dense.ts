@@ -10,10 +10,11 @@
  *   v3  v2 on an input padded by one pixel: no bounds tests; weights input-major
  *   v4  v3 with a flat index walked by increments instead of x[c][y][x]
  *   v5  v4 in the blocked layout, stored width W+2 (not a multiple of 4)
- *   v6  v5 with the stored width rounded up to 4 = src/ops/gpu/convolution-dense.ts
+ *   v6  v5 with the stored width rounded up to 4
  *   v7  v6 with the kx loop unrolled (3×3 only)
  *   v8  v6's output, but reading a planar input (NCHW padded, width rounded up to 4): four
  *       x-neighbours one float apart instead of four
+ *   v9  src/ops/gpu/convolution-dense.ts: a copy kernel makes the planar input, then v8
  */
 import gpujs from 'gpu.js';
 import type { KernelFunction } from 'gpu.js';
@@ -132,7 +133,7 @@ function v4(this: KernelThis<C>, x: number[], w: number[]): number[] {
   return [s0, s1, s2, s3];
 }
 
-/** blocked layout, output over the stored grid (border written as zeros); = the src kernel's body */
+/** blocked layout, output over the stored grid (border written as zeros) */
 function v5(this: KernelThis<C>, x: number[], w: number[]): number[] {
   const oy = this.thread.y - 1;
   if (oy < 0 || oy >= this.constants.OH) return [0, 0, 0, 0];
@@ -289,6 +290,7 @@ for (let c = 0; c < IC; c++) {
   for (let y = 0; y < H; y++) for (let xx = 0; xx < W; xx++) planar[(c * (H + 2) + y + 1) * storedWidth(W) + xx + 1] = x[(c * H + y) * W + xx];
 }
 const k8 = kernelOf(v8, [storedWidth(W), H + 2, OC / 4], { ...blockedConstants, IC, WP: storedWidth(W) });
+const k6 = kernelOf(v5, [storedWidth(W), H + 2, OC / 4], { ...blockedConstants, WP: storedWidth(W) });
 const k7 = kernelOf(v7, [storedWidth(W), H + 2, OC / 4], { ...blockedConstants, WP: storedWidth(W) });
 const device = new GpuDevice(mode);
 const xIn = input(x, [W, H, IC]);
@@ -301,14 +303,16 @@ const variants: Variant[] = [
   { name: 'v3 v2 + padded input, no bounds tests', run: () => k3(paddedIn, wInputMajor), nchw: (r) => fromCells(r, W, H, 0, 0), kernelClass: classOf(k3) },
   { name: 'v4 v3 + flat index walked by increments', run: () => k4(padded, wInputMajor), nchw: (r) => fromCells(r, W, H, 0, 0), kernelClass: classOf(k4) },
   { name: 'v5 blocked layout, width W+2', run: () => k5(blockedUnaligned, packed), nchw: (r) => fromCells(r, W + 2, H + 2, 1, 1), kernelClass: classOf(k5) },
+  { name: 'v6 blocked, width to 4', run: () => k6(blocked.data, packed), nchw: (r) => fromCells(r, storedWidth(W), H + 2, 1, 1), kernelClass: classOf(k6) },
+  { name: 'v7 v6 + kx unrolled', run: () => k7(blocked.data, packed), nchw: (r) => fromCells(r, storedWidth(W), H + 2, 1, 1), kernelClass: classOf(k7) },
+  { name: 'v8 v6 reading a planar padded input', run: () => k8(planar, packed), nchw: (r) => fromCells(r, storedWidth(W), H + 2, 1, 1), kernelClass: classOf(k8) },
   {
-    name: 'v6 blocked, width to 4 (src kernel)',
-    run: () => convolutionDense(device, g, blocked, packed, false),
+    name: 'v9 planar copy + v8 (src kernel)',
+    // a fresh GpuTensor each call, so the planar copy is made (and timed) every time
+    run: () => convolutionDense(device, g, { ...blocked }, packed, false),
     nchw: (r) => fromBlocked(r as Parameters<typeof fromBlocked>[0]).data,
     kernelClass: () => device.kernelClass,
   },
-  { name: 'v8 v6 reading a planar padded input', run: () => k8(planar, packed), nchw: (r) => fromCells(r, storedWidth(W), H + 2, 1, 1), kernelClass: classOf(k8) },
-  { name: 'v7 v6 + kx unrolled', run: () => k7(blocked.data, packed), nchw: (r) => fromCells(r, storedWidth(W), H + 2, 1, 1), kernelClass: classOf(k7) },
 ];
 await compare(`dense 3×3 ${IC}→${OC} @${H}×${W} on ${mode}`, 2 * OC * IC * 9 * H * W, ref, variants);
 device.destroy();
