@@ -63,8 +63,9 @@ export function readNpy(bytes: Uint8Array, where = 'npy'): NpyArray {
   if (bytes.length - dataStart !== byteLength) {
     fail(where, `shape ${formatShape(shape)} of ${dtype} needs ${byteLength} data bytes, file has ${bytes.length - dataStart}`);
   }
-  // Copy so the result is aligned and independent of the input buffer.
-  const raw = bytes.slice(dataStart, dataStart + byteLength).buffer;
+  // Copy so the result is aligned and independent of the input buffer. `new Uint8Array(view)`
+  // copies for every Uint8Array; a Node Buffer's own `.slice` would return a view of its pool.
+  const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + byteLength)).buffer;
   switch (dtype) {
     case '<f4': return { dtype, shape, data: new Float32Array(raw) };
     case '<f8': return { dtype, shape, data: new Float64Array(raw) };

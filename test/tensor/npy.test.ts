@@ -43,6 +43,14 @@ describe('npy', () => {
     expect(Buffer.from(writeNpy(readNpy(original))).equals(Buffer.from(original))).toBe(true);
   });
 
+  it('reads a Node Buffer straight from readFileSync: the data only, not the header or the pool around it', () => {
+    const path = goldenPath('heads-t6', 'pixels.npy');
+    const fromBuffer = readNpy(readFileSync(path), path);
+    const fromCopy = readNpy(new Uint8Array(readFileSync(path)), path);
+    expect(fromBuffer.data.length).toBe(334 * 596 * 3);
+    expect(Buffer.from(fromBuffer.data as Uint8Array).equals(Buffer.from(fromCopy.data as Uint8Array))).toBe(true);
+  });
+
   const bad: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
     ['bad magic', (b) => { const c = b.slice(); c[1] = 0; return c; }, /bad magic/],
     ['unsupported dtype', (b) => patchHeader(b, "'<f4'", "'<i2'"), /unsupported dtype '<i2'/],
