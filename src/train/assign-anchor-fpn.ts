@@ -136,26 +136,26 @@ export function assignAnchorFpn(
 }
 
 /**
- * The anchors labelled 1 in assign_anchor_fpn's output, as boxes (what a picture of the targets shows).
+ * The anchors labelled 1 in assign_anchor_fpn's output, as boxes per stride (what a picture of the
+ * targets shows).
  * @param targets assignAnchorFpn's output for an image of this size
- * @returns (P, 4) x1, y1, x2, y2, strides in table order
+ * @returns one entry per stride in table order, boxes (P, 4) x1, y1, x2, y2 in anchors_plane row order
  */
 export function positiveAnchors(
   targets: Map<string, Tensor>,
   image: { height: number; width: number },
   anchorConfig: readonly AnchorLevel[] = ANCHOR_CONFIG,
-): Float32Array {
-  const boxes: number[] = [];
-  for (const level of levelAnchors(image, anchorConfig)) {
+): { stride: number; boxes: Float32Array }[] {
+  return levelAnchors(image, anchorConfig).map((level) => {
     const K = level.height * level.width;
-    // label a·K + k belongs to anchor row k·A + a
-    targets.get(`face_label_stride${level.stride}`)!.data.forEach((label, i) => {
-      if (label !== 1) return;
-      const row = (i % K) * level.A + Math.floor(i / K);
-      boxes.push(...level.anchors.subarray(row * 4, row * 4 + 4));
-    });
-  }
-  return Float32Array.from(boxes);
+    const labels = targets.get(`face_label_stride${level.stride}`)!.data;
+    const boxes: number[] = [];
+    // anchor row r = k·A + a has its label at a·K + k
+    for (let r = 0; r < K * level.A; r++) {
+      if (labels[(r % level.A) * K + Math.floor(r / level.A)] === 1) boxes.push(...level.anchors.subarray(r * 4, r * 4 + 4));
+    }
+    return { stride: level.stride, boxes: Float32Array.from(boxes) };
+  });
 }
 
 /** Drops the faces of class −1 (`nonneg`), keeping boxes as (N, 4) and landmarks as (N, 15). */

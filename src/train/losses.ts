@@ -16,6 +16,8 @@
  * is that input's sum times the scale, the quantity whose gradient training follows (the definitions
  * in the golden `train-loss-*` manifests). Sums run in float64.
  */
+import { RetinaFaceError } from '../errors.js';
+import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { TRAIN_CONFIG, type TrainConfig } from './config.js';
 import { rpnFpnOhem3, type OhemResult } from './ohem.js';
@@ -46,19 +48,25 @@ export interface StrideLosses extends OhemResult {
  * @param targets the output of assignAnchorFpn (`face_label_strideS`, `face_bbox_target_strideS`, …)
  */
 export function getOut(stride: number, outputs: StrideOutputs, targets: Map<string, Tensor>, config: TrainConfig = TRAIN_CONFIG): StrideLosses {
-  const target = (kind: string): Float32Array => {
-    const t = targets.get(`face_${kind}_stride${stride}`);
-    if (t === undefined) throw new Error(`getOut: no face_${kind}_stride${stride} among the targets`);
+  const [, twoA, H, W] = outputs.clsScore.shape;
+  const A = twoA / 2;
+  // each target must cover the A·H·W anchors of this stride's head (L values per anchor)
+  const target = (kind: string, L: number): Float32Array => {
+    const name = `face_${kind}_stride${stride}`;
+    const t = targets.get(name);
+    if (t === undefined) throw new RetinaFaceError('SHAPE', `[get_out stride${stride}] no ${name} among the targets (have ${[...targets.keys()].join(', ')})`);
+    if (t.data.length !== A * L * H * W) {
+      throw new RetinaFaceError('SHAPE', `[get_out stride${stride}] ${name} ${formatShape(t.shape)} needs ${A * L * H * W} values for face_rpn_cls_score_stride${stride} ${formatShape(outputs.clsScore.shape)} [N,2A,H,W]`);
+    }
     return t.data;
   };
-  const A = outputs.clsScore.shape[1] / 2;
-  const ohem = rpnFpnOhem3(outputs.clsScore.data, target('label'), A, config);
+  const ohem = rpnFpnOhem3(outputs.clsScore.data, target('label', 1), A, config);
 
   const bboxLrMode0 = (0.25 * config.BATCH_IMAGES) / config.RPN_BATCH_SIZE;
   const landmarkLrMode0 = 0.4 * config.LANDMARK_LR_MULT * bboxLrMode0;
-  const bboxLoss = maskedSmoothL1(outputs.bboxPred.data, target('bbox_target'), target('bbox_weight'), ohem.anchorWeight, A, 4, config) * bboxLrMode0;
+  const bboxLoss = maskedSmoothL1(outputs.bboxPred.data, target('bbox_target', 4), target('bbox_weight', 4), ohem.anchorWeight, A, 4, config) * bboxLrMode0;
   const landmarkLoss =
-    maskedSmoothL1(outputs.landmarkPred.data, target('landmark_target'), target('landmark_weight'), ohem.anchorWeight, A, 10, config) * landmarkLrMode0;
+    maskedSmoothL1(outputs.landmarkPred.data, target('landmark_target', 10), target('landmark_weight', 10), ohem.anchorWeight, A, 10, config) * landmarkLrMode0;
 
   const { clsLoss, nValid } = softmaxCrossEntropy(outputs.clsScore.data, ohem.labels);
   return { ...ohem, stride, nFg: ohem.validCount, nValid, clsLoss, bboxLoss, landmarkLoss };

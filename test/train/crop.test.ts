@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { rgbImage, type RgbImage } from '../../src/image/rgb-image.js';
 import { cropInput, cropSample, randomCropSample } from '../../src/train/crop.js';
+import { TRAIN_CONFIG } from '../../src/train/config.js';
 import { flipSample } from '../../src/train/flip.js';
 import type { GroundTruth } from '../../src/train/ground-truth.js';
+import { rng } from '../../src/train/rng.js';
 import { expectTensorClose, readManifest } from '../helpers/golden.js';
 import { goldenF32, goldenU8 } from './golden-arrays.js';
 
@@ -39,6 +41,20 @@ describe('get_crop_image1', () => {
 });
 
 describe('flip (append_flipped_images)', () => {
+  it('is its own inverse on t1 and its ground truth (to float32 rounding), missing-landmark markers included (-1 -> W -> -1)', () => {
+    const image = t1();
+    const gt = groundTruth('train-crop-t1-s1.0');
+    const once = flipSample(image, gt);
+    const twice = flipSample(once.image, once.gt);
+    expect(Buffer.compare(Buffer.from(twice.image.data), Buffer.from(image.data))).toBe(0);
+    // each numpy step rounds to float32: two ulps at coordinates below 2048
+    expectTensorClose('boxes flipped twice', { shape: [gt.boxes.length], data: twice.gt.boxes }, { shape: [gt.boxes.length], data: gt.boxes }, 2.5e-4 / 2048);
+    expectTensorClose('landmarks flipped twice', { shape: [gt.landmarks.length], data: twice.gt.landmarks }, { shape: [gt.landmarks.length], data: gt.landmarks }, 2.5e-4 / 2048);
+    // the face with missing landmarks: every marker x lands on W, y and the flag stay -1
+    const missing = Array.from({ length: gt.boxes.length / 4 }, (_, i) => i).find((i) => gt.landmarks[i * 15 + 2] < 0)!;
+    expect(Array.from(once.gt.landmarks.subarray(missing * 15, missing * 15 + 15))).toEqual([0, 1, 2, 3, 4].flatMap(() => [image.width, -1, -1]));
+  });
+
   it('mirrors boxes (+1 convention), landmarks (markers too) and swaps the points [1, 0, 2, 4, 3]', () => {
     const image = rgbImage(4, 1, new Uint8Array([1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]));
     const landmarks = new Float32Array(30).fill(-1);
@@ -73,12 +89,46 @@ describe('randomCropSample', () => {
     }
   });
 
-  it('jitters brightness in the network input only, in float32, unclipped', () => {
-    const d = randomCropSample(t1(), gt, 3, { colorJitter: true });
+  it('tries up to 25 windows (LIMIT), keeping the first that holds a face centre, else the 25th', () => {
+    const image = t1();
+    const seed = 21;
+    // replay the draws of get_crop_image1: random.choice(PRE_SCALES), then (up, left) pairs
+    const replay = rng(seed);
+    const preScale = replay.choice(TRAIN_CONFIG.PRE_SCALES);
+    const size = Math.trunc(Math.min(image.height, image.width) * preScale);
+    const DH = Math.round(image.height * (640 / size));
+    const DW = Math.round(image.width * (640 / size));
+    const windows = Array.from({ length: TRAIN_CONFIG.CROP_RETRIES }, () => [replay.randint(0, DH - 640 + 1), replay.randint(0, DW - 640 + 1)]);
+
+    const none = randomCropSample(image, { boxes: new Float32Array(0), landmarks: new Float32Array(0) }, seed);
+    expect([none.preScale, none.up, none.left, none.boxes.length]).toEqual([preScale, ...windows[24], 0]);
+
+    // one small face the first window misses: the crop is the first window whose centre test passes
+    const [up, left] = windows[0];
+    const centre = [left + 700 < DW ? left + 660 : left - 30, up];
+    const box = Float32Array.from([centre[0] - 2, centre[1] - 2, centre[0] + 2, centre[1] + 2].map((v) => v / (640 / size)));
+    const hit = windows.findIndex(([u, l]) => centre[0] >= l + 1 && centre[0] < l + 639 && centre[1] >= u + 1 && centre[1] < u + 639);
+    expect(hit).toBeGreaterThan(0);
+    const one = randomCropSample(image, { boxes: box, landmarks: new Float32Array(15).fill(-1) }, seed);
+    expect([one.up, one.left, one.boxes.length]).toEqual([...windows[hit], 4]);
+  });
+
+  it('without colorJitter: brightness 1 and the network input is the crop as float32', () => {
+    const d = randomCropSample(t1(), gt, 3);
+    expect(d.brightness).toBe(1);
+    expect(Array.from(cropInput(d).data.subarray(0, 640))).toEqual(Array.from({ length: 640 }, (_, x) => d.image.data[x * 3]));
+  });
+
+  it('brightness_aug: every value of the input times float32(1 + u), above 255 when u > 0 (no clipping)', () => {
+    const image = t1();
+    let d = randomCropSample(image, gt, 0, { colorJitter: true });
+    for (let seed = 1; d.brightness <= 1; seed++) d = randomCropSample(image, gt, seed, { colorJitter: true });
     const plain = cropInput({ ...d, brightness: 1 });
     const jittered = cropInput(d);
-    const i = plain.data.indexOf(255);
-    expect(i).toBeGreaterThanOrEqual(0);
-    expect(jittered.data[i]).toBe(Math.fround(255 * Math.fround(d.brightness)));
+    const alpha = Math.fround(d.brightness);
+    let worst = 0;
+    for (let i = 0; i < plain.data.length; i++) worst = Math.max(worst, Math.abs(jittered.data[i] - Math.fround(plain.data[i] * alpha)));
+    expect(worst).toBe(0);
+    expect(jittered.data.some((v) => v > 255)).toBe(true);
   });
 });

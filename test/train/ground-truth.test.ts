@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RetinaFaceError } from '../../src/errors.js';
 import { groundTruthFromLabelLines, parseGtJson, parseLabelTxt } from '../../src/train/ground-truth.js';
 
 describe('GT.json', () => {
@@ -19,6 +20,22 @@ describe('GT.json', () => {
     expect(() => parseGtJson('{', 'gt.json')).toThrow(/^gt\.json: not JSON/);
     expect(() => parseGtJson('[{"box": [1, 2, 3]}]', 'gt.json')).toThrow(/gt\.json: face 0: "box" must be \[x1, y1, x2, y2\]/);
     expect(() => parseGtJson('[{"box": [1, 2, 3, 4], "landmarks": [[1, 2, 1]]}]', 'gt.json')).toThrow(/face 0: "landmarks" must be five/);
+    expect(() => parseGtJson('[{"box": [10, 2, 3, 4]}]', 'gt.json')).toThrow(/^gt\.json: face 0: "box" \[10,2,3,4\] has x2 < x1 or y2 < y1$/);
+    const badFlag = JSON.stringify([{ box: [1, 2, 3, 4], landmarks: [[1, 2, 1], [1, 2, 1], [1, 2, 2], [1, 2, 1], [1, 2, 1]] }]);
+    expect(() => parseGtJson(badFlag, 'gt.json')).toThrow(/face 0: "landmarks" must be five \[x, y, v\] with v 1 visible, 0 occluded or -1 missing/);
+  });
+
+  it('throws one-line RetinaFaceErrors', () => {
+    for (const text of ['{', '[{"box": [1, 2, 3]}]', '[{"box": [10, 2, 3, 4]}]']) {
+      let caught: unknown;
+      try {
+        parseGtJson(text, 'gt.json');
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(RetinaFaceError);
+      expect((caught as Error).message).not.toContain('\n');
+    }
   });
 });
 
@@ -55,5 +72,14 @@ describe('label.txt (rcnn/dataset/retinaface.py)', () => {
 
   it('rejects a face line before any image name', () => {
     expect(() => parseLabelTxt('1 2 3 4', 'label.txt')).toThrow(/label\.txt:1: a face line before the first '# name' line/);
+  });
+
+  it('rejects what the original asserts or cannot reshape: partial lines, missing points with v != -1, negative v', () => {
+    const missingPoint = '-1 -1 -1';
+    const line = (last: string, first = missingPoint) => ['1 1 5 5', first, missingPoint, missingPoint, missingPoint, last, '0.5'].join(' ');
+    expect(() => groundTruthFromLabelLines(['1 1 5 5 7 7'], 100, 100, 'label.txt')).toThrow(/label\.txt: face line '1 1 5 5 7 7' needs .* got 6 fields/);
+    expect(() => groundTruthFromLabelLines([line(missingPoint, '-1 -1 0')], 100, 100, 'label.txt')).toThrow(/point 0 \(-1, -1\) has visibility 0/);
+    expect(() => groundTruthFromLabelLines([line('3 4 -1')], 100, 100, 'label.txt')).toThrow(/point 4 \(3, 4\) has visibility -1/);
+    expect(Array.from(groundTruthFromLabelLines([line('3 4 2')], 100, 100, 'label.txt').landmarks.subarray(12))).toEqual([3, 4, 0]);
   });
 });

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assignAnchorFpn } from '../../src/train/assign-anchor-fpn.js';
 import { cropGtLabel } from '../../src/train/crop.js';
 import { cropLosses } from '../../src/train/crop-losses.js';
-import type { StrideLosses } from '../../src/train/losses.js';
+import { getOut, type StrideLosses } from '../../src/train/losses.js';
+import { tensor } from '../../src/tensor/tensor.js';
+import { RetinaFaceError } from '../../src/errors.js';
 import { loadModel } from '../../src/weights/load.js';
 import { expectTensorClose, readManifest } from '../helpers/golden.js';
 import { goldenF32 } from './golden-arrays.js';
@@ -48,3 +50,25 @@ for (const cropCase of ['train-crop-t1-s1.0', 'train-crop-t1-s0.6']) {
     }
   });
 }
+
+describe('get_out shape checks', () => {
+  const outputs = {
+    clsScore: tensor([1, 4, 2, 2], new Float32Array(16)),
+    bboxPred: tensor([1, 8, 2, 2], new Float32Array(32)),
+    landmarkPred: tensor([1, 20, 2, 2], new Float32Array(80)),
+  };
+
+  it('names the stride, the target and both shapes when the targets are for another input size', () => {
+    const targets = assignAnchorFpn({ gtBoxes: new Float32Array(0), gtLandmarks: new Float32Array(0) }, { height: 640, width: 640 });
+    expect(() => getOut(32, outputs, targets)).toThrow(/^\[get_out stride32\] face_label_stride32 \(1,800\) needs 8 values for face_rpn_cls_score_stride32 \(1,4,2,2\) \[N,2A,H,W\]$/);
+    expect(() => getOut(32, outputs, new Map())).toThrow(RetinaFaceError);
+  });
+
+  it('accepts targets of the right size (64x64 input: 2x2 at stride 32)', () => {
+    const targets = assignAnchorFpn({ gtBoxes: new Float32Array(0), gtLandmarks: new Float32Array(0) }, { height: 64, width: 64 });
+    const l = getOut(32, outputs, targets);
+    // all logits 0: p = 1/2 for each of the 8 background anchors, no faces
+    expect([l.nFg, l.nValid, l.bboxLoss, l.landmarkLoss]).toEqual([0, 8, 0, 0]);
+    expect(l.clsLoss).toBeCloseTo(Math.LN2, 12);
+  });
+});
