@@ -5,14 +5,15 @@
  * 1. The format comes from the magic bytes (sniff.ts). JPEG and PNG are decoded; WebP, GIF, BMP,
  *    TIFF, HEIC and AVIF are named in the error; anything else is "not an image".
  * 2. The size is read from the header (JPEG SOFn, PNG IHDR) and refused above `maxPixels` before
- *    any pixel buffer exists, so a 200-byte file claiming 100000×100000 costs nothing.
+ *    any pixel buffer exists, so a 200-byte file claiming 100000×100000 costs nothing; a JPEG
+ *    whose data is too short for its size, or that is cut before its end marker, is refused too.
  * 3. The decoder runs (jpeg.ts, png.ts); whatever goes wrong inside it comes out as an IMAGE error.
  * 4. The EXIF orientation of a JPEG is applied, as cv2.imread does (exif.ts).
  *
  * Every failure is `RetinaFaceError('IMAGE', '<where>: <one line>')`.
  */
 import { applyOrientation, exifOrientation } from './exif.js';
-import { formatPixels, imageError } from './image-error.js';
+import { imageError } from './image-error.js';
 import { decodeJpeg, readJpegHeader } from './jpeg.js';
 import { decodePng, readPngHeader } from './png.js';
 import type { RgbImage } from './rgb-image.js';
@@ -36,10 +37,7 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Rgb
 
   if (format === 'png') return decodePng(readPngHeader(bytes, maxPixels, where), where);
   if (format === 'jpeg') {
-    const header = readJpegHeader(bytes, where);
-    if (header.width * header.height > maxPixels) {
-      throw imageError(where, `JPEG of ${formatPixels(header.width, header.height)} is over the limit of ${(maxPixels / 1e6).toFixed(1)} MP (maxPixels)`);
-    }
+    const header = readJpegHeader(bytes, where, maxPixels);
     const img = decodeJpeg(bytes, header, maxPixels, where);
     const orientation = options.exif !== false && header.exif !== undefined ? exifOrientation(header.exif) : 1;
     return applyOrientation(img, orientation);

@@ -6,10 +6,13 @@
  * data runs to FF D9 (EOI). The frame header SOFn holds precision (bits), height, width and the
  * number of components; APP1 "Exif\0\0" holds the orientation (exif.ts).
  *
- * We walk the segments before handing the file to jpeg-js, so that (1) a decompression bomb — a
- * few hundred bytes claiming 100000×100000 pixels — is refused from SOFn before anything is
- * allocated, (2) the codings jpeg-js cannot decode (lossless, hierarchical, arithmetic, 12-bit) are
- * named instead of producing garbage, and (3) the EXIF block is found.
+ * We walk the whole file before handing it to jpeg-js, so that (1) a decompression bomb — a few
+ * hundred bytes claiming 100000×100000 pixels, or 7000×7000 with almost no data — is refused from
+ * SOFn and the data size before anything is allocated, (2) the codings jpeg-js cannot decode
+ * (lossless, hierarchical, arithmetic, 12-bit) are named instead of producing garbage, (3) a cut
+ * file is named as such at once, and (4) the EXIF block is found. jpeg-js's own work is bounded by
+ * blocks × scans (it reads past the end of a scan as zero bits but never loops without
+ * progress), which the walk bounds by the pixel limit and MAX_SCANS.
  *
  * jpeg-js decodes baseline and progressive Huffman JPEG with 1 (gray), 3 (YCbCr, or RGB under an
  * Adobe APP14 marker with transform 0, which we have to tell it) or 4 components (Adobe CMYK, or
@@ -18,9 +21,10 @@
  * chroma upsampling (nearest instead of libjpeg's "fancy" triangle filter) and IDCT rounding, so
  * colours differ by a few levels (measured on the test photos in test/image/decode.test.ts).
  *
- * A truncated file is an error here. jpeg-js reports it ("marker was not found" and the like); the
- * original's cv2.imread would instead return the rows it managed to decode with the rest gray, a
- * silently different picture we prefer not to reproduce.
+ * A truncated file (no EOI marker) is an error here, found by the walk; jpeg-js would fail on it
+ * too ("marker was not found"), after decoding the whole frame. The original's cv2.imread would
+ * instead return the rows it managed to decode with the rest gray, a silently different picture we
+ * prefer not to reproduce.
  */
 import jpegJs from 'jpeg-js';
 import { formatPixels, imageError } from './image-error.js';
@@ -46,31 +50,72 @@ const UNSUPPORTED_SOF: Record<number, string> = {
 
 const hex = (m: number) => `FF${m.toString(16).toUpperCase().padStart(2, '0')}`;
 
-/** Walks the segments from SOI to the first SOS; throws IMAGE errors naming what is wrong. */
-export function readJpegHeader(bytes: Uint8Array, where: string): JpegHeader {
-  let frame: Omit<JpegHeader, 'exif' | 'adobeTransform'> | undefined;
+/**
+ * Scans past this many are refused. Progressive encoders write about 10 (libjpeg's default script
+ * for colour) and the most elaborate scripts about 20; jpeg-js walks every block of the image in
+ * every scan, so a few kilobytes of empty scans could otherwise keep it busy for minutes.
+ */
+export const MAX_SCANS = 100;
+
+interface Frame {
+  marker: number;
+  width: number;
+  height: number;
+  components: number;
+  /** Horizontal and vertical sampling factor of each component (1..4). */
+  sampling: Array<[number, number]>;
+}
+
+/**
+ * Walks the whole file, segment by segment and over the entropy-coded data of every scan, to EOI,
+ * and throws IMAGE errors naming what is wrong. Besides the frame header and EXIF it checks what
+ * would make jpeg-js do much work for nothing: a missing EOI (the file was cut), more than one
+ * frame, sampling factors outside 1..4 (what the standard allows), a size over `maxPixels`, more
+ * than MAX_SCANS scans, and image data too short for the frame. The last is a lower bound that
+ * holds for every valid file: each 8×8 block of each component costs at least one bit (in
+ * baseline its DC and end-of-block codes, at least one bit each; in progressive mode its DC code
+ * in the DC-first scan every component must have), so a 300-byte file claiming 7000×7000 pixels
+ * is refused here instead of allocating jpeg-js's 256 bytes per block.
+ */
+export function readJpegHeader(bytes: Uint8Array, where: string, maxPixels = Infinity): JpegHeader {
+  let frame: Frame | undefined;
   let exif: Uint8Array | undefined;
   let adobeTransform: number | undefined;
+  let scans = 0;
+  let dataBytes = 0;
   let offset = 2;  // after SOI
   for (;;) {
     // a marker: FF (any number of fill FFs) then the marker code
-    if (offset >= bytes.length) throw imageError(where, `truncated JPEG: the file ends at byte ${bytes.length} before the image data`);
+    if (offset >= bytes.length) {
+      throw imageError(where, scans === 0
+        ? `truncated JPEG: the file ends at byte ${bytes.length} before the image data`
+        : `truncated JPEG: the file ends at byte ${bytes.length} without the end-of-image marker (FFD9)`);
+    }
     if (bytes[offset] !== 0xff) throw imageError(where, `corrupt JPEG: expected a marker at byte ${offset}, found 0x${bytes[offset].toString(16)}`);
     while (offset < bytes.length && bytes[offset] === 0xff) offset++;
-    if (offset >= bytes.length) throw imageError(where, `truncated JPEG: the file ends at byte ${bytes.length} before the image data`);
+    if (offset >= bytes.length) continue;
     const marker = bytes[offset++];
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue;  // TEM, RSTn: no length
-    if (marker === 0xd9) throw imageError(where, `corrupt JPEG: end of image (FFD9) at byte ${offset - 2} before any image data`);
+    if (marker === 0xd9) {
+      if (frame === undefined || scans === 0) throw imageError(where, `corrupt JPEG: end of image (FFD9) at byte ${offset - 2} before any image data`);
+      checkDataSize(frame, dataBytes, where);
+      return { width: frame.width, height: frame.height, components: frame.components, exif, adobeTransform };
+    }
     if (offset + 2 > bytes.length) throw imageError(where, `truncated JPEG: the file ends inside the ${hex(marker)} segment header`);
     const length = (bytes[offset] << 8) | bytes[offset + 1];
     if (length < 2 || offset + length > bytes.length) {
       throw imageError(where, `truncated JPEG: segment ${hex(marker)} at byte ${offset - 2} claims ${length} bytes, ${bytes.length - offset} remain`);
     }
     const body = bytes.subarray(offset + 2, offset + length);
+    offset += length;
 
-    if (marker === 0xda) {  // SOS: the header part ends here
+    if (marker === 0xda) {  // SOS, then entropy-coded data up to the next marker that is not RSTn
       if (frame === undefined) throw imageError(where, 'corrupt JPEG: image data (SOS) before any frame header (SOFn)');
-      return { ...frame, exif, adobeTransform };
+      if (++scans > MAX_SCANS) throw imageError(where, `corrupt JPEG: more than ${MAX_SCANS} scans (progressive JPEGs have about 10)`);
+      const start = offset;
+      while (offset < bytes.length && !(bytes[offset] === 0xff && offset + 1 < bytes.length && bytes[offset + 1] !== 0 && (bytes[offset + 1] < 0xd0 || bytes[offset + 1] > 0xd7))) offset++;
+      dataBytes += offset - start;
+      continue;
     }
     if (marker === 0xe1 && exif === undefined && body.length >= 6 && String.fromCharCode(...body.subarray(0, 6)) === 'Exif\0\0') {
       exif = body.subarray(6);
@@ -79,19 +124,48 @@ export function readJpegHeader(bytes: Uint8Array, where: string): JpegHeader {
       adobeTransform = body[11];
     }
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {  // SOFn (C4 DHT, C8 JPG, CC DAC are not frames)
-      const kind = UNSUPPORTED_SOF[marker];
-      if (kind !== undefined) throw imageError(where, `${kind} JPEG (${hex(marker)}) is not supported: only baseline and progressive Huffman JPEG`);
-      if (body.length < 6) throw imageError(where, `corrupt JPEG: frame header ${hex(marker)} is ${body.length} bytes long`);
-      const precision = body[0];
-      const height = (body[1] << 8) | body[2];
-      const width = (body[3] << 8) | body[4];
-      const components = body[5];
-      if (precision !== 8) throw imageError(where, `${precision}-bit JPEG is not supported: only 8-bit samples`);
-      if (width === 0 || height === 0) throw imageError(where, `JPEG frame header gives an empty ${width}x${height} image (a height defined later by DNL is not supported)`);
-      if (components !== 1 && components !== 3 && components !== 4) throw imageError(where, `JPEG with ${components} colour components is not supported (1 gray, 3 colour, 4 CMYK)`);
-      frame = { width, height, components };
+      if (frame !== undefined) throw imageError(where, `corrupt JPEG: a second frame header (${hex(marker)}) at byte ${offset - length - 2}; only single-frame JPEGs are supported`);
+      frame = readFrame(marker, body, maxPixels, where);
     }
-    offset += length;
+  }
+}
+
+/** SOFn: precision, height, width, then (id, sampling factors h·16+v, quantisation table) per component. */
+function readFrame(marker: number, body: Uint8Array, maxPixels: number, where: string): Frame {
+  const kind = UNSUPPORTED_SOF[marker];
+  if (kind !== undefined) throw imageError(where, `${kind} JPEG (${hex(marker)}) is not supported: only baseline and progressive Huffman JPEG`);
+  if (body.length < 6) throw imageError(where, `corrupt JPEG: frame header ${hex(marker)} is ${body.length} bytes long`);
+  const precision = body[0];
+  const height = (body[1] << 8) | body[2];
+  const width = (body[3] << 8) | body[4];
+  const components = body[5];
+  if (precision !== 8) throw imageError(where, `${precision}-bit JPEG is not supported: only 8-bit samples`);
+  if (width === 0 || height === 0) throw imageError(where, `JPEG frame header gives an empty ${width}x${height} image (a height defined later by DNL is not supported)`);
+  if (width * height > maxPixels) throw imageError(where, `JPEG of ${formatPixels(width, height)} is over the limit of ${(maxPixels / 1e6).toFixed(1)} MP (maxPixels)`);
+  if (components !== 1 && components !== 3 && components !== 4) throw imageError(where, `JPEG with ${components} colour components is not supported (1 gray, 3 colour, 4 CMYK)`);
+  if (body.length !== 6 + 3 * components) throw imageError(where, `corrupt JPEG: frame header ${hex(marker)} is ${body.length} bytes long, ${components} components need ${6 + 3 * components}`);
+  const sampling: Array<[number, number]> = [];
+  for (let k = 0; k < components; k++) {
+    const h = body[7 + 3 * k] >> 4;
+    const v = body[7 + 3 * k] & 15;
+    if (h < 1 || h > 4 || v < 1 || v > 4) throw imageError(where, `corrupt JPEG: component ${k} has sampling factors ${h}x${v}, the standard allows 1 to 4`);
+    sampling.push([h, v]);
+  }
+  return { marker, width, height, components, sampling };
+}
+
+/** At least one bit of entropy-coded data per 8×8 block of each component (see readJpegHeader). */
+function checkDataSize(frame: Frame, dataBytes: number, where: string): void {
+  const hMax = Math.max(...frame.sampling.map(([h]) => h));
+  const vMax = Math.max(...frame.sampling.map(([, v]) => v));
+  let blocks = 0;
+  for (const [h, v] of frame.sampling) {
+    // component blocks: the frame's 8×8 blocks scaled by the component's share of the sampling
+    blocks += Math.ceil((Math.ceil(frame.width / 8) * h) / hMax) * Math.ceil((Math.ceil(frame.height / 8) * v) / vMax);
+  }
+  const needed = Math.ceil(blocks / 8);
+  if (dataBytes < needed) {
+    throw imageError(where, `corrupt JPEG: ${dataBytes} bytes of image data cannot hold ${formatPixels(frame.width, frame.height)} in ${frame.components} components (${blocks} blocks of 8x8 need at least ${needed} bytes)`);
   }
 }
 

@@ -6,7 +6,7 @@ import { decodeImage } from '../../src/image/decode.js';
 import { RetinaFaceError } from '../../src/errors.js';
 import { imagesDir } from '../helpers/golden.js';
 import { absDiff, goldenImage } from './golden-image.js';
-import { flatJpeg, jpegHeaderOnly, makePng, pngHeaderOnly, type PngSpec } from './make-image.js';
+import { flatJpeg, flatProgressiveJpeg, jpegHeaderOnly, makePng, pngHeaderOnly, type PngSpec } from './make-image.js';
 
 const photo = (name: string) => new Uint8Array(readFileSync(join(imagesDir, name)));
 
@@ -99,6 +99,15 @@ describe('JPEG colour models (flat 8×8 blocks built by hand; ±2 for IDCT and c
     expectRgb(rgbAt(decodeImage(flatJpeg([[Y, 128, 128, k]], 2)), 3, 3), [v, v, v]);
   });
 
+  it('progressive (SOF2: DC first at Al 1, DC refinement, one AC scan per component), gray and YCbCr', () => {
+    const gray = decodeImage(flatProgressiveJpeg([[30], [201]]));
+    expect([gray.width, gray.height]).toEqual([16, 8]);
+    expectRgb(rgbAt(gray, 4, 3), [30, 30, 30]);
+    expectRgb(rgbAt(gray, 4, 12), [201, 201, 201]);
+    expectRgb(rgbAt(decodeImage(flatProgressiveJpeg([[100, 128, 200], [77, 128, 128]])), 3, 11), [77, 77, 77]);
+    expectRgb(rgbAt(decodeImage(flatProgressiveJpeg([[100, 128, 200]])), 3, 3), [201, 49, 100]);
+  });
+
   it('4 components without an Adobe marker: an IMAGE error, not a crash', () => {
     expectImageError(flatJpeg([[1, 2, 3, 4]]), 'cmyk.jpg', /corrupt or truncated JPEG 8x8.*4 components/);
   });
@@ -178,6 +187,28 @@ describe('bad input: one-line IMAGE errors naming the file', () => {
     expectImageError(bytes, 'short.jpg', /truncated JPEG: segment FFE0 at byte 2 claims 4096 bytes, 5 remain/);
   });
 
+  it('JPEG cut inside the image data: no end-of-image marker', () => {
+    const flat = flatJpeg([[30], [200]]);
+    expectImageError(flat.subarray(0, flat.length - 2), 'cut.jpg', /truncated JPEG: the file ends at byte \d+ without the end-of-image marker \(FFD9\)/);
+  });
+
+  it('JPEG structure jpeg-js would spend its time on: a second frame, sampling factors outside 1..4, too many scans', () => {
+    const flat = flatJpeg([[30], [200]]);
+    const sof = flat.findIndex((b, i) => b === 0xff && flat[i + 1] === 0xc0);
+    const sofSegment = flat.subarray(sof, sof + 2 + 11);
+    expectImageError(Uint8Array.from([...flat.subarray(0, sof), ...sofSegment, ...flat.subarray(sof)]), 'two.jpg', /corrupt JPEG: a second frame header \(FFC0\) at byte \d+; only single-frame JPEGs are supported/);
+    const sampled = flat.slice();
+    sampled[sof + 2 + 2 + 7] = 0x51;
+    expectImageError(sampled, 'sampling.jpg', /corrupt JPEG: component 0 has sampling factors 5x1, the standard allows 1 to 4/);
+    // the one scan (SOS to EOI) repeated 101 times
+    const sos = flat.findIndex((b, i) => b === 0xff && flat[i + 1] === 0xda);
+    const scan = Array.from(flat.subarray(sos, flat.length - 2));
+    const many = Uint8Array.from([...flat.subarray(0, sos), ...new Array(101).fill(scan).flat(), 0xff, 0xd9]);
+    expectImageError(many, 'scans.jpg', /corrupt JPEG: more than 100 scans \(progressive JPEGs have about 10\)/);
+    const hundred = Uint8Array.from([...flat.subarray(0, sos), ...new Array(100).fill(scan).flat(), 0xff, 0xd9]);
+    expect(decodeImage(hundred).width).toBe(16);
+  });
+
   it('JPEG codings jpeg-js cannot decode are named', () => {
     const sof = (marker: number, precision = 8) => Uint8Array.from([0xff, 0xd8, 0xff, marker, 0, 11, precision, 0, 8, 0, 8, 1, 1, 0x11, 0]);
     expectImageError(sof(0xc3), 'ls.jpg', /lossless JPEG \(FFC3\) is not supported/);
@@ -230,6 +261,12 @@ describe('decompression bombs are refused from the header, before any allocation
   it('JPEG SOF0 claiming 65000x65000', () => {
     const t0 = performance.now();
     expectImageError(jpegHeaderOnly(65000, 65000), 'bomb.jpg', /JPEG of 65000x65000 \(4225\.0 MP\) is over the limit of 50\.0 MP/);
+    expect(performance.now() - t0).toBeLessThan(50);
+  });
+
+  it('JPEG claiming 7000x7000 (under the limit) with a few bytes of data: refused before jpeg-js allocates its blocks', () => {
+    const t0 = performance.now();
+    expectImageError(jpegHeaderOnly(7000, 7000), 'thin.jpg', /corrupt JPEG: 2 bytes of image data cannot hold 7000x7000 \(49\.0 MP\) in 3 components \(2296875 blocks of 8x8 need at least 287110 bytes\)/);
     expect(performance.now() - t0).toBeLessThan(50);
   });
 

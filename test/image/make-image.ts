@@ -146,3 +146,54 @@ export function jpegHeaderOnly(width: number, height: number): Uint8Array {
     0x12, 0x34, 0xff, 0xd9,
   ]);
 }
+
+/**
+ * `flatJpeg`'s picture as a progressive JPEG (SOF2), in the scans a progressive encoder writes: the
+ * DC coefficients first at half precision (successive approximation Al = 1, all components
+ * interleaved), then their last bit in a refinement scan (Ah = 1, Al = 0: one bit per block), then
+ * one AC scan per component (Ss 1, Se 63) whose every block is EOB0, the end-of-band symbol for a
+ * run of one block (code '0'), since flat blocks have no AC coefficients.
+ */
+export function flatProgressiveJpeg(blocks: number[][]): Uint8Array {
+  const nc = blocks[0].length;
+  const out: number[] = [0xff, 0xd8];
+  out.push(...segment(0xdb, [0x00, ...new Array(64).fill(1)]));
+  out.push(...segment(0xc2, [8, ...u16(8), ...u16(8 * blocks.length), nc, ...Array.from({ length: nc }, (_, k) => [k + 1, 0x11, 0]).flat()]));
+  out.push(...segment(0xc4, [0x00, 0, 0, 0, 12, ...new Array(12).fill(0), ...Array.from({ length: 12 }, (_, i) => i)]));
+  out.push(...segment(0xc4, [0x10, 1, ...new Array(15).fill(0), 0x00]));
+
+  const scan = (header: number[], write: (put: (value: number, length: number) => void) => void) => {
+    out.push(...segment(0xda, header));
+    const bits: number[] = [];
+    write((value, length) => { for (let i = length - 1; i >= 0; i--) bits.push((value >> i) & 1); });
+    while (bits.length % 8 !== 0) bits.push(1);
+    for (let i = 0; i < bits.length; i += 8) {
+      const byte = parseInt(bits.slice(i, i + 8).join(''), 2);
+      out.push(byte);
+      if (byte === 0xff) out.push(0x00);
+    }
+  };
+  const dc = (b: number, k: number) => 8 * (blocks[b][k] - 128);
+  const all = Array.from({ length: nc }, (_, k) => [k + 1, 0x00]).flat();
+  scan([nc, ...all, 0, 0, 0x01], (put) => {  // DC first, Al = 1: differences of dc >> 1
+    const prev = new Array(nc).fill(0);
+    for (let b = 0; b < blocks.length; b++) {
+      for (let k = 0; k < nc; k++) {
+        const v = dc(b, k) >> 1;
+        const diff = v - prev[k];
+        prev[k] = v;
+        const category = diff === 0 ? 0 : Math.floor(Math.log2(Math.abs(diff))) + 1;
+        put(category, 4);
+        put(diff >= 0 ? diff : diff + (1 << category) - 1, category);
+      }
+    }
+  });
+  scan([nc, ...all, 0, 0, 0x10], (put) => {  // DC refinement: bit 0 of each dc
+    for (let b = 0; b < blocks.length; b++) for (let k = 0; k < nc; k++) put(dc(b, k) & 1, 1);
+  });
+  for (let k = 0; k < nc; k++) {
+    scan([1, k + 1, 0x00, 1, 63, 0x00], (put) => { for (let b = 0; b < blocks.length; b++) put(0, 1); });
+  }
+  out.push(0xff, 0xd9);
+  return Uint8Array.from(out);
+}

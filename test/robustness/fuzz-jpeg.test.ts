@@ -1,0 +1,43 @@
+/**
+ * Seeded fuzzing of JPEG decoding (decodeImage): bit flips, truncations and edits of segment
+ * lengths, frame sizes, sampling factors, Huffman counts and scan headers of small JPEGs (a photo
+ * crop with EXIF, gray, CMYK, progressive) and a few cases on the progressive photo t5.jpg.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../../src/image/decode.js';
+import { imagesDir } from '../helpers/golden.js';
+import { jpegBases, jpegFields } from './corpus.js';
+import { mutate, runFuzz, summary } from './fuzz.js';
+
+const CASES = 900;
+const T5_CASES = 6;
+const bases = jpegBases();
+const fields = bases.map(jpegFields);
+
+describe('fuzz: JPEG', () => {
+  it(`${CASES} mutants of 4 small JPEGs end in an image or a one-line IMAGE error, each within 2 s`, () => {
+    const report = runFuzz({
+      name: 'jpeg', seed: 20240601, cases: CASES, where: 'fuzz.jpg', caseMs: 2000,
+      make: (rand, index) => mutate(bases[index % bases.length], fields[index % bases.length], rand, Math.floor(index / bases.length)),
+      run: (bytes, where) => decodeImage(bytes, { where }),
+    });
+    console.log(summary('jpeg', report));
+    expect(report.broken).toEqual([]);
+    expect(report.refused.IMAGE).toBeGreaterThan(report.cases / 4);
+    expect(report.accepted).toBeGreaterThan(report.cases / 20);
+  });
+
+  it(`${T5_CASES} mutants of t5.jpg (progressive, 2000x1500), each within 10 s`, () => {
+    const t5 = new Uint8Array(readFileSync(join(imagesDir, 't5.jpg')));
+    const t5fields = jpegFields(t5);
+    const report = runFuzz({
+      name: 'jpeg-t5', seed: 5, cases: T5_CASES, where: 't5.jpg', caseMs: 10_000,
+      make: (rand, index) => mutate(t5, t5fields, rand, index),
+      run: (bytes, where) => decodeImage(bytes, { where }),
+    });
+    console.log(summary('jpeg-t5', report));
+    expect(report.broken).toEqual([]);
+  });
+});
