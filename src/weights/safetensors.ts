@@ -131,9 +131,14 @@ export function encodeModelSafetensors(model: StoredModel): Uint8Array {
 }
 
 export function readModelSafetensors(path: string): StoredModel {
-  const { tensors, metadata } = decodeSafetensors(readWeightsFile(path), path);
+  return parseModelSafetensors(readWeightsFile(path), path);
+}
+
+/** A model from safetensors bytes: the tensors, the symbol text and the aux names from `__metadata__`. */
+export function parseModelSafetensors(bytes: Uint8Array, file: string): StoredModel {
+  const { tensors, metadata } = decodeSafetensors(bytes, file);
   const fail: (what: string) => never = (what) => {
-    throw new RetinaFaceError('WEIGHTS', `${path}: ${what} (is it a file written by 'retinaface convert'?)`);
+    throw new RetinaFaceError('WEIGHTS', `${file}: ${what} (is it a file written by 'retinaface convert'?)`);
   };
   if (metadata.symbol === undefined) fail(`${METADATA} has no "symbol" entry`);
   let auxNames: unknown;
