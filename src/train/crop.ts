@@ -15,8 +15,9 @@
  *    −im_scale − up)). Keep a face if its box centre ((x1 + x2)/2, (y1 + y2)/2) lies in [0, 640)² and
  *    its longer side is at least MIN_BOX_SIZE (0). If no face is kept, draw another window, up to 25
  *    tries; the last one is kept even if empty.
- * 4. Colour jitter (mnet: COLOR_MODE 1, brightness only): the crop, as float32, times 1 + u with
- *    u uniform in ±COLOR_JITTERING (0.125), not clipped.
+ * 4. Colour jitter (`color_aug` with mnet's COLOR_MODE 1: `brightness_aug` only): the crop, as float32,
+ *    times float32(1 + u) with u uniform in ±COLOR_JITTERING (0.125), not clipped. COLOR_MODE 2 (the
+ *    default outside mnet: contrast and saturation too, in shuffled order) is not implemented.
  * Flipped samples (the second half of the original's roidb) are flipped before all this (flip.ts).
  *
  * `cropSample` is the deterministic core with s, up and left given (what the golden `train-crop-*`
