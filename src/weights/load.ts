@@ -45,8 +45,8 @@ export function checkedModel(files: ModelFiles, stored: StoredModel): Model {
 
 /** Which files make up the model at `path` (a directory or a model file). */
 export function findModelFiles(path: string): ModelFiles {
-  if (!statSync(path).isDirectory()) return modelFile(path);
-  const candidates = readdirSync(path).filter((f) => EPOCH_PARAMS.test(f) || SAFETENSORS.test(f)).sort();
+  if (!fsCall(path, () => statSync(path).isDirectory())) return modelFile(path);
+  const candidates = fsCall(path, () => readdirSync(path)).filter((f) => EPOCH_PARAMS.test(f) || SAFETENSORS.test(f)).sort();
   if (candidates.length === 0) {
     throw new RetinaFaceError('WEIGHTS', `${path}: no model inside (looked for <prefix>-NNNN.params with <prefix>-symbol.json, or a .safetensors file)`);
   }
@@ -62,6 +62,15 @@ export function readStoredModel(files: ModelFiles): StoredModel {
     symbolText: new TextDecoder().decode(readWeightsFile(files.symbol)),
     params: readMxnetParams(files.params),
   };
+}
+
+/** A file system call on the model path; its failure (ENOENT, EACCES) a WEIGHTS error naming the path. */
+function fsCall<T>(path: string, call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    throw new RetinaFaceError('WEIGHTS', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
 }
 
 function modelFile(path: string): ModelFiles {

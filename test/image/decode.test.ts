@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 as zlibCrc } from 'node:zlib';
+import jpegJs from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/image/decode.js';
 import { RetinaFaceError } from '../../src/errors.js';
@@ -149,6 +150,24 @@ describe('PNG variants (built by hand with node:zlib): alpha dropped, 16-bit to 
   it('bytes after IEND are ignored (libpng does)', () => {
     const png = makePng({ width: 2, height: 1, bitDepth: 8, colorType: 2, samples: [1, 2, 3, 4, 5, 6] });
     expect(Array.from(decodeImage(Uint8Array.from([...png, 0, 1, 2, 3])).data)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('tiny images decode (detection then finds nothing in them)', () => {
+  it('1x1 PNG, plain and Adam7-interlaced (six of the seven passes empty), and 1x1 16-bit gray', () => {
+    for (const interlace of [false, true]) {
+      const img = decodeImage(makePng({ width: 1, height: 1, bitDepth: 8, colorType: 2, samples: [9, 8, 7], interlace }));
+      expect([img.width, img.height, ...img.data]).toEqual([1, 1, 9, 8, 7]);
+    }
+    expect(Array.from(decodeImage(makePng({ width: 1, height: 1, bitDepth: 16, colorType: 0, samples: [0xabcd] })).data)).toEqual([0xab, 0xab, 0xab]);
+  });
+
+  it('1x1 JPEG (jpeg-js encoder) and 8x8 JPEG (one block)', () => {
+    const one = decodeImage(new Uint8Array(jpegJs.encode({ width: 1, height: 1, data: Buffer.from([200, 100, 50, 255]) }, 95).data));
+    expect([one.width, one.height]).toEqual([1, 1]);
+    one.data.forEach((v, c) => expect(Math.abs(v - [200, 100, 50][c])).toBeLessThanOrEqual(3));
+    const eight = decodeImage(flatJpeg([[128, 128, 128]]));
+    expect([eight.width, eight.height]).toEqual([8, 8]);
   });
 });
 

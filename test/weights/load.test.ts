@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run as convert } from '../../src/cli/convert.js';
-import { loadModel } from '../../src/weights/load.js';
+import { findModelFiles, loadModel } from '../../src/weights/load.js';
 import { readMxnetParams } from '../../src/weights/mxnet-params.js';
 import { asyncErrorOf } from './expect-error.js';
 import { modelDir, paramsFile, scratchDir, symbolFile } from './model-files.js';
@@ -85,6 +85,39 @@ describe('loadModel', () => {
     expect(await asyncErrorOf(() => loadModel(dir))).toBe(
       `${join(dir, 'm-0000.params')}: 1 parameter(s) do not match the symbol: mobilenet0_conv0_weight is (8,3,3,3) but the symbol says (8,3,5,5)`,
     );
+  });
+});
+
+describe('bad model files on disk: one WEIGHTS line naming the file', () => {
+  const real = readFileSync(paramsFile);
+
+  it('a model path that vanished between lookup and load', () => {
+    const gone = join(scratchDir(), 'gone');
+    return asyncErrorOf(async () => findModelFiles(gone)).then((m) => expect(m).toBe(`${gone}: cannot read (ENOENT)`));
+  });
+
+  it('truncated params, a symbol that is not JSON, a NaN weight', async () => {
+    const cut = dirWith({ 'm-symbol.json': symbolFile });
+    writeFileSync(join(cut, 'm-0000.params'), real.subarray(0, 100_000));
+    expect(await asyncErrorOf(() => loadModel(cut))).toMatch(new RegExp(`^${join(cut, 'm-0000.params')}: truncated: the data of array #\\d+ of 273 \\(float32 \\([\\d,]+\\)\\) needs \\d+ bytes at offset \\d+, only \\d+ left$`));
+
+    const text = dirWith({ 'm-0000.params': paramsFile });
+    writeFileSync(join(text, 'm-symbol.json'), '{"nodes": [');
+    expect(await asyncErrorOf(() => loadModel(text))).toMatch(new RegExp(`^${join(text, 'm-symbol.json')}: not valid JSON \\(`));
+
+    // the last float32 of the file (the last array's last element, before the name table) set to NaN
+    const nan = dirWith({ 'm-symbol.json': symbolFile });
+    const bytes = new Uint8Array(real);
+    const namesAt = bytes.length - [...readMxnetParams(paramsFile).params.keys()].reduce((n, name) => n + 8 + 4 + name.length, 8);
+    new DataView(bytes.buffer, bytes.byteOffset).setFloat32(namesAt - 4, NaN, true);
+    writeFileSync(join(nan, 'm-0000.params'), bytes);
+    expect(await asyncErrorOf(() => loadModel(nan))).toMatch(new RegExp(`^${join(nan, 'm-0000.params')}: tensor \\w+ holds NaN at flat index \\d+ \\(weights must be finite\\)$`));
+  });
+
+  it('a .safetensors that is not one', async () => {
+    const file = join(scratchDir(), 'm.safetensors');
+    writeFileSync(file, 'hello world, not tensors');
+    expect(await asyncErrorOf(() => loadModel(file))).toMatch(new RegExp(`^${file}: header length \\d+ does not fit in the 16 bytes after it$`));
   });
 });
 
