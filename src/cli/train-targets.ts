@@ -7,7 +7,8 @@
  * Prints the draws, the faces kept and the label counts per stride; `--loss` runs the network on the
  * crop and prints OHEM counts and the three losses per stride. `--out DIR` writes `crop.npy` (the
  * network input), `boxes.npy`, `landmarks.npy`, `im_scale.npy`, every `face_*` target under the
- * original's name, and `crop.png`: kept boxes, landmarks, and the positive anchors.
+ * original's name, and `crop.png`: kept boxes (white where the landmarks are missing), landmarks, and
+ * the positive anchors in one colour per stride with a legend (draw-crop.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignAnchorFpn } from '../../src/train/assign-anchor-fpn.js';
+import { assignAnchorFpn, positiveAnchors } from '../../src/train/assign-anchor-fpn.js';
 import { cropGtLabel } from '../../src/train/crop.js';
 import { TRAIN_CONFIG } from '../../src/train/config.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -9,6 +9,10 @@ import { goldenF32 } from './golden-arrays.js';
 const KINDS = ['label', 'bbox_target', 'bbox_weight', 'landmark_target', 'landmark_weight'];
 const NAMES = KINDS.flatMap((k) => [`face_${k}`, ...[32, 16, 8].map((s) => `face_${k}_stride${s}`)]);
 const CROP = { height: 640, width: 640 };
+
+function* chunks(boxes: Float32Array): Generator<number[]> {
+  for (let i = 0; i < boxes.length; i += 4) yield Array.from(boxes.subarray(i, i + 4));
+}
 
 /** Labels and weights must match exactly, targets to 1e-5 of the tensor's scale. */
 function expectTargets(caseName: string, ours: Map<string, Tensor>): void {
@@ -45,12 +49,36 @@ describe('assign_anchor_fpn', () => {
     });
   }
 
-  it('RPN_FORCE_POSITIVE makes the 10x70 sliver (best IoU 0.228) own a positive anchor', () => {
-    const gtBoxes = new Float32Array([100, 400, 109, 469, 1]);
-    const gtLandmarks = new Float32Array(15).fill(-1);
-    const plain = assignAnchorFpn({ gtBoxes, gtLandmarks }, CROP).get('face_label')!.data;
-    const forced = assignAnchorFpn({ gtBoxes, gtLandmarks }, CROP, { ...TRAIN_CONFIG, RPN_FORCE_POSITIVE: true }).get('face_label')!.data;
-    expect(plain.filter((l) => l === 1).length).toBe(0);
-    expect(forced.filter((l) => l === 1).length).toBeGreaterThan(0);
+  describe('RPN_FORCE_POSITIVE and RPN_CLOBBER_POSITIVES on the 10x70 sliver of train-targets', () => {
+    const sliver = readManifest('train-targets').positives_per_kept_gt.find((g: { positives: number }) => g.positives === 0);
+    const gt = { gtBoxes: Float32Array.from([...sliver.gt, 1]), gtLandmarks: new Float32Array(15).fill(-1) };
+    const positives = (config: typeof TRAIN_CONFIG) => positiveAnchors(assignAnchorFpn(gt, CROP, config), CROP).flatMap((l) => [...chunks(l.boxes)]);
+    /** IoU with the +1 convention (bbox_overlaps). */
+    const iou = ([ax1, ay1, ax2, ay2]: number[], [bx1, by1, bx2, by2]: number[]) => {
+      const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1) + 1;
+      const ih = Math.min(ay2, by2) - Math.max(ay1, by1) + 1;
+      if (iw <= 0 || ih <= 0) return 0;
+      return (iw * ih) / ((ax2 - ax1 + 1) * (ay2 - ay1 + 1) + (bx2 - bx1 + 1) * (by2 - by1 + 1) - iw * ih);
+    };
+
+    it('off (mnet): no anchor reaches 0.5, so the sliver has no positive', () => {
+      expect(positives(TRAIN_CONFIG)).toEqual([]);
+    });
+
+    it("FORCE_POSITIVE: exactly the anchors at the sliver's best IoU (golden best_iou) become positive", () => {
+      const forced = positives({ ...TRAIN_CONFIG, RPN_FORCE_POSITIVE: true });
+      expect(forced.length).toBeGreaterThan(0);
+      for (const anchor of forced) expect(iou(anchor, sliver.gt)).toBeCloseTo(sliver.best_iou, 12);
+    });
+
+    it('CLOBBER_POSITIVES: background (< 0.3) is written last and takes the forced positives back', () => {
+      expect(positives({ ...TRAIN_CONFIG, RPN_FORCE_POSITIVE: true, RPN_CLOBBER_POSITIVES: true })).toEqual([]);
+    });
+
+    it('CLOBBER_POSITIVES alone changes nothing on train-targets (the 0.3 and 0.5 bands do not meet)', () => {
+      const gtAll = { gtBoxes: goldenF32('train-targets', 'gt_boxes.npy').data, gtLandmarks: goldenF32('train-targets', 'gt_landmarks.npy').data };
+      const golden = goldenF32('train-targets', 'face_label.npy');
+      expectTensorClose('face_label (clobber)', assignAnchorFpn(gtAll, CROP, { ...TRAIN_CONFIG, RPN_CLOBBER_POSITIVES: true }).get('face_label')!, golden, 0);
+    });
   });
 });
