@@ -4,7 +4,7 @@
  * 13×11, 1×1 maps), on every gpu.js mode present. An absent mode is a visible skip with its
  * reason. Each mode also asserts the kernel class that ran.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { activation } from '../../src/ops/activation.js';
 import { batchNorm } from '../../src/ops/batch-norm.js';
 import { concat } from '../../src/ops/concat.js';
@@ -80,6 +80,30 @@ for (const { mode, kernel } of MODES) {
         const want = relu ? activation(conv) : conv;
         const run = prepareConvolution(device, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu);
         expectTensorClose(`${mode} conv`, await viaGpu([x], ([b]) => run(b)), want);
+      });
+    }
+
+    // The device's index limit lowered (still above the packed weights) so these maps run in bands.
+    for (const [IC, H, W, OC, k, s, p, g, maxValues] of [
+      [3, 13, 11, 8, 3, 2, 1, 1, 400], [8, 13, 11, 12, 3, 1, 1, 1, 1500], [5, 13, 11, 7, 3, 1, 0, 1, 1000], [6, 9, 14, 10, 3, 2, 1, 1, 1000],
+      [12, 13, 11, 16, 1, 1, 0, 1, 1500], [7, 13, 11, 5, 1, 1, 0, 1, 800], // pointwise
+      [8, 13, 11, 8, 3, 1, 1, 8, 1000], [16, 13, 11, 16, 3, 2, 1, 16, 1500], [6, 12, 9, 6, 3, 1, 0, 6, 600], // depthwise
+    ]) {
+      it(`Convolution in row bands (limit ${maxValues} values) x=(1,${IC},${H},${W}) OC=${OC} k=${k} s=${s} p=${p} g=${g}`, async () => {
+        const attrs: ConvolutionAttrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: OC, num_group: g, no_bias: false };
+        const x = random([1, IC, H, W]);
+        const weight = random([OC, IC / g, k, k]);
+        const bias = random([OC]);
+        const run = prepareConvolution(device, 'banded', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, true);
+        const bands = vi.spyOn(device, 'kernel');
+        device.maxValues = maxValues;
+        try {
+          expectTensorClose(`${mode} banded conv`, await viaGpu([x], ([b]) => run(b)), activation(convolution(x, weight, bias, attrs)));
+          expect(bands.mock.calls.length).toBeGreaterThan(1);
+        } finally {
+          device.maxValues = 2 ** 24;
+          bands.mockRestore();
+        }
       });
     }
 

@@ -71,6 +71,8 @@ interface WorkerPool { destroy(): void }
 
 export class GpuDevice {
   readonly mode: GpuMode;
+  /** Largest argument or output a kernel may have, in values (MAX_EXACT_INDEX; lowered by tests). */
+  maxValues = MAX_EXACT_INDEX;
   /** The kernel class every kernel of this device must run as ("WebAssemblyKernel", …). */
   readonly kernelClass: string;
   private readonly gpu: GPUType;
@@ -120,8 +122,8 @@ export class GpuDevice {
     let first = true;
     const run: RunKernel = async (...args) => {
       for (const a of [length, ...args.map((arg) => (arg instanceof Float32Array ? arg.length : 0))]) {
-        if (a > MAX_EXACT_INDEX) {
-          throw new RetinaFaceError('UNSUPPORTED', `[${op}] a tensor of ${a} values on the gpu path: gpu.js webasm computes indices in float32, exact up to 2^24 = ${MAX_EXACT_INDEX} values`);
+        if (a > this.maxValues) {
+          throw new RetinaFaceError('UNSUPPORTED', `[${op}] a tensor of ${a} values on the gpu path: gpu.js webasm computes indices in float32, exact up to ${this.maxValues} values`);
         }
       }
       const t0 = first ? performance.now() : 0;
