@@ -1,7 +1,8 @@
 /**
  * One error type for everything a user can get wrong: a bad image, bad weights, a bad option, a
  * shape that does not fit. `code` is stable (tests and callers switch on it); `message` is one line
- * that names the file, tensor, op or option involved, so the CLI can print it as it is.
+ * that names the file, tensor, op or option involved, so the CLI can print it as it is (the
+ * constructor makes sure of the one line).
  */
 export type ErrorCode =
   | 'SHAPE'        // a tensor shape does not fit an op (names op, node and both shapes)
@@ -16,8 +17,9 @@ export type ErrorCode =
 
 export class RetinaFaceError extends Error {
   readonly code: ErrorCode;
+  /** Line breaks in `message` (a JSON parser's excerpt of the file, say) are folded into spaces. */
   constructor(code: ErrorCode, message: string) {
-    super(message);
+    super(message.replace(/\s*[\r\n]+\s*/g, ' '));
     this.name = 'RetinaFaceError';
     this.code = code;
   }

@@ -14,7 +14,7 @@ describe('runFuzz', () => {
         const i = bytes[0];
         if (i === 1) throw new RetinaFaceError('IMAGE', `${where}: fine`);
         if (i === 2) throw new TypeError('x is undefined');
-        if (i === 3) throw new RetinaFaceError('IMAGE', `${where}: two\nlines`);
+        if (i === 3) throw Object.assign(new RetinaFaceError('IMAGE', `${where}: one`), { message: `${where}: two\nlines` });
         if (i === 4) throw new RetinaFaceError('IMAGE', 'no file name');
         if (i === 5) { const t = performance.now(); while (performance.now() - t < 1100) { /* slow */ } }
         return i;

@@ -2,15 +2,19 @@
  * Seeded fuzzing of the MXNet `.params` reader: bit flips, truncations and edits of the counts,
  * magics, storage types, ndims, dims, type flags and name lengths of small NDArray lists built in
  * code (every array version, seven dtypes), and a few cases on the real mnet.25 params, which are
- * also checked against the real symbol (missing, extra, mis-shaped, NaN).
+ * also checked against the real symbol (missing, extra, mis-shaped, NaN); and mutants of the real
+ * symbol text, parsed and checked.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RetinaFaceError } from '../../src/errors.js';
+import { buildPlan } from '../../src/net/graph.js';
 import { checkParams } from '../../src/weights/check.js';
 import { parseMxnetParams } from '../../src/weights/mxnet-params.js';
 import { parseMxnetSymbol } from '../../src/weights/mxnet-symbol.js';
+import { tensor } from '../../src/tensor/tensor.js';
 import { paramsFile, symbolFile } from '../weights/model-files.js';
-import { paramsBases, paramsFields } from './corpus.js';
+import { editHeaderNumber, paramsBases, paramsFields } from './corpus.js';
 import { mutate, runFuzz, summary } from './fuzz.js';
 
 const CASES = 900;
@@ -42,5 +46,41 @@ describe('fuzz: .params', () => {
     console.log(summary('params-mnet.25', report));
     expect(report.broken).toEqual([]);
     expect(report.refused.WEIGHTS).toBeGreaterThan(report.cases / 3);
+  });
+});
+
+describe('fuzz: -symbol.json', () => {
+  it('300 mutants of the real symbol text, parsed and checked against the real params', () => {
+    const text = new TextEncoder().encode(readFileSync(symbolFile, 'utf8'));
+    const params = parseMxnetParams(new Uint8Array(readFileSync(paramsFile)), paramsFile).params;
+    const report = runFuzz({
+      name: 'symbol', seed: 3, cases: 300, where: 'mnet.25-symbol.json', caseMs: 2000,
+      make: (rand, index) => index % 3 === 2
+        ? editHeaderNumber(text, 0, text.length, () => {}, rand)
+        : mutate(text, [], rand, index),
+      run: (bytes, where) => checkParams(parseMxnetSymbol(new TextDecoder().decode(bytes), where), params, where),
+    });
+    console.log(summary('symbol', report));
+    expect(report.broken).toEqual([]);
+    expect(report.refused.WEIGHTS).toBeGreaterThan(report.cases / 3);
+  });
+
+  // Planning the mutants too (buildPlan) finds one bug outside the readers, in src/net/graph.ts: an
+  // op whose data input is a parameter variable gets no data input, its inferShape returns
+  // undefined and the next op throws a TypeError. Pinned here until graph.ts refuses it; when it
+  // does, this test fails and should become a plain it() expecting a one-line error.
+  it.fails('buildPlan: an Activation reading a weight variable is a TypeError, not a RetinaFaceError (known, src/net/graph.ts)', () => {
+    const symbol = parseMxnetSymbol(JSON.stringify({
+      nodes: [
+        { op: 'null', name: 'data', inputs: [] },
+        { op: 'null', name: 'w', inputs: [] },
+        { op: 'Activation', name: 'relu', attrs: { act_type: 'relu' }, inputs: [[1, 0, 0]] },
+        { op: 'null', name: 'k', inputs: [] },
+        { op: 'Convolution', name: 'conv', attrs: { kernel: '(1, 1)', num_filter: '1', no_bias: 'True' }, inputs: [[2, 0, 0], [3, 0, 0]] },
+      ],
+      heads: [[4, 0, 0]],
+    }), 's.json');
+    const params = new Map([['w', tensor([1, 1, 2, 2])], ['k', tensor([1, 1, 1, 1])]]);
+    expect(() => buildPlan({ symbol, params, source: 's.json' }, 2, 2)).toThrow(RetinaFaceError);
   });
 });
