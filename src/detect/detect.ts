@@ -1,0 +1,166 @@
+/**
+ * RetinaFace.detect (retinaface.py, network 'net3'), top to bottom in the seed's order:
+ *
+ *   for each scale (and, with flip, each of the plain and mirrored image):
+ *     resize (cv2 INTER_LINEAR, fx = fy = scale) → input tensor → forward
+ *     for each stride in the anchor config: proposals (anchors, scores, bbox_pred, clip, threshold)
+ *     undo the flip, divide by the scale
+ *   concatenate, sort by score, cpu_nms (or bbox_vote), landmarks follow their boxes.
+ *
+ * The arithmetic follows the original's dtypes: boxes in float64 until they are handed to NMS as
+ * float32, landmarks float32 throughout (the golden README's "Semantics" section).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import type { RgbImage } from '../image/rgb-image.js';
+import { resizeLinear } from '../image/resize.js';
+import { inputTensor } from '../net/input.js';
+import { ANCHOR_CONFIG } from '../anchors/config.js';
+import { generateAnchorsFpn } from '../anchors/generate-anchors.js';
+import { argsortDescending, cpuNms } from '../anchors/nms.js';
+import { bboxVote } from '../anchors/bbox-vote.js';
+import { strideProposals, type Proposals } from './proposals.js';
+import { pyramidScales, targetScale } from './scales.js';
+import type { ResolvedOptions } from './options.js';
+
+export type Point = [x: number, y: number];
+
+export interface Face {
+  /** x1, y1, x2, y2 in original-image pixels (the original's +1 convention: width = x2 - x1 + 1). */
+  box: [number, number, number, number];
+  /** Face probability. */
+  score: number;
+  /** Left eye, right eye, nose, left mouth corner, right mouth corner; empty with `vote`. */
+  landmarks: Point[];
+}
+
+/** Runs the network on a (1, 3, H, W) input and returns its nine heads by name. */
+export type RunNetwork = (input: Tensor) => Promise<ReadonlyMap<string, Tensor>>;
+
+const FLIP_LANDMARK_ORDER = [1, 0, 2, 4, 3]; // the eyes and the mouth corners swap sides
+
+/** The scales detect() runs at for an image of this size. */
+export function chooseScales(height: number, width: number, o: ResolvedOptions): readonly number[] {
+  if (o.scales !== undefined) return o.scales;
+  if (o.pyramid !== undefined) return pyramidScales(height, width, o.targetSize, o.maxSize, o.pyramid);
+  return [targetScale(height, width, o.targetSize, o.maxSize)];
+}
+
+export async function detectFaces(run: RunNetwork, image: RgbImage, o: ResolvedOptions): Promise<Face[]> {
+  const found: Proposals[] = [];
+  for (const scale of chooseScales(image.height, image.width, o)) {
+    const resized = scale === 1 ? image : resizeLinear(image, { fx: scale, fy: scale });
+    for (const flip of o.flip ? [false, true] : [false]) {
+      const im = flip ? flipHorizontal(resized) : resized;
+      const heads = await run(inputTensor(im.data, im.width, im.height));
+      for (const { stride } of ANCHOR_CONFIG) {
+        const p = strideProposals(
+          {
+            cls: heads.get(`face_rpn_cls_prob_reshape_stride${stride}`)!,
+            bbox: heads.get(`face_rpn_bbox_pred_stride${stride}`)!,
+            landmark: heads.get(`face_rpn_landmark_pred_stride${stride}`)!,
+          },
+          stride,
+          baseAnchors(stride),
+          im.height,
+          im.width,
+          o.threshold,
+        );
+        if (flip) unflip(p, im.width);
+        toOriginalPixels(p, scale);
+        found.push(p);
+      }
+    }
+  }
+  return merge(found, o);
+}
+
+let anchorsByStride: Map<number, Float32Array> | undefined;
+function baseAnchors(stride: number): Float32Array {
+  anchorsByStride ??= generateAnchorsFpn(ANCHOR_CONFIG);
+  return anchorsByStride.get(stride)!;
+}
+
+/** Mirror an image left-right (im[:, ::-1, :]). */
+function flipHorizontal(img: RgbImage): RgbImage {
+  const { width, height } = img;
+  const data = new Uint8Array(img.data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const src = (y * width + (width - 1 - x)) * 3;
+      const dst = (y * width + x) * 3;
+      data[dst] = img.data[src];
+      data[dst + 1] = img.data[src + 1];
+      data[dst + 2] = img.data[src + 2];
+    }
+  }
+  return { width, height, data };
+}
+
+/**
+ * Proposals found on the mirrored image, mapped back: x1' = W - x2 - 1, x2' = W - x1 - 1 (float64),
+ * landmark x' = W - x - 1 (float32), points reordered so the left eye is the left eye again.
+ */
+function unflip(p: Proposals, width: number): void {
+  const n = p.scores.length;
+  for (let i = 0; i < n; i++) {
+    const x1 = p.boxes[i * 4];
+    const x2 = p.boxes[i * 4 + 2];
+    p.boxes[i * 4] = width - x2 - 1;
+    p.boxes[i * 4 + 2] = width - x1 - 1;
+    const pts = p.landmarks.slice(i * 10, i * 10 + 10);
+    for (let j = 0; j < 5; j++) {
+      const from = FLIP_LANDMARK_ORDER[j];
+      p.landmarks[i * 10 + 2 * j] = Math.fround(Math.fround(width - pts[2 * from]) - 1);
+      p.landmarks[i * 10 + 2 * j + 1] = pts[2 * from + 1];
+    }
+  }
+}
+
+/** Boxes / im_scale in float64; landmarks / im_scale in float32 (numpy casts the scale down). */
+function toOriginalPixels(p: Proposals, scale: number): void {
+  for (let i = 0; i < p.boxes.length; i++) p.boxes[i] /= scale;
+  const s32 = Math.fround(scale);
+  for (let i = 0; i < p.landmarks.length; i++) p.landmarks[i] = Math.fround(p.landmarks[i] / s32);
+}
+
+/** vstack, argsort()[::-1], float32 pre_det, then cpu_nms (landmarks follow) or bbox_vote. */
+function merge(found: readonly Proposals[], o: ResolvedOptions): Face[] {
+  const n = found.reduce((sum, p) => sum + p.scores.length, 0);
+  const scores = new Float32Array(n);
+  const boxes = new Float64Array(n * 4);
+  const landmarks = new Float32Array(n * 10);
+  let at = 0;
+  for (const p of found) {
+    scores.set(p.scores, at);
+    boxes.set(p.boxes, at * 4);
+    landmarks.set(p.landmarks, at * 10);
+    at += p.scores.length;
+  }
+
+  const order = argsortDescending(scores);
+  const preDet = new Float32Array(n * 5); // (N, 5) x1, y1, x2, y2, score, as handed to cpu_nms
+  for (let i = 0; i < n; i++) {
+    const j = order[i];
+    for (let c = 0; c < 4; c++) preDet[i * 5 + c] = boxes[j * 4 + c];
+    preDet[i * 5 + 4] = scores[j];
+  }
+
+  if (o.vote) {
+    const det = bboxVote(preDet, o.nmsThreshold);
+    const faces: Face[] = [];
+    for (let i = 0; i < det.length / 5; i++) {
+      faces.push({ box: box32(det, i * 5), score: Math.fround(det[i * 5 + 4]), landmarks: [] });
+    }
+    return faces;
+  }
+  return Array.from(cpuNms(preDet, o.nmsThreshold), (i) => {
+    const j = order[i];
+    const landmarksOf: Point[] = [];
+    for (let p = 0; p < 5; p++) landmarksOf.push([landmarks[j * 10 + 2 * p], landmarks[j * 10 + 2 * p + 1]]);
+    return { box: box32(preDet, i * 5), score: preDet[i * 5 + 4], landmarks: landmarksOf };
+  });
+}
+
+function box32(a: ArrayLike<number>, at: number): [number, number, number, number] {
+  return [Math.fround(a[at]), Math.fround(a[at + 1]), Math.fround(a[at + 2]), Math.fround(a[at + 3])];
+}

@@ -1,0 +1,200 @@
+/**
+ * The library's front door: `RetinaFace.load({ model, backend })` reads and checks the weights once,
+ * then `detector.detect(input, options)` runs the original's `RetinaFace.detect` (detect.ts) on a
+ * file path, JPEG/PNG bytes or raw pixels and returns the faces in original-image pixels.
+ *
+ * Backends: 'cpu' is the reference path (the textbook kernels in src/ops, unfused plan); 'gpu' is
+ * gpu.js's own choice of kernel class (HeadlessGLKernel where the native `gl` build and an X
+ * display exist, WebAssemblyKernel otherwise) on the fused plan; 'webasm' and 'headlessgl' force
+ * one. The detection reports which backend and which gpu.js kernel class actually ran.
+ *
+ * A detector serves one detect() at a time: calls made while one runs wait their turn, so parallel
+ * callers get exactly what sequential ones would (the gpu backend holds per-plan state).
+ */
+import { readFileSync } from 'node:fs';
+import { RetinaFaceError } from '../errors.js';
+import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
+import { resizeGeometry } from '../image/resize.js';
+import type { RgbImage } from '../image/rgb-image.js';
+import { forward, referenceBackend, type Backend } from '../net/forward.js';
+import { fuse } from '../net/fuse.js';
+import { buildPlan, type Plan } from '../net/graph.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { loadModel } from '../weights/load.js';
+import type { Model } from '../weights/model.js';
+import { chooseScales, detectFaces, type Face } from './detect.js';
+import { resolveOptions, type DetectOptions } from './options.js';
+
+export type BackendName = 'cpu' | 'gpu' | 'webasm' | 'headlessgl';
+export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'gpu', 'webasm', 'headlessgl'];
+
+export interface LoadOptions {
+  /** Model directory or file (see weights/load.ts); default: $RETINAFACE_MODEL, models/mnet.25, ../shared/models/mnet.25. */
+  model?: string;
+  /** Default 'gpu'. */
+  backend?: BackendName;
+}
+
+/** Raw pixels, row-major, interleaved RGB or RGBA (alpha ignored); a browser ImageData fits. */
+export interface RawPixels {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** 3 or 4; default: data.length / (width·height). */
+  channels?: 3 | 4;
+}
+
+/** A file path, the bytes of a JPEG or PNG, or raw pixels. */
+export type ImageInput = string | Uint8Array | RawPixels;
+
+export interface ImageOptions {
+  /** Apply the EXIF orientation of a JPEG (default true, as cv2.imread does). */
+  exif?: boolean;
+  /** Refuse images (decoded, or scaled for the network) over this many pixels; default 50e6. */
+  maxPixels?: number;
+}
+
+export interface Detection {
+  /** The original image's size (after EXIF orientation). */
+  width: number;
+  height: number;
+  faces: Face[];
+  /** The backend that ran: 'cpu' or 'gpu'. */
+  backend: 'cpu' | 'gpu';
+  /** 'reference' on cpu; the gpu.js kernel class otherwise ("WebAssemblyKernel", "HeadlessGLKernel"). */
+  kernel: string;
+}
+
+/** Plans kept per input size; a pyramid of five scales with flip needs five. */
+const MAX_CACHED_PLANS = 8;
+
+interface Engine {
+  readonly backend: Backend<unknown>;
+  readonly name: 'cpu' | 'gpu';
+  kernel(): string;
+  plan(model: Model, height: number, width: number): Plan;
+  destroy(): void;
+}
+
+export class RetinaFace {
+  private queue: Promise<unknown> = Promise.resolve();
+  private destroyed = false;
+
+  private constructor(
+    readonly model: Model,
+    private readonly engine: Engine,
+  ) {}
+
+  static async load(options: LoadOptions = {}): Promise<RetinaFace> {
+    const backend = options.backend ?? 'gpu';
+    if (!BACKEND_NAMES.includes(backend)) {
+      throw new RetinaFaceError('OPTION', `option backend: ${JSON.stringify(backend)} is not one of ${BACKEND_NAMES.join(', ')}`);
+    }
+    const model = await loadModel(options.model);
+    return new RetinaFace(model, await createEngine(backend));
+  }
+
+  /** Faces in `input`; see DetectOptions for the knobs and their defaults. */
+  detect(input: ImageInput, options: DetectOptions & ImageOptions = {}): Promise<Detection> {
+    const run = this.queue.then(() => this.detectNow(input, options));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Releases the gpu.js kernels and worker threads; the detector cannot be used afterwards. */
+  dispose(): void {
+    this.destroyed = true;
+    this.engine.destroy();
+  }
+
+  private async detectNow(input: ImageInput, options: DetectOptions & ImageOptions): Promise<Detection> {
+    if (this.destroyed) throw new RetinaFaceError('OPTION', 'detect: this detector was disposed');
+    const o = resolveOptions(options);
+    const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    const image = toImage(input, { exif: options.exif, maxPixels });
+    for (const scale of chooseScales(image.height, image.width, o)) {
+      const { DW, DH } = resizeGeometry(image.width, image.height, { fx: scale, fy: scale });
+      if (DW * DH > maxPixels) {
+        throw new RetinaFaceError('OPTION', `scale ${scale}: the ${image.width}x${image.height} image would become ${DW}x${DH}, over the limit of ${(maxPixels / 1e6).toFixed(1)} MP (maxPixels)`);
+      }
+    }
+    const runNetwork = async (x: Tensor) => {
+      const plan = this.engine.plan(this.model, x.shape[2], x.shape[3]);
+      return (await forward(plan, x, { backend: this.engine.backend })).heads;
+    };
+    const faces = await detectFaces(runNetwork, image, o);
+    return { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: this.engine.kernel() };
+  }
+}
+
+async function createEngine(backend: BackendName): Promise<Engine> {
+  if (backend === 'cpu') {
+    return { backend: referenceBackend as Backend<unknown>, name: 'cpu', kernel: () => 'reference', plan: cachedPlans((m, h, w) => buildPlan(m, h, w)), destroy: () => {} };
+  }
+  // Loaded only when asked for, so the reference path never imports gpu.js.
+  const { createGpuBackend } = await import('../ops/gpu/backend.js');
+  const gpu = createGpuBackend(backend);
+  return {
+    backend: gpu as Backend<unknown>,
+    name: 'gpu',
+    kernel: () => gpu.report().kernel,
+    plan: cachedPlans((m, h, w) => fuse(buildPlan(m, h, w))),
+    destroy: () => gpu.destroy(),
+  };
+}
+
+/** Plans by input size, the least recently used dropped past MAX_CACHED_PLANS. */
+function cachedPlans(build: (model: Model, height: number, width: number) => Plan): Engine['plan'] {
+  const plans = new Map<string, Plan>();
+  return (model, height, width) => {
+    const key = `${height}x${width}`;
+    const plan = plans.get(key) ?? build(model, height, width);
+    plans.delete(key);
+    plans.set(key, plan);
+    if (plans.size > MAX_CACHED_PLANS) plans.delete(plans.keys().next().value!);
+    return plan;
+  };
+}
+
+function toImage(input: ImageInput, options: { exif?: boolean; maxPixels: number }): RgbImage {
+  if (typeof input === 'string') {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(input);
+    } catch (err) {
+      throw new RetinaFaceError('IO', `${input}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    return decodeImage(bytes, { ...options, where: input });
+  }
+  if (input instanceof Uint8Array) return decodeImage(input, options);
+  if (isRawPixels(input)) return fromPixels(input, options.maxPixels);
+  throw new RetinaFaceError('OPTION', 'detect: input must be a file path, JPEG/PNG bytes, or { data, width, height, channels }');
+}
+
+function isRawPixels(x: unknown): x is RawPixels {
+  return typeof x === 'object' && x !== null && 'data' in x && 'width' in x && 'height' in x;
+}
+
+function fromPixels(p: RawPixels, maxPixels: number): RgbImage {
+  const { width, height, data } = p;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RetinaFaceError('IMAGE', `pixels: width ${width} and height ${height} must be positive integers`);
+  }
+  if (width * height > maxPixels) {
+    throw new RetinaFaceError('IMAGE', `pixels: ${width}x${height} is over the limit of ${(maxPixels / 1e6).toFixed(1)} MP (maxPixels)`);
+  }
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
+    throw new RetinaFaceError('IMAGE', 'pixels: data must be a Uint8Array or Uint8ClampedArray');
+  }
+  const channels = p.channels ?? data.length / (width * height);
+  if ((channels !== 3 && channels !== 4) || data.length !== width * height * channels) {
+    throw new RetinaFaceError('IMAGE', `pixels: ${data.length} values do not make ${width}x${height} RGB or RGBA${p.channels ? ` with ${p.channels} channels` : ''}`);
+  }
+  const rgb = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) {
+    rgb[i * 3] = data[i * channels];
+    rgb[i * 3 + 1] = data[i * channels + 1];
+    rgb[i * 3 + 2] = data[i * channels + 2];
+  }
+  return { width, height, data: rgb };
+}
