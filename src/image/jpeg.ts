@@ -72,10 +72,8 @@ interface Frame {
  * would make jpeg-js do much work for nothing: a missing EOI (the file was cut), more than one
  * frame, sampling factors outside 1..4 (what the standard allows), a size over `maxPixels`, more
  * than MAX_SCANS scans, and image data too short for the frame. The last is a lower bound that
- * holds for every valid file: each 8×8 block of each component costs at least one bit (in
- * baseline its DC and end-of-block codes, at least one bit each; in progressive mode its DC code
- * in the DC-first scan every component must have), so a 300-byte file claiming 7000×7000 pixels
- * is refused here instead of allocating jpeg-js's 256 bytes per block.
+ * holds for every valid file (checkDataSize), so a 300-byte file claiming 7000×7000 pixels is
+ * refused here instead of allocating jpeg-js's 256 bytes per block.
  */
 export function readJpegHeader(bytes: Uint8Array, where: string, maxPixels = Infinity): JpegHeader {
   let frame: Frame | undefined;
@@ -154,7 +152,12 @@ function readFrame(marker: number, body: Uint8Array, maxPixels: number, where: s
   return { marker, width, height, components, sampling };
 }
 
-/** At least one bit of entropy-coded data per 8×8 block of each component (see readJpegHeader). */
+/**
+ * Entropy-coded data of at least two bits per 8×8 block of each component in sequential JPEG (a DC
+ * code and at least one AC code, end-of-block or a coefficient, each at least one bit), one bit in
+ * progressive JPEG (the DC code of its DC-first scan; AC scans can skip thousands of blocks with
+ * one end-of-band run).
+ */
 function checkDataSize(frame: Frame, dataBytes: number, where: string): void {
   const hMax = Math.max(...frame.sampling.map(([h]) => h));
   const vMax = Math.max(...frame.sampling.map(([, v]) => v));
@@ -163,9 +166,10 @@ function checkDataSize(frame: Frame, dataBytes: number, where: string): void {
     // component blocks: the frame's 8×8 blocks scaled by the component's share of the sampling
     blocks += Math.ceil((Math.ceil(frame.width / 8) * h) / hMax) * Math.ceil((Math.ceil(frame.height / 8) * v) / vMax);
   }
-  const needed = Math.ceil(blocks / 8);
+  const progressive = frame.marker === 0xc2;
+  const needed = Math.ceil((blocks * (progressive ? 1 : 2)) / 8);
   if (dataBytes < needed) {
-    throw imageError(where, `corrupt JPEG: ${dataBytes} bytes of image data cannot hold ${formatPixels(frame.width, frame.height)} in ${frame.components} components (${blocks} blocks of 8x8 need at least ${needed} bytes)`);
+    throw imageError(where, `corrupt JPEG: ${dataBytes} bytes of image data cannot hold ${formatPixels(frame.width, frame.height)} in ${frame.components} components (${blocks} blocks of 8x8 at ${progressive ? '1 bit (progressive)' : '2 bits (sequential)'} or more need ${needed} bytes)`);
   }
 }
 

@@ -100,6 +100,12 @@ describe('JPEG colour models (flat 8×8 blocks built by hand; ±2 for IDCT and c
     expectRgb(rgbAt(decodeImage(flatJpeg([[Y, 128, 128, k]], 2)), 3, 3), [v, v, v]);
   });
 
+  it('restart markers (DRI 1, RSTn after every block, DC predictions reset)', () => {
+    const img = decodeImage(flatJpeg([[30], [200], [90], [10], [250], [60], [70], [80], [90], [100]], undefined, true));
+    expect(img.width).toBe(80);
+    [30, 200, 90, 10, 250, 60, 70, 80, 90, 100].forEach((v, b) => expectRgb(rgbAt(img, 4, 8 * b + 3), [v, v, v]));
+  });
+
   it('progressive (SOF2: DC first at Al 1, DC refinement, one AC scan per component), gray and YCbCr', () => {
     const gray = decodeImage(flatProgressiveJpeg([[30], [201]]));
     expect([gray.width, gray.height]).toEqual([16, 8]);
@@ -285,8 +291,14 @@ describe('decompression bombs are refused from the header, before any allocation
 
   it('JPEG claiming 7000x7000 (under the limit) with a few bytes of data: refused before jpeg-js allocates its blocks', () => {
     const t0 = performance.now();
-    expectImageError(jpegHeaderOnly(7000, 7000), 'thin.jpg', /corrupt JPEG: 2 bytes of image data cannot hold 7000x7000 \(49\.0 MP\) in 3 components \(2296875 blocks of 8x8 need at least 287110 bytes\)/);
+    expectImageError(jpegHeaderOnly(7000, 7000), 'thin.jpg', /corrupt JPEG: 2 bytes of image data cannot hold 7000x7000 \(49\.0 MP\) in 3 components \(2296875 blocks of 8x8 at 2 bits \(sequential\) or more need 574219 bytes\)/);
     expect(performance.now() - t0).toBeLessThan(50);
+  });
+
+  it('the data bound lets the cheapest real files through (flat blocks: 6 bits a block sequential, 6 progressive; the bound is 2 and 1)', () => {
+    // flat blocks are the cheapest there are: 4-bit DC codes and a 2-bit EOB, 1-bit refinement and EOB0 codes
+    expect(decodeImage(flatJpeg(new Array(40).fill([128]))).width).toBe(320);
+    expect(decodeImage(flatProgressiveJpeg(new Array(40).fill([128]))).width).toBe(320);
   });
 
   it('maxPixels is honoured both ways', () => {

@@ -16,8 +16,10 @@ function ascii(s: string): number[] { return Array.from(s, (c) => c.charCodeAt(0
  * flat with sample value blocks[b][k] in component k. All quantisation steps are 1, so a flat block
  * of value v is the lone DC coefficient 8·(v − 128): the decoder's output is v up to IDCT rounding.
  * `adobeTransform` adds an APP14 "Adobe" segment with that transform (0 none, 1 YCbCr, 2 YCCK).
+ * `restartEveryBlock` adds a DRI segment (interval 1 MCU) and an RSTn marker after every block but
+ * the last, each restart byte-aligning the data and resetting the DC predictions.
  */
-export function flatJpeg(blocks: number[][], adobeTransform?: number): Uint8Array {
+export function flatJpeg(blocks: number[][], adobeTransform?: number, restartEveryBlock = false): Uint8Array {
   const nc = blocks[0].length;
   const out: number[] = [0xff, 0xd8];
   if (adobeTransform !== undefined) out.push(...segment(0xee, [...ascii('Adobe'), 0, 100, 0, 0, 0, 0, adobeTransform]));
@@ -26,12 +28,27 @@ export function flatJpeg(blocks: number[][], adobeTransform?: number): Uint8Arra
   // DC table: categories 0..11, all 4-bit codes (code = category); AC table: EOB = '00', ZRL = '01'
   out.push(...segment(0xc4, [0x00, 0, 0, 0, 12, ...new Array(12).fill(0), ...Array.from({ length: 12 }, (_, i) => i)]));
   out.push(...segment(0xc4, [0x10, 0, 2, ...new Array(14).fill(0), 0x00, 0xf0]));
+  if (restartEveryBlock) out.push(...segment(0xdd, u16(1)));
   out.push(...segment(0xda, [nc, ...Array.from({ length: nc }, (_, k) => [k + 1, 0x00]).flat(), 0, 63, 0]));
 
-  const bits: number[] = [];
+  let bits: number[] = [];
   const put = (value: number, length: number) => { for (let i = length - 1; i >= 0; i--) bits.push((value >> i) & 1); };
-  const prev = new Array(nc).fill(0);
-  for (const block of blocks) {
+  const flush = () => {
+    while (bits.length % 8 !== 0) bits.push(1);
+    for (let i = 0; i < bits.length; i += 8) {
+      const byte = parseInt(bits.slice(i, i + 8).join(''), 2);
+      out.push(byte);
+      if (byte === 0xff) out.push(0x00);  // byte stuffing
+    }
+    bits = [];
+  };
+  let prev = new Array(nc).fill(0);
+  for (const [b, block] of blocks.entries()) {
+    if (restartEveryBlock && b > 0) {
+      flush();
+      out.push(0xff, 0xd0 + ((b - 1) % 8));
+      prev = new Array(nc).fill(0);
+    }
     for (let k = 0; k < nc; k++) {
       const dc = 8 * (block[k] - 128);
       const diff = dc - prev[k];
@@ -42,12 +59,7 @@ export function flatJpeg(blocks: number[][], adobeTransform?: number): Uint8Arra
       put(0b00, 2);  // EOB
     }
   }
-  while (bits.length % 8 !== 0) bits.push(1);
-  for (let i = 0; i < bits.length; i += 8) {
-    const byte = parseInt(bits.slice(i, i + 8).join(''), 2);
-    out.push(byte);
-    if (byte === 0xff) out.push(0x00);  // byte stuffing
-  }
+  flush();
   out.push(0xff, 0xd9);
   return Uint8Array.from(out);
 }

@@ -37,13 +37,13 @@ export function photoCrop(name: string, left: number, top: number, width: number
   return { width, height, data };
 }
 
-/** JPEGs: a photo crop (baseline, with an EXIF orientation), gray, Adobe CMYK, progressive. */
+/** JPEGs: a photo crop (baseline, with an EXIF orientation), gray with restart markers, Adobe CMYK, progressive. */
 export function jpegBases(): Uint8Array[] {
   const crop = photoCrop('t4.jpg', 280, 40, 48, 40);
   const photo = new Uint8Array(jpegJs.encode(crop, 80).data);
   return [
     withExifOrientation(photo, 6, 'II'),
-    flatJpeg([[30], [200], [90]]),
+    flatJpeg([[30], [200], [90], [20]], undefined, true),
     flatJpeg([[40, 128, 250, 200], [10, 20, 30, 40]], 0),
     flatProgressiveJpeg([[100, 128, 200], [77, 128, 128], [1, 2, 3]]),
   ];

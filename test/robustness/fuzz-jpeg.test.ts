@@ -1,7 +1,8 @@
 /**
  * Seeded fuzzing of JPEG decoding (decodeImage): bit flips, truncations and edits of segment
  * lengths, frame sizes, sampling factors, Huffman counts and scan headers of small JPEGs (a photo
- * crop with EXIF, gray, CMYK, progressive) and a few cases on the progressive photo t5.jpg.
+ * crop with EXIF, gray with restart markers, CMYK, progressive), of the photo t4.jpg (4:2:0), and
+ * a few cases on the progressive photo t5.jpg.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,19 @@ describe('fuzz: JPEG', () => {
     expect(report.broken).toEqual([]);
     expect(report.refused.IMAGE).toBeGreaterThan(report.cases / 4);
     expect(report.accepted).toBeGreaterThan(report.cases / 20);
+  });
+
+  it('150 mutants of t4.jpg (640x360, 4:2:0 chroma, the encoder\'s own Huffman tables), each within 2 s', () => {
+    const t4 = new Uint8Array(readFileSync(join(imagesDir, 't4.jpg')));
+    const t4fields = jpegFields(t4);
+    const report = runFuzz({
+      name: 'jpeg-t4', seed: 4, cases: 150, where: 't4.jpg', caseMs: 2000,
+      make: (rand, index) => mutate(t4, t4fields, rand, index),
+      run: (bytes, where) => decodeImage(bytes, { where }),
+    });
+    console.log(summary('jpeg-t4', report));
+    expect(report.broken).toEqual([]);
+    expect(report.accepted).toBeGreaterThan(10);
   });
 
   it(`${T5_CASES} mutants of t5.jpg (progressive, 2000x1500), each within 10 s`, () => {

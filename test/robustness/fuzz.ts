@@ -197,5 +197,5 @@ function startWatchdog(name: string, seed: number): { begin(index: number): void
 /** A summary line for the test log: accepted, refused by code, slowest case. */
 export function summary(name: string, report: FuzzReport): string {
   const refused = Object.entries(report.refused).map(([code, n]) => `${n} ${code}`).join(', ');
-  return `${name}: ${report.cases} cases, ${report.accepted} accepted, refused ${refused || 'none'}; slowest ${report.slowestMs.toFixed(1)} ms`;
+  return `${name}: ${report.cases} cases, ${report.accepted} accepted, refused ${refused || 'none'}; slowest ${report.slowestMs.toFixed(1)} ms: ${report.slowest}`;
 }
