@@ -15,7 +15,7 @@ import { tensor } from '../../src/tensor/tensor.js';
 import { encodeSafetensors } from '../../src/weights/safetensors.js';
 import { imagesDir } from '../helpers/golden.js';
 import { randomArray } from '../helpers/random.js';
-import { flatJpeg, flatProgressiveJpeg, makePng, withExifOrientation } from '../image/make-image.js';
+import { flatJpeg, flatProgressiveJpeg, jpegHeaderOnly, makePng, pngHeaderOnly, withExifOrientation } from '../image/make-image.js';
 import { f32, ndarrayList, V1, V2, V3 } from '../weights/ndarray-list.js';
 import type { LengthField } from './fuzz.js';
 
@@ -239,4 +239,76 @@ export function editHeaderNumber(bytes: Uint8Array, headerStart: number, headerE
   out.set(bytes.subarray(headerEnd), headerStart + edited.length);
   refit(out, headerStart + edited.length);
   return { what: `header number ${m[0]} at ${headerStart + m.index!} -> ${value}`, bytes: out };
+}
+
+/** One input of the batch corpus: the file name it is saved under, its bytes, what must come of it. */
+export interface BatchCase {
+  readonly file: string;
+  readonly bytes: Uint8Array;
+  /** The one-line error it must give, or null for an image that decodes. */
+  readonly error: RegExp | null;
+}
+
+const ascii = (s: string): number[] => Array.from(s, (c) => c.charCodeAt(0));
+
+/**
+ * Every bad image of the issue, under names that lie about the format where that matters, each with
+ * the error it must give: empty, text, random bytes, the formats we do not decode, truncations, a
+ * bad CRC, damaged zlib data, bombs, JPEG codings we do not decode, a JPEG too thin for its size.
+ */
+export function badImages(): BatchCase[] {
+  const jpeg = jpegBases()[0];
+  const png = pngBases()[0];
+  const crcBroken = png.slice();
+  crcBroken[crcBroken.length - 20] ^= 0xff;  // inside IDAT, before its CRC and IEND
+  const idatAt = png.findIndex((_, i) => String.fromCharCode(...png.subarray(i, i + 4)) === 'IDAT');
+  const zlibBroken = png.slice();
+  zlibBroken.fill(0x55, idatAt + 4, idatAt + 4 + new DataView(png.buffer).getUint32(idatAt - 4));
+  const sof = (marker: number, precision: number) => Uint8Array.from([0xff, 0xd8, 0xff, marker, 0, 11, precision, 0, 8, 0, 8, 1, 1, 0x11, 0]);
+  const noise = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 251);
+  return [
+    { file: 'empty.jpg', bytes: new Uint8Array(0), error: /not an image: the file is empty/ },
+    { file: 'notes.jpg', bytes: Uint8Array.from(ascii('these are my holiday notes, not a photo\n')), error: /not an image: \d+ bytes starting with text "these are my hol/ },
+    { file: 'noise.png', bytes: noise, error: /not an image: 3000 bytes starting with 0d 97/ },
+    { file: 'webp.jpg', bytes: Uint8Array.from(ascii('RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00')), error: /WebP images are not supported/ },
+    { file: 'gif.png', bytes: Uint8Array.from(ascii('GIF89a\x01\x00\x01\x00\x00\x00\x00;')), error: /GIF images are not supported/ },
+    { file: 'bmp.jpg', bytes: Uint8Array.from([0x42, 0x4d, ...new Array(60).fill(0)]), error: /BMP images are not supported/ },
+    { file: 'tiff.jpeg', bytes: Uint8Array.from([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 0, 0]), error: /TIFF images are not supported/ },
+    { file: 'heic.jpg', bytes: Uint8Array.from([0, 0, 0, 24, ...ascii('ftypheic\0\0\0\0mif1heic')]), error: /HEIC\/HEIF images are not supported/ },
+    { file: 'avif.png', bytes: Uint8Array.from([0, 0, 0, 28, ...ascii('ftypavif\0\0\0\0avifmif1miaf')]), error: /AVIF images are not supported/ },
+    { file: 'cut.jpg', bytes: jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), error: /truncated JPEG/ },
+    { file: 'cut-header.jpg', bytes: jpeg.subarray(0, 30), error: /truncated JPEG/ },
+    { file: 'cut.png', bytes: png.subarray(0, png.length - 30), error: /truncated PNG/ },
+    { file: 'crc.png', bytes: crcBroken, error: /corrupt PNG: CRC mismatch in chunk "IDAT"/ },
+    { file: 'zlib.png', bytes: fixPngCrcs(zlibBroken), error: /corrupt PNG: the compressed image data \(IDAT\) is damaged/ },
+    { file: 'bomb.png', bytes: pngHeaderOnly(100000, 100000), error: /PNG of 100000x100000 \(10000\.0 MP\) is over the limit of 50\.0 MP/ },
+    { file: 'bomb.jpg', bytes: jpegHeaderOnly(65000, 65000), error: /JPEG of 65000x65000 \(4225\.0 MP\) is over the limit of 50\.0 MP/ },
+    { file: 'thin.jpg', bytes: jpegHeaderOnly(7000, 7000), error: /corrupt JPEG: 2 bytes of image data cannot hold 7000x7000/ },
+    { file: 'lossless.jpg', bytes: sof(0xc3, 8), error: /lossless JPEG \(FFC3\) is not supported/ },
+    { file: 'deep.jpg', bytes: sof(0xc1, 12), error: /12-bit JPEG is not supported/ },
+  ];
+}
+
+/**
+ * Images that must decode, each small: 1x1 and 8x8, gray (1-bit and 16-bit), palette, RGBA,
+ * 16-bit RGBA, CMYK, progressive, restart markers, EXIF-rotated.
+ */
+export function goodImages(): BatchCase[] {
+  const ok = (file: string, bytes: Uint8Array): BatchCase => ({ file, bytes, error: null });
+  const [exifPhoto, restart, cmyk, progressive] = jpegBases();
+  const [rgb, rgba, gray16, palette, gray1] = pngBases();
+  return [
+    ok('one.png', makePng({ width: 1, height: 1, bitDepth: 8, colorType: 2, samples: [9, 8, 7] })),
+    ok('eight.jpg', flatJpeg([[128, 128, 128]])),
+    ok('exif-rotated.jpg', exifPhoto),
+    ok('restart.jpg', restart),
+    ok('cmyk.jpg', cmyk),
+    ok('progressive.jpg', progressive),
+    ok('rgb.png', rgb),
+    ok('rgba.png', rgba),
+    ok('gray16.png', gray16),
+    ok('palette-interlaced.png', palette),
+    ok('gray1.png', gray1),
+    ok('rgba16.png', makePng({ width: 3, height: 2, bitDepth: 16, colorType: 6, samples: Array.from({ length: 24 }, (_, i) => i * 2000) })),
+  ];
 }
