@@ -1,0 +1,172 @@
+/**
+ * `retinaface detect IMAGE... [--model DIR] [--threshold 0.5] [--nms 0.4] [--target-size 1024]
+ * [--max-size 1980] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote] [--backend gpu] [--json]
+ * [--out DIR] [--max-pixels 50e6] [--no-exif]`
+ *
+ * Every image is processed even when some fail: a failed one is one line on stderr
+ * (`error: <file>: <message>`) and, with `--json`, an entry `{ "file", "error" }` in the array on
+ * stdout, in input order. Exit 0 when every image worked, 1 when some failed, 2 for a usage error
+ * (bad or unknown options, checked before the model is loaded). `--out DIR` writes one annotated
+ * PNG per image: boxes, landmarks, scores.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { resolveOptions, type DetectOptions } from '../detect/options.js';
+import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
+import { RetinaFaceError } from '../errors.js';
+import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
+import { drawDetections, encodePng } from '../image/draw.js';
+import { numberValue, parseArgs, type ParsedArgs } from './args.js';
+
+const COMMAND = 'detect';
+const HINT = 'see retinaface detect --help';
+
+export const HELP = `usage: retinaface detect IMAGE... [options]
+
+  --model PATH        model directory or file (default: $RETINAFACE_MODEL, models/mnet.25, ../shared/models/mnet.25)
+  --threshold T       keep faces with score >= T, in [0, 1] (default 0.5)
+  --nms T             NMS suppresses at IoU >= T, in (0, 1] (default 0.4)
+  --target-size N     short side of the network input (default 1024)
+  --max-size N        cap for the long side (default 1980)
+  --scales a,b,c      explicit scale factors instead of target/max size
+  --pyramid a,b,c     multi-scale sizes relative to --target-size (test_widerface: 500,800,1100,1400,1700 with 800/1200)
+  --flip              also run the mirrored image
+  --vote              bbox_vote instead of NMS (no landmarks)
+  --backend B         ${BACKEND_NAMES.join(' | ')} (default gpu: gpu.js's best available)
+  --json              one JSON array on stdout, one entry per image
+  --out DIR           write <image>.png with boxes, landmarks and scores
+  --max-pixels N      refuse images (and scaled inputs) over N pixels (default ${DEFAULT_MAX_PIXELS})
+  --no-exif           ignore the JPEG EXIF orientation
+`;
+
+type Entry = { file: string; error: string } | ({ file: string } & Detection);
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(COMMAND, argv, {
+    values: ['model', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'out', 'max-pixels'],
+    switches: ['flip', 'vote', 'json', 'no-exif', 'help'],
+  });
+  if (args.switches.has('help')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const files = args.positionals;
+  if (files.length === 0) throw usage('no image given');
+  const options = detectOptions(args);
+  const backend = backendOption(args);
+  const maxPixels = numberValue(COMMAND, args, 'max-pixels') ?? DEFAULT_MAX_PIXELS;
+  if (!(maxPixels >= 1)) throw usage(`--max-pixels must be at least 1, got ${maxPixels}`);
+  const exif = !args.switches.has('no-exif');
+  const outDir = args.values.get('out');
+
+  const detector = await RetinaFace.load({ model: args.values.get('model'), backend });
+  const entries: Entry[] = [];
+  const pngNames = new Set<string>();
+  try {
+    for (const file of files) {
+      try {
+        const started = performance.now();
+        const image = decodeImage(readImage(file), { where: file, exif, maxPixels });
+        const result = await detector.detect({ ...image, channels: 3 }, { ...options, maxPixels });
+        const ms = performance.now() - started;
+        entries.push({ file, ...result });
+        if (outDir !== undefined) writePng(outDir, uniqueName(file, pngNames), encodePng(drawDetections(image, result.faces)));
+        if (!args.switches.has('json')) process.stdout.write(table(file, result, ms));
+      } catch (err) {
+        const message = errorMessage(err);
+        entries.push({ file, error: message });
+        process.stderr.write(`error: ${message.startsWith(`${file}: `) ? message : `${file}: ${message}`}\n`);
+      }
+    }
+  } finally {
+    detector.dispose();
+  }
+  if (args.switches.has('json')) process.stdout.write(JSON.stringify(entries) + '\n');
+  return entries.some((e) => 'error' in e) ? 1 : 0;
+}
+
+function usage(what: string): RetinaFaceError {
+  return new RetinaFaceError('USAGE', `${COMMAND}: ${what} (${HINT})`);
+}
+
+/** The flag that sets each DetectOptions field, for error messages. */
+const FLAG_OF: Record<string, string> = { threshold: 'threshold', nmsThreshold: 'nms', targetSize: 'target-size', maxSize: 'max-size', scales: 'scales', pyramid: 'pyramid' };
+
+/** The detect options from the flags, validated now: a bad value is a usage error before any work. */
+function detectOptions(args: ParsedArgs): DetectOptions {
+  const list = (name: string) => {
+    const text = args.values.get(name);
+    if (text === undefined) return undefined;
+    return text.split(',').map((s) => {
+      const v = Number(s);
+      if (s.trim() === '' || !Number.isFinite(v)) throw usage(`--${name} must be a comma-separated list of numbers, got '${text}'`);
+      return v;
+    });
+  };
+  const options: DetectOptions = {
+    threshold: numberValue(COMMAND, args, 'threshold'),
+    nmsThreshold: numberValue(COMMAND, args, 'nms'),
+    targetSize: numberValue(COMMAND, args, 'target-size'),
+    maxSize: numberValue(COMMAND, args, 'max-size'),
+    scales: list('scales'),
+    pyramid: list('pyramid'),
+    flip: args.switches.has('flip'),
+    vote: args.switches.has('vote'),
+  };
+  try {
+    resolveOptions(options);
+  } catch (err) {
+    if (err instanceof RetinaFaceError) throw usage(err.message.replace(/^option (\w+)/, (_, name: string) => `--${FLAG_OF[name] ?? name}`));
+    throw err;
+  }
+  return options;
+}
+
+function backendOption(args: ParsedArgs): BackendName {
+  const b = args.values.get('backend') ?? 'gpu';
+  if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw usage(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${b}'`);
+  return b as BackendName;
+}
+
+function readImage(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new RetinaFaceError('IO', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof RetinaFaceError) return err.message;
+  if (process.argv.includes('--debug')) console.error(err);
+  return `internal: ${err instanceof Error ? err.message : String(err)} (rerun with --debug for a stack trace)`;
+}
+
+/** `<image name>.png`, with -2, -3, … when two inputs share a name. */
+function uniqueName(file: string, taken: Set<string>): string {
+  const stem = basename(file, extname(file));
+  let name = `${stem}.png`;
+  for (let i = 2; taken.has(name); i++) name = `${stem}-${i}.png`;
+  taken.add(name);
+  return name;
+}
+
+function writePng(dir: string, name: string, png: Uint8Array): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, name), png);
+  } catch (err) {
+    throw new RetinaFaceError('IO', `${join(dir, name)}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/** The human-readable rows for one image. */
+function table(file: string, r: Detection, ms: number): string {
+  const f = (v: number) => v.toFixed(1);
+  const rows = [`${file}: ${r.width}x${r.height}, ${r.faces.length} face${r.faces.length === 1 ? '' : 's'} (${r.backend} ${r.kernel}, ${ms.toFixed(0)} ms)`];
+  for (const face of r.faces) {
+    const points = face.landmarks.map(([x, y]) => `${f(x)},${f(y)}`).join(' ');
+    rows.push(`  ${face.score.toFixed(4)}  box ${face.box.map(f).join(',')}${points ? `  landmarks ${points}` : ''}`);
+  }
+  return rows.join('\n') + '\n';
+}

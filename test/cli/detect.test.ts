@@ -1,0 +1,83 @@
+/**
+ * `retinaface detect` as a user runs it: the built CLI in a child process (exit codes, stdout and
+ * stderr as they are), on a batch that mixes good photos and bad files, and on bad options.
+ * The faces are checked against the original's detections (golden heads-t1, IoU > 0.98: our JPEG
+ * decoder is not libjpeg).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { imagesDir, repoRoot } from '../helpers/golden.js';
+import { expectSameFaces, readGoldenFaces } from '../detect/golden-faces.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'retinaface-detect-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'detect', ...args], { encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('retinaface detect', () => {
+  it('a batch: every file gets its entry in order, bad ones as one-line errors, exit 1', () => {
+    const text = join(dir, 'notes.jpg');
+    writeFileSync(text, 'these are not pixels\n');
+    const missing = join(dir, 'missing.png');
+    const t1 = join(imagesDir, 't1.jpg');
+    const out = join(dir, 'out');
+    const r = cli(text, t1, missing, t1, '--json', '--backend', 'webasm', '--out', out);
+    expect(r.code).toBe(1);
+    const entries = JSON.parse(r.stdout);
+    expect(entries.map((e: { file: string }) => e.file)).toEqual([text, t1, missing, t1]);
+    expect(entries[0].error).toMatch(/notes\.jpg: not an image/);
+    expect(entries[2].error).toMatch(/missing\.png: cannot read \(ENOENT\)/);
+    for (const e of [entries[1], entries[3]]) {
+      expect([e.width, e.height, e.backend, e.kernel]).toEqual([1280, 886, 'gpu', 'WebAssemblyKernel']);
+      expectSameFaces('t1.jpg via the CLI', e.faces, readGoldenFaces('heads-t1'), { minIou: 0.98, score: 2e-2 });
+    }
+    expect(entries[3].faces).toEqual(entries[1].faces);
+    const errors = r.stderr.trim().split('\n');
+    expect(errors).toEqual([`error: ${entries[0].error}`, `error: ${entries[2].error}`]);
+    // one annotated PNG per good input, the second t1 under its own name
+    for (const name of ['t1.png', 't1-2.png']) {
+      const png = PNG.sync.read(readFileSync(join(out, name)));
+      expect([png.width, png.height]).toEqual([1280, 886]);
+    }
+  });
+
+  it('prints a table without --json, exit 0 when every file worked', () => {
+    const r = cli(join(imagesDir, 't1.jpg'), '--backend', 'webasm', '--threshold', '0.9');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/t1\.jpg: 1280x886, 6 faces \(gpu WebAssemblyKernel, \d+ ms\)/);
+    expect(lines.slice(1)).toHaveLength(6);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}0\.99\d\d {2}box [\d.,]+ {2}landmarks( [\d.]+,[\d.]+){5}$/);
+  });
+
+  it('bad options are usage errors (exit 2) naming the flag, before any image is read', () => {
+    for (const [args, message] of [
+      [['--threshold', '1.5'], /--threshold: 1\.5 must be in \[0, 1\]/],
+      [['--nms', '0'], /--nms: 0 must be in \(0, 1\]/],
+      [['--scales', '0.5,-1'], /--scales: .* positive/],
+      [['--scales', '1,x'], /--scales must be a comma-separated list of numbers/],
+      [['--backend', 'tpu'], /--backend must be one of cpu, gpu, webasm, headlessgl/],
+      [['--frobnicate'], /unknown option --frobnicate/],
+      [[], /no image given/],
+    ] as const) {
+      const r = cli(...args, ...(args.length > 0 ? ['missing.jpg'] : []));
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n'), 'one line, no stack trace').toHaveLength(1);
+    }
+  });
+
+  it('a scale that would pass the pixel limit is refused for that image, with the sizes', () => {
+    const r = cli(join(imagesDir, 't4.jpg'), '--scales', '40', '--json', '--backend', 'cpu');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)[0].error).toMatch(/scale 40: the 640x360 image would become 25600x14400, over the limit of 50\.0 MP/);
+  });
+});
