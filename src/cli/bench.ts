@@ -1,0 +1,180 @@
+/**
+ * `retinaface bench [--size WxH] [--runs N] [--backend cpu|gpu|webasm|headlessgl] [--json]
+ * [--model DIR] [--image FILE] [--scale S]`: how fast this engine is here, on one backend (the
+ * detector's names: 'gpu' is gpu.js's own choice, 'webasm' and 'headlessgl' force one).
+ *
+ *   cold_start_ms  load the model, build the plan, start the backend, first forward at WxH
+ *                  (on gpu that first forward compiles every kernel)
+ *   forward_ms     median / min / max of N forwards at WxH after one more warm-up forward,
+ *                  each from the input tensor to the nine downloaded heads
+ *   detect_ms      median / min / max of N `RetinaFace.detect` calls on a real photo (default
+ *                  ../shared/images/t1.jpg, at the detector's default scale or `--scale S`),
+ *                  after one warm-up detect (which compiles the kernels for that input size)
+ *   peak_rss_mb    the process's peak resident memory at the end (`resourceUsage().maxRSS`)
+ *
+ * The forward input is a fixed pattern of pixel values: the arithmetic does not depend on them.
+ * `--json` prints exactly one line; npm run bench (bench/run.mjs) starts one process per
+ * measurement so each peak RSS is that measurement's own.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RetinaFaceError } from '../errors.js';
+import { forward, referenceBackend, type Backend } from '../net/forward.js';
+import { fuse } from '../net/fuse.js';
+import { buildPlan, type Plan } from '../net/graph.js';
+import { tensor, type Tensor } from '../tensor/tensor.js';
+import { loadModel } from '../weights/load.js';
+import { BACKEND_NAMES, RetinaFace, type BackendName } from '../detect/retinaface.js';
+import { numberValue, parseArgs } from './args.js';
+
+
+/** The photo detect_ms is measured on, beside the repository as the shared models are. */
+const DEFAULT_IMAGE = fileURLToPath(new URL('../../../shared/images/t1.jpg', import.meta.url));
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface BenchResult {
+  backend: BackendName;
+  /** gpu.js kernel class that ran ("WebAssemblyKernel", "HeadlessGLKernel"), "reference" on cpu. */
+  kernel: string;
+  /** "WxH" of the forward. */
+  size: string;
+  forward_ms: Spread;
+  /** Spread of the detect calls, the photo and the network input size it ran at. */
+  detect_ms: Spread & { image: string; runs: number };
+  cold_start_ms: number;
+  peak_rss_mb: number;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs('bench', argv, { values: ['size', 'runs', 'backend', 'model', 'image', 'scale'], switches: ['json'] });
+  if (args.positionals.length > 0) throw new RetinaFaceError('USAGE', `bench: unexpected argument '${args.positionals[0]}'`);
+  const { width, height } = parseSize(args.values.get('size') ?? '640x640');
+  const runs = numberValue('bench', args, 'runs') ?? 5;
+  if (!Number.isInteger(runs) || runs < 1) throw new RetinaFaceError('USAGE', `bench: --runs must be a whole number ≥ 1, got ${runs}`);
+  const backend = (args.values.get('backend') ?? 'gpu') as BackendName;
+  if (!BACKEND_NAMES.includes(backend)) throw new RetinaFaceError('USAGE', `bench: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
+  const scale = numberValue('bench', args, 'scale');
+  if (scale !== undefined && !(scale > 0)) throw new RetinaFaceError('USAGE', `bench: --scale must be a positive number, got ${scale}`);
+  const image = resolve(args.values.get('image') ?? DEFAULT_IMAGE);
+  if (!existsSync(image)) throw new RetinaFaceError('IO', `${image}: no such file (the photo detect_ms is measured on; give one with --image)`);
+  const modelPath = args.values.get('model');
+
+  const t0 = performance.now();
+  const model = await loadModel(modelPath);
+  const path = await forwardPath(backend, buildPlan(model, height, width));
+  const input = patternInput(height, width);
+  let forwardMs: number[];
+  let coldStartMs: number;
+  try {
+    await path.run(input);
+    coldStartMs = performance.now() - t0;
+    await path.run(input);
+    forwardMs = [];
+    for (let r = 0; r < runs; r++) {
+      const t = performance.now();
+      await path.run(input);
+      forwardMs.push(performance.now() - t);
+    }
+  } finally {
+    path.close();
+  }
+  const detectMs = await timeDetect(backend, modelPath, image, scale, runs);
+
+  const result: BenchResult = {
+    backend,
+    kernel: path.kernel(),
+    size: `${width}x${height}`,
+    forward_ms: spread(forwardMs),
+    detect_ms: { ...spread(detectMs), image, runs },
+    cold_start_ms: round(coldStartMs),
+    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+  };
+  process.stdout.write(args.switches.has('json') ? JSON.stringify(result) + '\n' : describe(result));
+  return 0;
+}
+
+/** "640x480" → width 640, height 480; a usage error otherwise. */
+function parseSize(text: string): { width: number; height: number } {
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  const width = Number(m?.[1]);
+  const height = Number(m?.[2]);
+  if (m === null || width < 1 || height < 1) throw new RetinaFaceError('USAGE', `bench: --size must be WxH in pixels (e.g. 640x640), got '${text}'`);
+  return { width, height };
+}
+
+interface ForwardPath {
+  run(input: Tensor): Promise<unknown>;
+  /** What ran, known after the first run. */
+  kernel(): string;
+  close(): void;
+}
+
+/**
+ * The forward pass the detector runs on `backend`: the reference kernels on the plan as built, or
+ * the gpu.js kernels on the fused plan (gpu.js imported only when asked for).
+ */
+async function forwardPath(backend: BackendName, plan: Plan): Promise<ForwardPath> {
+  if (backend === 'cpu') {
+    return { run: (input) => forward(plan, input, { backend: referenceBackend }), kernel: () => 'reference', close: () => {} };
+  }
+  const { createGpuBackend } = await import('../ops/gpu/backend.js');
+  const gpu = createGpuBackend(backend);
+  const fused = fuse(plan);
+  return {
+    run: (input) => forward(fused, input, { backend: gpu as Backend<unknown> }),
+    kernel: () => gpu.report().kernel,
+    close: () => gpu.destroy(),
+  };
+}
+
+/** (1, 3, H, W) with values 0..255 in a fixed pattern. */
+function patternInput(height: number, width: number): Tensor {
+  const input = tensor([1, 3, height, width]);
+  for (let i = 0; i < input.data.length; i++) input.data[i] = (i * 7919) % 256;
+  return input;
+}
+
+/** `runs` timed detects of `image` after one warm-up, with the detector of src/detect. */
+async function timeDetect(backend: BackendName, model: string | undefined, image: string, scale: number | undefined, runs: number): Promise<number[]> {
+  const detector = await RetinaFace.load({ model, backend });
+  const options = scale === undefined ? {} : { scales: [scale] };
+  try {
+    await detector.detect(image, options);
+    const ms: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t = performance.now();
+      await detector.detect(image, options);
+      ms.push(performance.now() - t);
+    }
+    return ms;
+  } finally {
+    detector.dispose();
+  }
+}
+
+function spread(ms: readonly number[]): Spread {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median: round(median), min: round(sorted[0]), max: round(sorted[sorted.length - 1]) };
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+function describe(r: BenchResult): string {
+  const s = (x: Spread) => `median ${x.median} ms (min ${x.min}, max ${x.max})`;
+  return [
+    `backend ${r.backend} (${r.kernel}), forward at ${r.size}: ${s(r.forward_ms)}`,
+    `detect ${r.detect_ms.image}: ${s(r.detect_ms)} over ${r.detect_ms.runs} runs`,
+    `cold start ${r.cold_start_ms} ms, peak RSS ${r.peak_rss_mb} MB`,
+    '',
+  ].join('\n');
+}
