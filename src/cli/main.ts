@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   'train-targets': { summary: 'a training crop, its anchor labels and targets, optionally its losses (--image FILE --gt GT.json)', load: async () => (await import('./train-targets.js')).run },
   dump: { summary: "run the network once and write every node's output as <node>.npy (--input FILE --out DIR)", load: async () => (await import('./dump.js')).run },
   compare: { summary: 'compare two folders of node .npy files, node by node in graph order (REF_DIR OUR_DIR [--tol 1e-4])', load: async () => (await import('./compare.js')).run },
+  bench: { summary: 'forward, detect and cold-start time and peak memory on one backend ([--size WxH] [--runs N] [--backend cpu|gpu] [--json])', load: async () => (await import('./bench.js')).run },
 };
 
 function usage(): string {
