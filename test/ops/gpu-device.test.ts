@@ -13,6 +13,7 @@ import { randomArray } from '../helpers/random.js';
 const EXPECTED: Record<Exclude<GpuMode, 'gpu'>, string> = {
   webasm: 'WebAssemblyKernel',
   headlessgl: 'HeadlessGLKernel',
+  webgl2: 'WebGL2Kernel',
   cpu: 'CPUKernel',
 };
 

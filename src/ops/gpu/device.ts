@@ -4,8 +4,9 @@
  * cache of compiled kernels keyed by (op, constants, output size) so a shape is compiled once.
  *
  * Modes: `gpu` is gpu.js's own choice (HeadlessGLKernel when the native `gl` build loads and an X
- * display exists, otherwise WebAssemblyKernel); `webasm`, `headlessgl` and `cpu` force one backend
- * and fail with a BACKEND error when it is unavailable.
+ * display exists, otherwise WebAssemblyKernel); `webasm`, `headlessgl`, `webgl2` (a browser's
+ * WebGL2, WebGL2Kernel) and `cpu` force one backend and fail with a BACKEND error when it is
+ * unavailable. Nothing here imports a Node module, so the same file runs in a browser bundle.
  *
  * Every kernel here returns `Array(4)`: four channels of one pixel (see device-tensor.ts for the
  * layout). gpu.js would hand such a result back as one `Float32Array(4)` view per pixel, which
@@ -15,20 +16,20 @@
  */
 import gpujs from 'gpu.js';
 import type { GPU as GPUType, IKernelRunShortcut, Input, KernelFunction } from 'gpu.js';
-import { createRequire } from 'node:module';
 import { RetinaFaceError } from '../../errors.js';
 
 const { GPU, input } = gpujs;
 
-export type GpuMode = 'gpu' | 'webasm' | 'headlessgl' | 'cpu';
-export const GPU_MODES: readonly GpuMode[] = ['gpu', 'webasm', 'headlessgl', 'cpu'];
+export type GpuMode = 'gpu' | 'webasm' | 'headlessgl' | 'webgl2' | 'cpu';
+export const GPU_MODES: readonly GpuMode[] = ['gpu', 'webasm', 'headlessgl', 'webgl2', 'cpu'];
 
 /** The kernel class gpu.js must produce in each mode; anything else is a fallback and an error. */
 function expectedKernelClass(mode: GpuMode): string {
   switch (mode) {
-    case 'gpu': return GPU.isHeadlessGLSupported ? 'HeadlessGLKernel' : 'WebAssemblyKernel';
+    case 'gpu': return GPU.isHeadlessGLSupported ? 'HeadlessGLKernel' : GPU.isWebGL2Supported ? 'WebGL2Kernel' : 'WebAssemblyKernel';
     case 'webasm': return 'WebAssemblyKernel';
     case 'headlessgl': return 'HeadlessGLKernel';
+    case 'webgl2': return 'WebGL2Kernel';
     case 'cpu': return 'CPUKernel';
   }
 }
@@ -38,6 +39,7 @@ export function modeUnavailable(mode: GpuMode): string | null {
   if (mode === 'headlessgl' && !GPU.isHeadlessGLSupported) {
     return 'gpu.js headlessgl is not available: no X display (run under `xvfb-run -a`) or the native `gl` build is missing';
   }
+  if (mode === 'webgl2' && !GPU.isWebGL2Supported) return 'gpu.js webgl2 is not available: no WebGL2 context here (it runs in a browser)';
   if (mode === 'webasm' && !GPU.isWebAssemblySupported) return 'gpu.js webasm is not available: no WebAssembly in this runtime';
   return null;
 }
@@ -66,7 +68,7 @@ export type RunKernel = (...args: KernelArg[]) => Promise<Float32Array>;
  */
 const MAX_EXACT_INDEX = 2 ** 24;
 
-/** A pool of the webasm backend's worker threads (gpu.js internal class, see `sharedPool`). */
+/** A pool of the webasm backend's worker threads (gpu.js internal class, see `shareWorkerPool`). */
 interface WorkerPool { destroy(): void }
 
 export class GpuDevice {
@@ -116,7 +118,6 @@ export class GpuDevice {
     const cells = output[0] * output[1] * output[2];
     const length = cells * 4;
     const inner = shortcut.kernel as unknown as Record<string, unknown>;
-    this.shareWorkerPool(inner);
     // webasm: the threaded and the sync path both end in _shapeOutput(data, …); data is a fresh copy.
     inner._shapeOutput = (data: Float32Array) => data;
     let first = true;
@@ -127,11 +128,13 @@ export class GpuDevice {
         }
       }
       const t0 = first ? performance.now() : 0;
+      if (first) this.shareWorkerPool(inner);
       const result = (await (shortcut as unknown as (...a: KernelArg[]) => unknown)(...args)) as unknown;
       if (first) {
         first = false;
         this.compileMs += performance.now() - t0;
         this.checkKernelClass(op, shortcut);
+        this.pool ??= (inner._pool as WorkerPool | null | undefined) ?? null;
         // GL: readPixels fills a fresh RGBA float array in cell order; keep it instead of per-pixel views.
         if (typeof inner.formatValues === 'function') inner.formatValues = (array: Float32Array) => array.subarray(0, length);
       }
@@ -145,18 +148,12 @@ export class GpuDevice {
    * Each webasm kernel would start its own pool of worker threads (two per kernel, ~60 kernels
    * per network); giving them one pool keeps the process at two workers. gpu.js creates the pool
    * lazily on the first threaded run only when `_pool` is unset, and its workers key module
-   * instances by a process-wide entry id, so sharing is safe.
+   * instances by a process-wide entry id, so sharing is safe. The pool is the one the first
+   * threaded kernel made (taken after its first run), so no gpu.js internal module is imported:
+   * the same code runs in Node (worker_threads) and in a cross-origin-isolated page (Workers).
    */
   private shareWorkerPool(inner: Record<string, unknown>): void {
-    if (!('_pool' in inner)) return;
-    if (this.pool === null) {
-      const require = createRequire(import.meta.url);
-      const { WebAssemblyWorkerPool } = require('gpu.js/src/backend/web-assembly/worker-pool.js') as {
-        WebAssemblyWorkerPool: new () => WorkerPool;
-      };
-      this.pool = new WebAssemblyWorkerPool();
-    }
-    inner._pool = this.pool;
+    if (this.pool !== null && '_pool' in inner && inner._pool == null) inner._pool = this.pool;
   }
 
   private checkKernelClass(op: string, shortcut: IKernelRunShortcut): void {
