@@ -19,7 +19,6 @@ import { drawDetections, encodePng } from '../image/draw.js';
 import { numberValue, parseArgs, type ParsedArgs } from './args.js';
 
 const COMMAND = 'detect';
-const HINT = 'see retinaface detect --help';
 
 export const HELP = `usage: retinaface detect IMAGE... [options]
 
@@ -85,29 +84,29 @@ export async function run(argv: string[]): Promise<number> {
   return entries.some((e) => 'error' in e) ? 1 : 0;
 }
 
-function usage(what: string): RetinaFaceError {
-  return new RetinaFaceError('USAGE', `${COMMAND}: ${what} (${HINT})`);
+function usage(what: string, command = COMMAND): RetinaFaceError {
+  return new RetinaFaceError('USAGE', `${command}: ${what} (see retinaface ${command} --help)`);
 }
 
 /** The flag that sets each DetectOptions field, for error messages. */
 const FLAG_OF: Record<string, string> = { threshold: 'threshold', nmsThreshold: 'nms', targetSize: 'target-size', maxSize: 'max-size', scales: 'scales', pyramid: 'pyramid' };
 
 /** The detect options from the flags, validated now: a bad value is a usage error before any work. */
-function detectOptions(args: ParsedArgs): DetectOptions {
+export function detectOptions(args: ParsedArgs, command = COMMAND): DetectOptions {
   const list = (name: string) => {
     const text = args.values.get(name);
     if (text === undefined) return undefined;
     return text.split(',').map((s) => {
       const v = Number(s);
-      if (s.trim() === '' || !Number.isFinite(v)) throw usage(`--${name} must be a comma-separated list of numbers, got '${text}'`);
+      if (s.trim() === '' || !Number.isFinite(v)) throw usage(`--${name} must be a comma-separated list of numbers, got '${text}'`, command);
       return v;
     });
   };
   const options: DetectOptions = {
-    threshold: numberValue(COMMAND, args, 'threshold'),
-    nmsThreshold: numberValue(COMMAND, args, 'nms'),
-    targetSize: numberValue(COMMAND, args, 'target-size'),
-    maxSize: numberValue(COMMAND, args, 'max-size'),
+    threshold: numberValue(command, args, 'threshold'),
+    nmsThreshold: numberValue(command, args, 'nms'),
+    targetSize: numberValue(command, args, 'target-size'),
+    maxSize: numberValue(command, args, 'max-size'),
     scales: list('scales'),
     pyramid: list('pyramid'),
     flip: args.switches.has('flip'),
@@ -116,19 +115,19 @@ function detectOptions(args: ParsedArgs): DetectOptions {
   try {
     resolveOptions(options);
   } catch (err) {
-    if (err instanceof RetinaFaceError) throw usage(err.message.replace(/^option (\w+)/, (_, name: string) => `--${FLAG_OF[name] ?? name}`));
+    if (err instanceof RetinaFaceError) throw usage(err.message.replace(/^option (\w+)/, (_, name: string) => `--${FLAG_OF[name] ?? name}`), command);
     throw err;
   }
   return options;
 }
 
-function backendOption(args: ParsedArgs): BackendName {
+export function backendOption(args: ParsedArgs, command = COMMAND): BackendName {
   const b = args.values.get('backend') ?? 'gpu';
-  if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw usage(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${b}'`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw usage(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${b}'`, command);
   return b as BackendName;
 }
 
-function readImage(file: string): Uint8Array {
+export function readImage(file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (err) {

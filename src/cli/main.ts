@@ -10,6 +10,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   detect: { summary: 'faces and landmarks in images (IMAGE... [--json] [--out DIR] [--flip] [--backend gpu]; detect --help)', load: async () => (await import('./detect.js')).run },
+  explain: { summary: 'one detection walked through stage by stage as an HTML report with figures (IMAGE --out DIR)', load: async () => (await import('./explain.js')).run },
   convert: { summary: 'write the MXNet model as one .safetensors file (--model PATH --out FILE)', load: async () => (await import('./convert.js')).run },
   'train-targets': { summary: 'a training crop, its anchor labels and targets, optionally its losses (--image FILE --gt GT.json)', load: async () => (await import('./train-targets.js')).run },
   dump: { summary: "run the network once and write every node's output as <node>.npy (--input FILE --out DIR)", load: async () => (await import('./dump.js')).run },

@@ -1,0 +1,39 @@
+/**
+ * `retinaface explain IMAGE --out DIR [--model DIR] [--threshold T] [--nms T] [--target-size N]
+ * [--max-size N] [--scales S] [--backend B] [--no-exif]`: one detection walked through stage by
+ * stage, written as DIR/index.html with its PNG figures (src/explain). One scale, no flip.
+ */
+import { resolveOptions } from '../detect/options.js';
+import { RetinaFaceError } from '../errors.js';
+import { explain, explainBackend } from '../explain/explain.js';
+import { writeReport } from '../explain/report.js';
+import { decodeImage } from '../image/decode.js';
+import { loadModel } from '../weights/load.js';
+import { parseArgs } from './args.js';
+import { backendOption, detectOptions, readImage } from './detect.js';
+
+const COMMAND = 'explain';
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(COMMAND, argv, {
+    values: ['out', 'model', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'backend'],
+    switches: ['no-exif'],
+  });
+  if (args.positionals.length !== 1) throw new RetinaFaceError('USAGE', `${COMMAND}: give exactly one IMAGE (got ${args.positionals.length})`);
+  const out = args.values.get('out');
+  if (out === undefined) throw new RetinaFaceError('USAGE', `${COMMAND}: --out DIR is required`);
+  const [file] = args.positionals;
+  const options = resolveOptions(detectOptions(args, COMMAND));
+  const backend = await explainBackend(backendOption(args, COMMAND));
+  try {
+    const model = await loadModel(args.values.get('model'));
+    const t0 = performance.now();
+    const image = decodeImage(readImage(file), { where: file, exif: !args.switches.has('no-exif') });
+    const story = await explain(model, file, image, performance.now() - t0, options, backend);
+    const path = writeReport(story, out);
+    process.stdout.write(`${path}: ${story.faces.length} faces, ${story.strides.map((s) => `stride ${s.stride} ${s.proposals} proposals`).join(', ')} (${story.backend} ${story.kernel})\n`);
+  } finally {
+    backend.destroy();
+  }
+  return 0;
+}

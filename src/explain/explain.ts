@@ -1,0 +1,203 @@
+/**
+ * `explain`: one detection walked through in the seed's order, as data for the report (report.ts)
+ * and PNG figures. The detection itself is detectFaces (detect/detect.ts) at one scale, run on the
+ * unfused plan so every MXNet node exists; the network's heads are recorded on the way and the
+ * per-stride pictures are made from them with the same functions detect() uses
+ * (strideProposals, anchorsPlane), so the report shows exactly what produced the faces.
+ */
+import { ANCHOR_CONFIG } from '../anchors/config.js';
+import { generateAnchorsFpn } from '../anchors/generate-anchors.js';
+import { anchorsPlane } from '../anchors/plane.js';
+import { chooseScales, detectFaces, type Face } from '../detect/detect.js';
+import type { ResolvedOptions } from '../detect/options.js';
+import { strideProposals } from '../detect/proposals.js';
+import type { BackendName } from '../detect/retinaface.js';
+import { RetinaFaceError } from '../errors.js';
+import { drawDetections, type Rgb } from '../image/draw.js';
+import type { FloatMap } from '../image/heatmap.js';
+import type { RgbImage } from '../image/rgb-image.js';
+import { forward, referenceBackend, type Backend } from '../net/forward.js';
+import { buildPlan, type Plan } from '../net/graph.js';
+import { headName } from '../net/heads.js';
+import { stageOf, type StageName } from '../net/stages.js';
+import type { Shape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Model } from '../weights/model.js';
+import { channelTiles, drawBoxes, preview, probabilityOverlay } from './figures.js';
+
+/** Backbone outputs that feed the pyramid, one per stride (stages.ts). */
+const PYRAMID_INPUTS: Record<number, string> = { 8: 'mobilenet0_relu10_fwd', 16: 'mobilenet0_relu22_fwd', 32: 'mobilenet0_relu26_fwd' };
+/** The SSH output of each stride, the input of its three heads. */
+const SSH_OUTPUT = (level: number) => `rf_c${level}_det_concat_relu`;
+
+const ANCHOR_COLOURS: readonly Rgb[] = [[255, 64, 64], [64, 160, 255]];
+
+export interface Figure {
+  /** File name beside the report. */
+  file: string;
+  png: RgbImage;
+  caption: string;
+}
+
+export interface StrideStory {
+  stride: number;
+  mapShape: Shape;
+  /** Best face probability on this map and where. */
+  best: { score: number; x: number; y: number };
+  /** The two anchors at that cell, original pixels. */
+  anchors: { box: number[]; side: number }[];
+  proposals: number;
+  figures: Figure[];
+}
+
+export interface Story {
+  file: string;
+  original: { width: number; height: number };
+  options: ResolvedOptions;
+  scale: number;
+  resized: { width: number; height: number };
+  backend: string;
+  kernel: string;
+  plan: Plan;
+  /** Feature-map channel figures by node name. */
+  features: Map<string, Figure>;
+  strides: StrideStory[];
+  preNms: number;
+  faces: Face[];
+  figures: { input: Figure; faces: Figure };
+  /** ms per stage: decode, resize, backbone, fpn, ssh, heads, decode per stride, nms. */
+  timing: [string, number][];
+}
+
+export interface ExplainBackend {
+  backend: Backend<unknown>;
+  kernel: () => string;
+  destroy: () => void;
+}
+
+/** The backend explain runs on: the reference kernels, or a gpu.js mode on the unfused plan. */
+export async function explainBackend(name: BackendName): Promise<ExplainBackend> {
+  if (name === 'cpu') return { backend: referenceBackend as Backend<unknown>, kernel: () => 'reference', destroy: () => {} };
+  const { createGpuBackend } = await import('../ops/gpu/backend.js');
+  const gpu = createGpuBackend(name);
+  return { backend: gpu as Backend<unknown>, kernel: () => gpu.report().kernel, destroy: () => gpu.destroy() };
+}
+
+export async function explain(model: Model, file: string, image: RgbImage, decodeMs: number, o: ResolvedOptions, run: ExplainBackend): Promise<Story> {
+  const scales = chooseScales(image.height, image.width, o);
+  if (scales.length !== 1 || o.flip) throw new RetinaFaceError('OPTION', 'explain walks one scale without flip: drop --scales with several values, --pyramid and --flip');
+  const scale = scales[0];
+  const timing: [string, number][] = [['decode the image (src/image/decode.ts)', decodeMs]];
+
+  // The network, timed per stage by wrapping the backend's run.
+  const stageMs = new Map<StageName, number>();
+  const timed: Backend<unknown> = {
+    ...run.backend,
+    run: async (step, inputs) => {
+      const t0 = performance.now();
+      const out = await run.backend.run(step, inputs);
+      const stage = stageOf(step.name)!;
+      stageMs.set(stage, (stageMs.get(stage) ?? 0) + performance.now() - t0);
+      return out;
+    },
+  };
+  const keep = [...Object.values(PYRAMID_INPUTS), '_plus0', '_plus1', ...[1, 2, 3].map(SSH_OUTPUT)];
+  let plan: Plan | undefined;
+  let heads: ReadonlyMap<string, Tensor> = new Map();
+  let kept: ReadonlyMap<string, Tensor> = new Map();
+  let input: Tensor | undefined;
+  const t0 = performance.now();
+  let networkStart = 0;
+  let networkEnd = 0;
+  const faces = await detectFaces(async (x) => {
+    networkStart = performance.now();
+    input = x;
+    plan = buildPlan(model, x.shape[2], x.shape[3]);
+    const r = await forward(plan, x, { backend: timed, keep });
+    heads = r.heads;
+    kept = r.nodes;
+    networkEnd = performance.now();
+    return r.heads;
+  }, image, o);
+  const detectMs = performance.now() - t0;
+  timing.push(['resize (cv2 INTER_LINEAR) and the input tensor (src/image/resize.ts, src/net/input.ts)', networkStart - t0]);
+  for (const stage of ['backbone', 'fpn', 'ssh', 'heads'] as const) timing.push([`network: ${stage} (src/net/forward.ts)`, stageMs.get(stage) ?? 0]);
+  timing.push(['decode, clip, threshold per stride, cpu_nms (src/detect/detect.ts)', detectMs - (networkEnd - t0)]);
+
+  const [, , H, W] = input!.shape;
+  const p = preview(image);
+  const features = new Map<string, Figure>();
+  for (const name of keep) {
+    const tiles = channelTiles(kept.get(name)!, 4);
+    features.set(name, { file: `feature-${name}.png`, png: tiles.image, caption: `${name}: channels ${tiles.channels.join(', ')} (the four with the largest mean, numbered above each), jet colours, one block per map cell` });
+  }
+
+  // Per stride: the probability map, the anchors at its best cell, the proposals over threshold.
+  const base = generateAnchorsFpn(ANCHOR_CONFIG);
+  const strides: StrideStory[] = [];
+  let preNms = 0;
+  for (const { stride } of ANCHOR_CONFIG) {
+    const cls = heads.get(headName('cls_prob_reshape', stride))!;
+    const [, twoA, h, w] = cls.shape;
+    const A = twoA / 2;
+    const prob: FloatMap = { width: w, height: h, data: new Float32Array(h * w) };
+    let best = { score: -1, x: 0, y: 0, a: 0 };
+    for (let a = 0; a < A; a++) {
+      for (let k = 0; k < h * w; k++) {
+        const v = cls.data[(A + a) * h * w + k]; // channels A.. are the face probabilities
+        prob.data[k] = Math.max(prob.data[k], v);
+        if (v > best.score) best = { score: v, x: k % w, y: Math.floor(k / w), a };
+      }
+    }
+    const plane = anchorsPlane(h, w, stride, base.get(stride)!);
+    const anchors = Array.from({ length: A }, (_, a) => {
+      const row = (best.y * w + best.x) * A + a;
+      const box = Array.from(plane.subarray(row * 4, row * 4 + 4), (v) => v / scale);
+      return { box, side: plane[row * 4 + 2] - plane[row * 4] + 1 };
+    });
+    const proposals = strideProposals(
+      { cls, bbox: heads.get(headName('bbox_pred', stride))!, landmark: heads.get(headName('landmark_pred', stride))! },
+      stride, base.get(stride)!, H, W, o.threshold,
+    );
+    const n = proposals.scores.length;
+    preNms += n;
+    const boxes = Array.from({ length: n }, (_, i) => ({ box: Array.from(proposals.boxes.subarray(i * 4, i * 4 + 4), (v) => v / scale), colour: [255, 255, 0] as Rgb }));
+    strides.push({
+      stride,
+      mapShape: cls.shape,
+      best,
+      anchors,
+      proposals: n,
+      figures: [
+        { file: `stride${stride}-probability.png`, png: probabilityOverlay(prob, stride, p, scale), caption: `face probability, the larger of the ${A} anchors per cell (blue 0 … red 1), ${h}×${w} cells of ${stride} px` },
+        {
+          file: `stride${stride}-anchors.png`,
+          png: drawBoxes(p, anchors.map((an, a) => ({ box: an.box, colour: ANCHOR_COLOURS[a % 2], label: String(an.side) }))),
+          caption: `the ${A} anchors of cell (y ${best.y}, x ${best.x}), the most face-like of this map (p = ${best.score.toFixed(3)}), drawn in original pixels`,
+        },
+        { file: `stride${stride}-proposals.png`, png: drawBoxes(p, boxes), caption: `${n} proposals with score ≥ ${o.threshold} after bbox_pred and clip_boxes, before NMS` },
+      ],
+    });
+  }
+
+  const scaled = (f: Face) => ({ ...f, box: f.box.map((v) => v * p.k), landmarks: f.landmarks.map(([x, y]) => [x * p.k, y * p.k]) });
+  return {
+    file,
+    original: { width: image.width, height: image.height },
+    options: o,
+    scale,
+    resized: { width: W, height: H },
+    backend: run.backend.name,
+    kernel: run.kernel(),
+    plan: plan!,
+    features,
+    strides,
+    preNms,
+    faces,
+    figures: {
+      input: { file: 'input.png', png: p.image, caption: `${file}, ${image.width}×${image.height} (shown at ${Math.round(p.k * 100)} %)` },
+      faces: { file: 'faces.png', png: drawDetections(p.image, faces.map(scaled)), caption: `${faces.length} faces after cpu_nms at IoU ${o.nmsThreshold}, with their five landmarks` },
+    },
+    timing,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * `retinaface explain`: the report of t1.jpg has every section of the seed's walk, every figure it
+ * references is a PNG beside it, every source file it names exists in this repository, and the
+ * faces it reports are the ones detect() finds with the same options (golden heads-t1's six at the
+ * default scale are checked in test/detect; here a smaller scale keeps the test quick).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/cli/explain.js';
+import { RetinaFace } from '../../src/detect/retinaface.js';
+import { imagesDir, repoRoot } from '../helpers/golden.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'retinaface-explain-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('retinaface explain', () => {
+  it('t1.jpg: all sections, figures beside the page, real source paths, the same faces as detect()', async () => {
+    const image = join(imagesDir, 't1.jpg');
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (printed.push(String(s)), true));
+    let code: number;
+    try {
+      code = await run([image, '--out', dir, '--backend', 'webasm', '--target-size', '512']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(code).toBe(0);
+    const page = readFileSync(join(dir, 'index.html'), 'utf8');
+
+    const ids = [...page.matchAll(/<section id="([^"]+)">/g)].map((m) => m[1]);
+    expect(ids).toEqual(['input', 'backbone', 'fpn', 'ssh', 'stride32', 'stride16', 'stride8', 'nms', 'timing']);
+    for (const [i, id] of ids.entries()) {
+      const body = page.slice(page.indexOf(`<section id="${id}">`), i + 1 < ids.length ? page.indexOf(`<section id="${ids[i + 1]}">`) : undefined);
+      if (id !== 'timing') expect(body, id).toMatch(/<img src="/);
+      expect(body, `${id} names an original function or node and our file`).toMatch(/<code>src\/[\w/.-]+\.ts<\/code>/);
+    }
+    for (const [, file, w, h] of page.matchAll(/<img src="([^"]+)" alt="[^"]*" width="(\d+)" height="(\d+)">/g)) {
+      const png = PNG.sync.read(readFileSync(join(dir, file)));
+      expect([png.width, png.height], file).toEqual([Number(w), Number(h)]);
+    }
+    for (const [, path] of page.matchAll(/<code>(src\/[\w/.-]+\.ts)<\/code>/g)) expect(existsSync(join(repoRoot, path)), path).toBe(true);
+    for (const name of ['anchors_plane', 'bbox_pred', 'cpu_nms', 'generate_anchors_fpn', 'landmark_pred', 'clip_boxes', 'crop0', '_plus1']) expect(page).toContain(name);
+    expect(page).not.toMatch(/https?:\/\//);
+
+    const detector = await RetinaFace.load({ backend: 'webasm' });
+    try {
+      const { faces } = await detector.detect(image, { targetSize: 512 });
+      expect(printed.join('')).toContain(`${faces.length} faces`);
+      const rows = [...page.slice(page.indexOf('<section id="nms">')).matchAll(/<tr><td>(0\.\d{4})<\/td><td>([\d., ]+)<\/td><\/tr>/g)];
+      expect(rows.map((r) => r[1])).toEqual(faces.map((f) => f.score.toFixed(4)));
+      expect(rows.map((r) => r[2])).toEqual(faces.map((f) => f.box.map((v) => v.toFixed(1)).join(', ')));
+      expect(faces.length).toBeGreaterThanOrEqual(5);
+    } finally {
+      detector.dispose();
+    }
+  });
+
+  it('refuses several scales or flip, and a missing --out, as usage/option errors', async () => {
+    await expect(run([join(imagesDir, 't4.jpg')])).rejects.toThrow(/--out DIR is required/);
+    await expect(run([join(imagesDir, 't4.jpg'), '--out', dir, '--scales', '0.5,1', '--backend', 'cpu'])).rejects.toThrow(/explain walks one scale/);
+  });
+});
