@@ -14,19 +14,24 @@
  * blocks × scans (it reads past the end of a scan as zero bits but never loops without
  * progress), which the walk bounds by the pixel limit and MAX_SCANS.
  *
- * jpeg-js decodes baseline and progressive Huffman JPEG with 1 (gray), 3 (YCbCr, or RGB under an
- * Adobe APP14 marker with transform 0, which we have to tell it) or 4 components (Adobe CMYK, or
- * YCCK when the Adobe transform is 2). For CMYK it computes R = C·K/255 from the stored
- * (Adobe-inverted) values, OpenCV's `icvCvt_CMYK2BGR_8u_C4C3R` formula up to rounding. It differs from libjpeg (cv2.imread) in
- * chroma upsampling (nearest instead of libjpeg's "fancy" triangle filter) and IDCT rounding, so
- * colours differ by a few levels (measured on the test photos in test/image/decode.test.ts).
+ * jpeg-js does the entropy decoding: baseline and progressive Huffman JPEG with 1 (gray), 3 or 4
+ * components (it refuses 4 without an Adobe APP14 marker). From its quantised coefficients on, the
+ * pixels are libjpeg's as cv2.imread gets them, bit for bit on the golden photos (4:2:0 and 4:4:4,
+ * test/image/decode.test.ts): ISLOW IDCT (jpeg-idct.ts), "fancy" triangle-filter chroma
+ * upsampling (jpeg-upsample.ts), fixed-point colour conversion and OpenCV's CMYK rule
+ * (jpeg-color.ts), with the colour space guessed as libjpeg guesses it (`colorSpace` below).
+ * jpeg-js's own IDCT (poppler's) and nearest-sample upsampling differ from libjpeg's by up to 31
+ * levels on sharp colour edges; how we get at its coefficients is in jpeg-coefficients.ts.
  *
  * A truncated file (no EOI marker) is an error here, found by the walk; jpeg-js would fail on it
  * too ("marker was not found"), after decoding the whole frame. The original's cv2.imread would
  * instead return the rows it managed to decode with the rest gray, a silently different picture we
  * prefer not to reproduce.
  */
-import jpegJs from 'jpeg-js';
+import { decodeCoefficients, type JpegJsDecoded } from './jpeg-coefficients.js';
+import { planesToRgb, type JpegColorSpace } from './jpeg-color.js';
+import { idctPlane } from './jpeg-idct.js';
+import { upsample } from './jpeg-upsample.js';
 import { formatPixels, imageError } from './image-error.js';
 import { rgbImage, type RgbImage } from './rgb-image.js';
 
@@ -39,6 +44,10 @@ export interface JpegHeader {
   exif?: Uint8Array;
   /** The colour transform of an APP14 "Adobe" segment, if any: 0 none (RGB or CMYK), 1 YCbCr, 2 YCCK. */
   adobeTransform?: number;
+  /** An APP0 "JFIF\0" segment was seen (libjpeg's `saw_JFIF_marker`: JFIF implies YCbCr). */
+  jfif: boolean;
+  /** The component identifiers of SOFn, in frame order. */
+  componentIds: number[];
 }
 
 /** SOFn markers jpeg-js does not decode, by what they are. */
@@ -64,6 +73,8 @@ interface Frame {
   components: number;
   /** Horizontal and vertical sampling factor of each component (1..4). */
   sampling: Array<[number, number]>;
+  /** Component identifiers, in frame order. */
+  ids: number[];
 }
 
 /**
@@ -79,6 +90,7 @@ export function readJpegHeader(bytes: Uint8Array, where: string, maxPixels = Inf
   let frame: Frame | undefined;
   let exif: Uint8Array | undefined;
   let adobeTransform: number | undefined;
+  let jfif = false;
   let scans = 0;
   let dataBytes = 0;
   let offset = 2;  // after SOI
@@ -97,7 +109,7 @@ export function readJpegHeader(bytes: Uint8Array, where: string, maxPixels = Inf
     if (marker === 0xd9) {
       if (frame === undefined || scans === 0) throw imageError(where, `corrupt JPEG: end of image (FFD9) at byte ${offset - 2} before any image data`);
       checkDataSize(frame, dataBytes, where);
-      return { width: frame.width, height: frame.height, components: frame.components, exif, adobeTransform };
+      return { width: frame.width, height: frame.height, components: frame.components, exif, adobeTransform, jfif, componentIds: frame.ids };
     }
     if (offset + 2 > bytes.length) throw imageError(where, `truncated JPEG: the file ends inside the ${hex(marker)} segment header`);
     const length = (bytes[offset] << 8) | bytes[offset + 1];
@@ -118,6 +130,7 @@ export function readJpegHeader(bytes: Uint8Array, where: string, maxPixels = Inf
     if (marker === 0xe1 && exif === undefined && body.length >= 6 && String.fromCharCode(...body.subarray(0, 6)) === 'Exif\0\0') {
       exif = body.subarray(6);
     }
+    if (marker === 0xe0 && body.length >= 14 && String.fromCharCode(...body.subarray(0, 5)) === 'JFIF\0') jfif = true;
     if (marker === 0xee && body.length >= 12 && String.fromCharCode(...body.subarray(0, 5)) === 'Adobe') {
       adobeTransform = body[11];
     }
@@ -143,13 +156,15 @@ function readFrame(marker: number, body: Uint8Array, maxPixels: number, where: s
   if (components !== 1 && components !== 3 && components !== 4) throw imageError(where, `JPEG with ${components} colour components is not supported (1 gray, 3 colour, 4 CMYK)`);
   if (body.length !== 6 + 3 * components) throw imageError(where, `corrupt JPEG: frame header ${hex(marker)} is ${body.length} bytes long, ${components} components need ${6 + 3 * components}`);
   const sampling: Array<[number, number]> = [];
+  const ids: number[] = [];
   for (let k = 0; k < components; k++) {
     const h = body[7 + 3 * k] >> 4;
     const v = body[7 + 3 * k] & 15;
     if (h < 1 || h > 4 || v < 1 || v > 4) throw imageError(where, `corrupt JPEG: component ${k} has sampling factors ${h}x${v}, the standard allows 1 to 4`);
     sampling.push([h, v]);
+    ids.push(body[6 + 3 * k]);
   }
-  return { marker, width, height, components, sampling };
+  return { marker, width, height, components, sampling, ids };
 }
 
 /**
@@ -173,16 +188,30 @@ function checkDataSize(frame: Frame, dataBytes: number, where: string): void {
   }
 }
 
-/** Decodes a JPEG whose header `readJpegHeader` accepted and whose size is within `maxPixels`. */
+/**
+ * How libjpeg reads the components (jdapimin.c `default_decompress_parms`): 1 is gray; 3 are YCbCr
+ * under a JFIF marker, else RGB under an Adobe marker with transform 0, else RGB if the component
+ * ids are 'R', 'G', 'B', else YCbCr; 4 are CMYK under Adobe transform 0, else YCCK. (libjpeg also
+ * takes 4 components without an Adobe marker as CMYK; jpeg-js refuses them, and so do we.)
+ */
+function colorSpace(header: JpegHeader): JpegColorSpace {
+  if (header.components === 1) return 'gray';
+  if (header.components === 4) return header.adobeTransform === 0 ? 'cmyk' : 'ycck';
+  if (header.jfif) return 'ycbcr';
+  if (header.adobeTransform !== undefined) return header.adobeTransform === 0 ? 'rgb' : 'ycbcr';
+  return header.componentIds.join() === '82,71,66' ? 'rgb' : 'ycbcr';
+}
+
+/**
+ * Decodes a JPEG whose header `readJpegHeader` accepted and whose size is within `maxPixels`, as
+ * libjpeg with its defaults (cv2.imread) does: jpeg-js's entropy-decoded coefficients
+ * (jpeg-coefficients.ts) → ISLOW IDCT per component (jpeg-idct.ts) → fancy upsampling to W×H
+ * (jpeg-upsample.ts) → colour conversion (jpeg-color.ts).
+ */
 export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, maxPixels: number, where: string): RgbImage {
-  let decoded: { width: number; height: number; data: Uint8Array };
+  let decoded: JpegJsDecoded;
   try {
-    decoded = jpegJs.decode(bytes, {
-      useTArray: true,
-      formatAsRGBA: false,
-      // three components under an Adobe marker with transform 0 are RGB, as libjpeg reads them;
-      // jpeg-js would treat them as YCbCr
-      colorTransform: header.components === 3 && header.adobeTransform === 0 ? false : undefined,
+    decoded = decodeCoefficients(bytes, {
       // jpeg-js's own limits stay as a backstop behind the header check: the pixel limit, and memory
       // at 32 bytes a pixel (its DCT blocks take 4 bytes per sample, up to 4 components, plus the
       // component planes and the output).
@@ -193,8 +222,22 @@ export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, maxPixels: num
     const reason = e instanceof Error ? e.message : String(e);
     throw imageError(where, `corrupt or truncated JPEG ${formatPixels(header.width, header.height)}: ${reason}`);
   }
-  if (decoded.width !== header.width || decoded.height !== header.height) {
-    throw imageError(where, `corrupt JPEG: decoded ${decoded.width}x${decoded.height}, frame header says ${header.width}x${header.height}`);
+  const { width: W, height: H } = decoded;
+  if (W !== header.width || H !== header.height) {
+    throw imageError(where, `corrupt JPEG: decoded ${W}x${H}, frame header says ${header.width}x${header.height}`);
   }
-  return rgbImage(decoded.width, decoded.height, decoded.data);
+  // jpeg-js keeps one component per distinct id, in ascending id order; the frame lists them in its own order
+  const distinctIds = [...new Set(header.componentIds)].sort((a, b) => a - b);
+  if (decoded.components.length !== distinctIds.length) {
+    throw imageError(where, `JPEG decoder: jpeg-js showed ${decoded.components.length} components, the frame header has ${distinctIds.length} distinct ids`);
+  }
+  const components = header.componentIds.map((id) => decoded.components[distinctIds.indexOf(id)]);
+  const hMax = Math.max(...components.map((c) => c.h));
+  const vMax = Math.max(...components.map((c) => c.v));
+  const planes = components.map((c) => {
+    // the component's own size, libjpeg's downsampled_width × downsampled_height
+    const plane = idctPlane(c.blocks, c.quantizationTable, Math.ceil((W * c.h) / hMax), Math.ceil((H * c.v) / vMax));
+    return upsample(plane, c.h, c.v, hMax, vMax, W, H);
+  });
+  return rgbImage(W, H, planesToRgb(planes, colorSpace(header), W, H));
 }

@@ -1,0 +1,180 @@
+/**
+ * The inverse DCT of libjpeg's default "ISLOW" method (jidctint.c `jpeg_idct_islow`), the one
+ * cv2.imread runs: 8×8 dequantised coefficients → 8×8 samples, bit for bit.
+ *
+ * Legend: u/v the horizontal/vertical frequency, x/y the sample position, F(v, u) a coefficient in
+ * natural (row-major, not zigzag) order, Q(v, u) its quantisation step, f(y, x) the output sample.
+ *
+ * The transform is f(y, x) = 1/4 Σ_u Σ_v C(u)C(v) F(v, u) cos((2x+1)uπ/16) cos((2y+1)vπ/16), with
+ * C(0) = 1/√2, C(k) = 1 otherwise, then +128 (the level shift) and a clamp to 0..255. It is separable:
+ * a 1-D IDCT down each column, then one along each row. Each 1-D pass is the Loeffler–Ligtenberg–
+ * Moschytz flow graph (ICASSP 1989) in the variant with 12 multiplies whose every data path holds at
+ * most one multiplication, so that fixed point stays accurate:
+ * - constants are scaled by 2^CONST_BITS (13): FIX(c) = round(c·8192), the twelve values below;
+ * - pass 1 (columns) keeps PASS1_BITS = 2 extra fraction bits: its outputs are
+ *   DESCALE(t, CONST_BITS − PASS1_BITS), DESCALE(t, n) = (t + 2^(n−1)) >> n (round half up);
+ * - pass 2 (rows) descales by CONST_BITS + PASS1_BITS + 3, the 3 dividing out the factor √8·√8 = 8
+ *   the two unnormalised passes leave;
+ * - a column (row) whose AC terms are all zero is a constant: pass 1 stores F(0)·Q(0) << PASS1_BITS,
+ *   pass 2 DESCALE(w0, PASS1_BITS + 3). libjpeg takes these shortcuts and so must we: they round
+ *   the same as the full formula only most of the time.
+ *
+ * The final clamp is libjpeg's post-IDCT range-limit table (jdmaster.c `prepare_range_limit_table`),
+ * indexed by the descaled value & 1023 (RANGE_MASK): values in −512..511 become clamp(v + 128, 0, 255)
+ * and larger ones wrap modulo 1024, which only corrupt data reaches. libjpeg does the pass-2
+ * arithmetic in 64-bit JLONG; we use doubles (exact below 2^53) and floor division by a power of two
+ * for the right shifts, and an Int32Array workspace like its `int workspace[64]`.
+ *
+ * Coefficients of a valid 8-bit JPEG fit libjpeg's 16-bit JCOEF; jpeg-js keeps them in 32 bits, so
+ * only corrupt files with larger values could come out differently (as their entropy decoding may).
+ */
+
+const CONST_BITS = 13;
+const PASS1_BITS = 2;
+
+/** FIX(x) = round(x · 2^13), the constants of jidctint.c, named after x. */
+const FIX_0_298631336 = 2446;
+const FIX_0_390180644 = 3196;
+const FIX_0_541196100 = 4433;
+const FIX_0_765366865 = 6270;
+const FIX_0_899976223 = 7373;
+const FIX_1_175875602 = 9633;
+const FIX_1_501321110 = 12299;
+const FIX_1_847759065 = 15137;
+const FIX_1_961570560 = 16069;
+const FIX_2_053119869 = 16819;
+const FIX_2_562915447 = 20995;
+const FIX_3_072711026 = 25172;
+
+/** DESCALE(t, n): t / 2^n rounded half up, an arithmetic right shift of t + 2^(n−1). */
+function descale(t: number, n: number): number {
+  return Math.floor((t + 2 ** (n - 1)) / 2 ** n);
+}
+
+/** The post-IDCT range limit: entry (v & 1023) is clamp(v + 128, 0, 255) for v in −512..511. */
+const RANGE_LIMIT = (() => {
+  const table = new Uint8Array(1024);
+  for (let m = 0; m < 1024; m++) {
+    const v = m < 512 ? m : m - 1024;
+    table[m] = Math.min(255, Math.max(0, v + 128));
+  }
+  return table;
+})();
+
+/** Scratch for one block: pass 1 writes it, pass 2 reads it (libjpeg's `workspace[DCTSIZE2]`). */
+const workspace = new Int32Array(64);
+
+/** The 8 outputs of the last `idct8` call, before descaling, for x (or y) = 0..7. */
+const flow = new Float64Array(8);
+
+/**
+ * One 1-D pass of the flow graph over inputs at frequencies 0..7 (both passes share it; libjpeg
+ * writes it out twice). The outputs, scaled by 2^CONST_BITS·√8 and by whatever scale the inputs
+ * carry, go to `flow`.
+ */
+function idct8(f0: number, f1: number, f2: number, f3: number, f4: number, f5: number, f6: number, f7: number): void {
+  // even part: frequencies 0, 4 and the rotation of (2, 6) by √2·c6
+  let z1 = (f2 + f6) * FIX_0_541196100;
+  const even2 = z1 - f6 * FIX_1_847759065;
+  const even3 = z1 + f2 * FIX_0_765366865;
+  const even0 = (f0 + f4) * 2 ** CONST_BITS;
+  const even1 = (f0 - f4) * 2 ** CONST_BITS;
+  const tmp10 = even0 + even3;
+  const tmp13 = even0 - even3;
+  const tmp11 = even1 + even2;
+  const tmp12 = even1 - even2;
+  // odd part: frequencies 7, 5, 3, 1 (the comments give each constant as a sum of √2·ck)
+  z1 = f7 + f1;
+  let z2 = f5 + f3;
+  let z3 = f7 + f3;
+  let z4 = f5 + f1;
+  const z5 = (z3 + z4) * FIX_1_175875602;          // √2·c3
+  let tmp0 = f7 * FIX_0_298631336;                 // √2·(−c1 + c3 + c5 − c7)
+  let tmp1 = f5 * FIX_2_053119869;                 // √2·( c1 + c3 − c5 + c7)
+  let tmp2 = f3 * FIX_3_072711026;                 // √2·( c1 + c3 + c5 − c7)
+  let tmp3 = f1 * FIX_1_501321110;                 // √2·( c1 + c3 − c5 − c7)
+  z1 *= -FIX_0_899976223;                          // √2·( c7 − c3)
+  z2 *= -FIX_2_562915447;                          // √2·(−c1 − c3)
+  z3 = z3 * -FIX_1_961570560 + z5;                 // √2·(−c3 − c5)
+  z4 = z4 * -FIX_0_390180644 + z5;                 // √2·( c5 − c3)
+  tmp0 += z1 + z3;
+  tmp1 += z2 + z4;
+  tmp2 += z2 + z3;
+  tmp3 += z1 + z4;
+  flow[0] = tmp10 + tmp3;
+  flow[7] = tmp10 - tmp3;
+  flow[1] = tmp11 + tmp2;
+  flow[6] = tmp11 - tmp2;
+  flow[2] = tmp12 + tmp1;
+  flow[5] = tmp12 - tmp1;
+  flow[3] = tmp13 + tmp0;
+  flow[4] = tmp13 - tmp0;
+}
+
+/**
+ * One block: dequantise and inverse-transform `coef` into 8×8 samples of `out`.
+ * @param coef (8, 8) quantised coefficients F(v, u), natural order
+ * @param quant (8, 8) quantisation steps Q(v, u), natural order
+ * @param out samples; row y of the block starts at `offset + y·stride`
+ */
+export function idctIslow(coef: Int32Array, quant: Int32Array, out: Uint8Array, offset: number, stride: number): void {
+  const ws = workspace;
+  // pass 1: column u, dequantised coefficients → workspace (scaled by 2^PASS1_BITS)
+  for (let u = 0; u < 8; u++) {
+    if (coef[8 + u] === 0 && coef[16 + u] === 0 && coef[24 + u] === 0 && coef[32 + u] === 0 &&
+        coef[40 + u] === 0 && coef[48 + u] === 0 && coef[56 + u] === 0) {
+      const dc = coef[u] * quant[u] * 2 ** PASS1_BITS;
+      for (let y = 0; y < 8; y++) ws[8 * y + u] = dc;
+      continue;
+    }
+    idct8(coef[u] * quant[u], coef[8 + u] * quant[8 + u], coef[16 + u] * quant[16 + u], coef[24 + u] * quant[24 + u],
+      coef[32 + u] * quant[32 + u], coef[40 + u] * quant[40 + u], coef[48 + u] * quant[48 + u], coef[56 + u] * quant[56 + u]);
+    for (let y = 0; y < 8; y++) ws[8 * y + u] = descale(flow[y], CONST_BITS - PASS1_BITS);
+  }
+  // pass 2: row y, workspace → samples, level-shifted and range-limited
+  for (let y = 0; y < 8; y++) {
+    const w = 8 * y;
+    const o = offset + y * stride;
+    if (ws[w + 1] === 0 && ws[w + 2] === 0 && ws[w + 3] === 0 && ws[w + 4] === 0 &&
+        ws[w + 5] === 0 && ws[w + 6] === 0 && ws[w + 7] === 0) {
+      const dc = RANGE_LIMIT[descale(ws[w], PASS1_BITS + 3) & 1023];
+      for (let x = 0; x < 8; x++) out[o + x] = dc;
+      continue;
+    }
+    idct8(ws[w], ws[w + 1], ws[w + 2], ws[w + 3], ws[w + 4], ws[w + 5], ws[w + 6], ws[w + 7]);
+    for (let x = 0; x < 8; x++) out[o + x] = RANGE_LIMIT[descale(flow[x], CONST_BITS + PASS1_BITS + 3) & 1023];
+  }
+}
+
+/**
+ * One component's decoded samples: `height` rows of `width` real samples (the component's
+ * downsampled size), stored `stride` apart; the stride and the rows past `height` hold the rest of
+ * the last blocks, which libjpeg never shows (its upsamplers replicate the last real sample instead).
+ */
+export interface SamplePlane {
+  width: number;
+  height: number;
+  stride: number;
+  /** (rows ≥ height, stride) uint8 samples. */
+  data: Uint8Array;
+}
+
+/**
+ * Every block of a component that holds real samples, through `idctIslow`.
+ * @param blocks [block row][block column] → (8, 8) quantised coefficients, natural order
+ * @param quant (8, 8) quantisation steps of the component's table
+ * @param width, height the component's downsampled size, ceil(W·h/hMax) × ceil(H·v/vMax)
+ */
+export function idctPlane(blocks: Int32Array[][], quant: Int32Array, width: number, height: number): SamplePlane {
+  const blockColumns = Math.ceil(width / 8);
+  const blockRows = Math.ceil(height / 8);
+  const stride = 8 * blockColumns;
+  const data = new Uint8Array(stride * 8 * blockRows);
+  for (let by = 0; by < blockRows; by++) {
+    for (let bx = 0; bx < blockColumns; bx++) {
+      // block (by, bx): samples (8·by .. 8·by+7, 8·bx .. 8·bx+7)
+      idctIslow(blocks[by][bx], quant, data, 8 * by * stride + 8 * bx, stride);
+    }
+  }
+  return { width, height, stride, data };
+}
