@@ -13,7 +13,7 @@ import { jpegBases, jpegFields } from './corpus.js';
 import { mutate, runFuzz, summary } from './fuzz.js';
 
 const CASES = 900;
-const T5_CASES = 6;
+const T5_CASES = 3;
 const bases = jpegBases();
 const fields = bases.map(jpegFields);
 
