@@ -55,6 +55,13 @@ describe('RetinaFace.detect inputs', () => {
     expect(good.status === 'fulfilled' && good.value.faces.length).toBeGreaterThan(10);
   });
 
+  it('t2.jpg (5334x2767, 14.8 MP) at the default scale (about 1974x1024 for the network) completes', async () => {
+    const r = await detector.detect(path('t2.jpg'));
+    expect([r.width, r.height]).toEqual([5334, 2767]);
+    expect(r.faces.length).toBeGreaterThan(0);
+    for (const f of r.faces) expect(f.box[2]).toBeLessThanOrEqual(5333);
+  });
+
   it('1x1 and 8x8 images work and find nothing', async () => {
     for (const side of [1, 8]) {
       const r = await detector.detect({ data: new Uint8Array(side * side * 3).fill(128), width: side, height: side, channels: 3 }, small);
