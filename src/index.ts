@@ -3,10 +3,14 @@
  *
  *   const detector = await RetinaFace.load({ model: 'models/mnet.25', backend: 'gpu' });
  *   const { faces } = await detector.detect('group.jpg', { threshold: 0.5 });
+ *
+ * In a browser (web/main.ts): `RetinaFace.fromFiles({ symbol, params }, { backend: 'webgl2' })`
+ * with the model files' bytes, then detect on JPEG bytes or ImageData.
  */
 export { RetinaFace, BACKEND_NAMES } from './detect/retinaface.js';
-export type { BackendName, Detection, ImageInput, ImageOptions, LoadOptions, RawPixels } from './detect/retinaface.js';
+export type { BackendName, DetectObserver, Detection, FromFilesOptions, ImageInput, ImageOptions, LoadOptions, ModelBytes, RawPixels } from './detect/retinaface.js';
 export type { Face, Point } from './detect/detect.js';
 export type { DetectOptions } from './detect/options.js';
+export type { Tensor } from './tensor/tensor.js';
 export { RetinaFaceError } from './errors.js';
 export type { ErrorCode } from './errors.js';

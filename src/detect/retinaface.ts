@@ -6,12 +6,17 @@
  * Backends: 'cpu' is the reference path (the textbook kernels in src/ops, unfused plan); 'gpu' is
  * gpu.js's own choice of kernel class (HeadlessGLKernel where the native `gl` build and an X
  * display exist, WebAssemblyKernel otherwise) on the fused plan; 'webasm' and 'headlessgl' force
- * one. The detection reports which backend and which gpu.js kernel class actually ran.
+ * one; 'webgl2' is a browser's WebGL2 (WebGL2Kernel). The detection reports which backend and
+ * which gpu.js kernel class actually ran.
+ *
+ * In a browser, `RetinaFace.fromFiles({ symbol, params })` (or `{ safetensors }`) builds the
+ * detector from bytes, and detect takes bytes or pixels. Nothing this file imports reads the file
+ * system: `load` brings in the path-finding loader (weights/load.ts, node:fs) only when called, and
+ * a path given to detect is read through weights/read-file.ts.
  *
  * A detector serves one detect() at a time: calls made while one runs wait their turn, so parallel
  * callers get exactly what sequential ones would (the gpu backend holds per-plan state).
  */
-import { readFileSync } from 'node:fs';
 import { RetinaFaceError } from '../errors.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import { resizeGeometry } from '../image/resize.js';
@@ -20,18 +25,26 @@ import { forward, referenceBackend, type Backend } from '../net/forward.js';
 import { fuse } from '../net/fuse.js';
 import { buildPlan, type Plan } from '../net/graph.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { loadModel } from '../weights/load.js';
+import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
+import { readFileBytes } from '../weights/read-file.js';
 import { chooseScales, detectFaces, type Face } from './detect.js';
 import { resolveOptions, type DetectOptions } from './options.js';
 
-export type BackendName = 'cpu' | 'gpu' | 'webasm' | 'headlessgl';
-export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'gpu', 'webasm', 'headlessgl'];
+export type BackendName = 'cpu' | 'gpu' | 'webasm' | 'headlessgl' | 'webgl2';
+export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'gpu', 'webasm', 'headlessgl', 'webgl2'];
+
+export type { ModelBytes };
 
 export interface LoadOptions {
   /** Model directory or file (see weights/load.ts); default: $RETINAFACE_MODEL, models/mnet.25, ../shared/models/mnet.25. */
   model?: string;
   /** Default 'gpu'. */
+  backend?: BackendName;
+}
+
+export interface FromFilesOptions {
+  /** Default 'gpu' (in a browser: WebGL2). */
   backend?: BackendName;
 }
 
@@ -54,6 +67,12 @@ export interface ImageOptions {
   maxPixels?: number;
 }
 
+/** Watching detect at work (the browser demo draws the per-stride face probabilities from it). */
+export interface DetectObserver {
+  /** Called after each forward pass with the nine heads by name and the (1, 3, H, W) input's H and W. */
+  onHeads?: (heads: ReadonlyMap<string, Tensor>, input: { height: number; width: number }) => void;
+}
+
 export interface Detection {
   /** The original image's size (after EXIF orientation). */
   width: number;
@@ -61,7 +80,7 @@ export interface Detection {
   faces: Face[];
   /** The backend that ran: 'cpu' or 'gpu'. */
   backend: 'cpu' | 'gpu';
-  /** 'reference' on cpu; the gpu.js kernel class otherwise ("WebAssemblyKernel", "HeadlessGLKernel"). */
+  /** 'reference' on cpu; the gpu.js kernel class otherwise ("WebAssemblyKernel", "HeadlessGLKernel", "WebGL2Kernel"). */
   kernel: string;
 }
 
@@ -85,17 +104,22 @@ export class RetinaFace {
     private readonly engine: Engine,
   ) {}
 
+  /** The model found on disk (Node.js only; see LoadOptions.model), read and checked. */
   static async load(options: LoadOptions = {}): Promise<RetinaFace> {
-    const backend = options.backend ?? 'gpu';
-    if (!BACKEND_NAMES.includes(backend)) {
-      throw new RetinaFaceError('OPTION', `option backend: ${JSON.stringify(backend)} is not one of ${BACKEND_NAMES.join(', ')}`);
-    }
+    const backend = checkedBackend(options.backend);
+    const { loadModel } = await import('../weights/load.js');
     const model = await loadModel(options.model);
     return new RetinaFace(model, await createEngine(backend));
   }
 
+  /** The model from its files' bytes (MXNet symbol text + .params bytes, or one .safetensors), checked as `load` does. */
+  static async fromFiles(files: ModelBytes, options: FromFilesOptions = {}): Promise<RetinaFace> {
+    const backend = checkedBackend(options.backend);
+    return new RetinaFace(modelFromBytes(files), await createEngine(backend));
+  }
+
   /** Faces in `input`; see DetectOptions for the knobs and their defaults. */
-  detect(input: ImageInput, options: DetectOptions & ImageOptions = {}): Promise<Detection> {
+  detect(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver = {}): Promise<Detection> {
     const run = this.queue.then(() => this.detectNow(input, options));
     this.queue = run.catch(() => {});
     return run;
@@ -107,7 +131,7 @@ export class RetinaFace {
     this.engine.destroy();
   }
 
-  private async detectNow(input: ImageInput, options: DetectOptions & ImageOptions): Promise<Detection> {
+  private async detectNow(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver): Promise<Detection> {
     if (this.destroyed) throw new RetinaFaceError('OPTION', 'detect: this detector was disposed');
     const o = resolveOptions(options);
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -120,11 +144,20 @@ export class RetinaFace {
     }
     const runNetwork = async (x: Tensor) => {
       const plan = this.engine.plan(this.model, x.shape[2], x.shape[3]);
-      return (await forward(plan, x, { backend: this.engine.backend })).heads;
+      const { heads } = await forward(plan, x, { backend: this.engine.backend });
+      options.onHeads?.(heads, { height: x.shape[2], width: x.shape[3] });
+      return heads;
     };
     const faces = await detectFaces(runNetwork, image, o);
     return { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: this.engine.kernel() };
   }
+}
+
+function checkedBackend(backend: BackendName = 'gpu'): BackendName {
+  if (!BACKEND_NAMES.includes(backend)) {
+    throw new RetinaFaceError('OPTION', `option backend: ${JSON.stringify(backend)} is not one of ${BACKEND_NAMES.join(', ')}`);
+  }
+  return backend;
 }
 
 async function createEngine(backend: BackendName): Promise<Engine> {
@@ -160,8 +193,9 @@ function toImage(input: ImageInput, options: { exif?: boolean; maxPixels: number
   if (typeof input === 'string') {
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(input);
+      bytes = readFileBytes(input);
     } catch (err) {
+      if (err instanceof RetinaFaceError) throw err;
       throw new RetinaFaceError('IO', `${input}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
     return decodeImage(bytes, { ...options, where: input });

@@ -10,11 +10,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { RetinaFaceError } from '../errors.js';
-import { checkParams } from './check.js';
+import { checkModel } from './from-bytes.js';
 import { locateModel } from './locate.js';
 import type { Model, StoredModel } from './model.js';
 import { readMxnetParams } from './mxnet-params.js';
-import { parseMxnetSymbol } from './mxnet-symbol.js';
 import { readWeightsFile } from './read-file.js';
 import { readModelSafetensors } from './safetensors.js';
 
@@ -36,11 +35,8 @@ export async function loadModel(path?: string): Promise<Model> {
 
 /** The stored model's symbol parsed and its parameters checked against it. */
 export function checkedModel(files: ModelFiles, stored: StoredModel): Model {
-  const source = files.format === 'mxnet' ? files.params : files.file;
-  const symbolSource = files.format === 'mxnet' ? files.symbol : `${files.file} (__metadata__.symbol)`;
-  const symbol = parseMxnetSymbol(stored.symbolText, symbolSource);
-  checkParams(symbol, stored.params.params, source);
-  return { symbol, params: stored.params.params, source };
+  if (files.format === 'mxnet') return checkModel(stored, files.params, files.symbol);
+  return checkModel(stored, files.file, `${files.file} (__metadata__.symbol)`);
 }
 
 /** Which files make up the model at `path` (a directory or a model file). */
