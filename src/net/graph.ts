@@ -81,6 +81,12 @@ export function buildPlan(model: Model, height: number, width: number): Plan {
         lastUse.set(source.name, steps.length);
       }
     }
+    if (def.dataInputs !== undefined && inputs.length !== def.dataInputs) {
+      throw new RetinaFaceError(
+        'SHAPE',
+        `[${node.op} ${node.name}] reads ${inputs.length} activation${inputs.length === 1 ? '' : 's'} (${inputs.join(', ') || 'none'}), needs ${def.dataInputs}; parameters read: ${paramNames.join(', ') || 'none'}`,
+      );
+    }
     const attrs = def.parseAttrs(node.name, node.attrs);
     const inputShapes = inputs.map((name) => shapes.get(name)!);
     const shape = def.inferShape(node.name, inputShapes, params.map((p) => p.shape), attrs);

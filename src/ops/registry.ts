@@ -36,6 +36,8 @@ export interface OpAttrsByName {
 export type OpName = keyof OpAttrsByName;
 
 export interface OpDef<A> {
+  /** How many activations (not parameters) the op reads; absent when an attr says (Concat's num_args). */
+  readonly dataInputs?: number;
   /** MXNet attr strings → typed attrs, MXNet's defaults filled in. */
   parseAttrs(node: string, raw: RawAttrs | undefined): A;
   /** Activation input shapes and parameter shapes (in the op's input order) → output shape; throws SHAPE. */
@@ -46,31 +48,37 @@ export interface OpDef<A> {
 
 export const REGISTRY: ReadonlyMap<string, OpDef<any>> = new Map<string, OpDef<any>>([
   ['Convolution', {
+    dataInputs: 1,
     parseAttrs: parseConvolutionAttrs,
     inferShape: inferConvolutionShape,
     reference: ([x], [weight, bias], attrs) => convolution(x, weight, bias, attrs),
   } satisfies OpDef<ConvolutionAttrs>],
   ['BatchNorm', {
+    dataInputs: 1,
     parseAttrs: parseBatchNormAttrs,
     inferShape: inferBatchNormShape,
     reference: ([x], [gamma, beta, mean, variance], attrs) => batchNorm(x, gamma, beta, mean, variance, attrs),
   } satisfies OpDef<BatchNormAttrs>],
   ['Activation', {
+    dataInputs: 1,
     parseAttrs: parseActivationAttrs,
     inferShape: inferActivationShape,
     reference: ([x]) => activation(x),
   } satisfies OpDef<ActivationAttrs>],
   ['UpSampling', {
+    dataInputs: 1,
     parseAttrs: parseUpSamplingAttrs,
     inferShape: inferUpSamplingShape,
     reference: ([x], _params, attrs) => upSampling(x, attrs),
   } satisfies OpDef<UpSamplingAttrs>],
   ['Crop', {
+    dataInputs: 2,
     parseAttrs: parseCropAttrs,
     inferShape: inferCropShape,
     reference: ([x, like]) => crop(x, like),
   } satisfies OpDef<CropAttrs>],
   ['elemwise_add', {
+    dataInputs: 2,
     parseAttrs: parseElemwiseAddAttrs,
     inferShape: inferElemwiseAddShape,
     reference: ([a, b]) => elemwiseAdd(a, b),
@@ -81,11 +89,13 @@ export const REGISTRY: ReadonlyMap<string, OpDef<any>> = new Map<string, OpDef<a
     reference: (inputs, _params, attrs) => concat(inputs, attrs),
   } satisfies OpDef<ConcatAttrs>],
   ['Reshape', {
+    dataInputs: 1,
     parseAttrs: parseReshapeAttrs,
     inferShape: inferReshapeShape,
     reference: ([x], _params, _attrs, shape) => reshape(x, shape),
   } satisfies OpDef<ReshapeAttrs>],
   ['softmax', {
+    dataInputs: 1,
     parseAttrs: parseSoftmaxAttrs,
     inferShape: inferSoftmaxShape,
     reference: ([x], _params, attrs) => softmax(x, attrs),

@@ -65,11 +65,9 @@ describe('fuzz: -symbol.json', () => {
     expect(report.refused.WEIGHTS).toBeGreaterThan(report.cases / 3);
   });
 
-  // Planning the mutants too (buildPlan) finds one bug outside the readers, in src/net/graph.ts: an
-  // op whose data input is a parameter variable gets no data input, its inferShape returns
-  // undefined and the next op throws a TypeError. Pinned here until graph.ts refuses it; when it
-  // does, this test fails and should become a plain it() expecting a one-line error.
-  it.fails('buildPlan: an Activation reading a weight variable is a TypeError, not a RetinaFaceError (known, src/net/graph.ts)', () => {
+  // Planning the mutants too (buildPlan) found an op whose data input is a parameter variable: it
+  // got no data input and the next op threw a TypeError; graph.ts now checks each op's activation count.
+  it('buildPlan: an Activation reading a weight variable is a SHAPE error naming the node', () => {
     const symbol = parseMxnetSymbol(JSON.stringify({
       nodes: [
         { op: 'null', name: 'data', inputs: [] },
@@ -82,5 +80,6 @@ describe('fuzz: -symbol.json', () => {
     }), 's.json');
     const params = new Map([['w', tensor([1, 1, 2, 2])], ['k', tensor([1, 1, 1, 1])]]);
     expect(() => buildPlan({ symbol, params, source: 's.json' }, 2, 2)).toThrow(RetinaFaceError);
+    expect(() => buildPlan({ symbol, params, source: 's.json' }, 2, 2)).toThrow('[Activation relu] reads 0 activations (none), needs 1; parameters read: w');
   });
 });
