@@ -20,6 +20,7 @@ import { transformWithOxc } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesDir, repoRoot, sharedDir } from '../helpers/golden.js';
 import { mulberry32 } from '../helpers/random.js';
+import { makePng } from '../image/make-image.js';
 import { badImages, goodImages, type BatchCase } from './corpus.js';
 
 const MODEL = join(sharedDir, 'models/mnet.25');
@@ -82,7 +83,10 @@ describe('retinaface detect over the whole corpus in one run', () => {
       { file: 'group.jpg', bytes: new Uint8Array(0), error: null },
       { file: 'missing.jpg', bytes: new Uint8Array(0), error: /missing\.jpg: cannot read \(ENOENT\)/ },
       { file: 'folder.jpg', bytes: new Uint8Array(0), error: /folder\.jpg: cannot read \(EISDIR\)/ },
+      // decodes, but at scale 1 a 4000x1 sliver is fine while at the default size rule it would be 1980x0
+      { file: 'sliver.png', bytes: new Uint8Array(0), error: null },
     ];
+    writeFileSync(join(images, 'sliver.png'), makePng({ width: 4000, height: 1, bitDepth: 8, colorType: 0, samples: new Array(4000).fill(90) }));
     for (const c of [...badImages(), ...goodImages()]) writeFileSync(join(images, c.file), c.bytes);
     // a seeded shuffle, so good and bad inputs alternate unpredictably
     const rand = mulberry32(6);
@@ -174,6 +178,15 @@ describe('absurd scales: an image scaled past the pixel limit is refused for tha
     expect(entries[1].error).toMatch(/^scale 1000: the 8x8 image would become 8000x8000, over the limit of 50\.0 MP/);
     // the entry has the file beside the error; the stderr line puts it in front
     expect(expectCleanStderr(r.stderr, 2)).toEqual(entries.map((e) => `error: ${e.file}: ${e.error}`));
+  });
+
+  it('a 4000x1 sliver at the default size rule (long side capped at 1980) would be 1980x0: refused for that image', () => {
+    writeFileSync(join(dir, 'sliver.png'), makePng({ width: 4000, height: 1, bitDepth: 8, colorType: 0, samples: new Array(4000).fill(90) }));
+    const r = cli('detect', 'sliver.png', '--json');
+    expect(r.code, r.stderr).toBe(1);
+    const [entry] = JSON.parse(r.stdout) as Array<{ file: string; error?: string }>;
+    expect(entry.error).toMatch(/4000x1 .*gives an empty 1980x0 image/);
+    expectCleanStderr(r.stderr, 1);
   });
 });
 

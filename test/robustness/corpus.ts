@@ -68,7 +68,8 @@ const le = (at: number, size: 1 | 2 | 4 | 8, name: string): LengthField => ({ na
 
 /**
  * JPEG: every segment's length; in SOFn the height, width, component count and sampling factors;
- * in SOS the component count and spectral selection; in DHT the code counts; in DRI the interval.
+ * in SOS the component count and spectral selection; in DHT the code counts; in DRI the interval;
+ * in an EXIF APP1 the IFD0 offset, its entry count and the Orientation entry.
  */
 export function jpegFields(bytes: Uint8Array): LengthField[] {
   const fields: LengthField[] = [];
@@ -86,6 +87,16 @@ export function jpegFields(bytes: Uint8Array): LengthField[] {
     }
     if (marker === 0xc4) for (let i = 1; i <= 16; i++) fields.push(be(body + i, 1, `DHT count of ${i}-bit codes`));
     if (marker === 0xdd) fields.push(be(body, 2, 'DRI interval'));
+    if (marker === 0xe1 && String.fromCharCode(...bytes.subarray(body, body + 4)) === 'Exif') {
+      // the TIFF block: byte order, 42, IFD0 offset; IFD0: entry count, entries (tag, type, count, value)
+      const tiff = body + 6;
+      const little = bytes[tiff] === 0x49;
+      const field = (at: number, size: 2 | 4, name: string): LengthField => ({ name, at, size, littleEndian: little });
+      const view = new DataView(bytes.buffer, bytes.byteOffset);
+      const ifd0 = view.getUint32(tiff + 4, little);
+      fields.push(field(tiff + 4, 4, 'EXIF IFD0 offset'), field(tiff + ifd0, 2, 'EXIF IFD0 entry count'));
+      fields.push(field(tiff + ifd0 + 4, 2, 'EXIF Orientation type'), field(tiff + ifd0 + 6, 4, 'EXIF Orientation count'), field(tiff + ifd0 + 10, 2, 'EXIF Orientation value'));
+    }
     at += 2 + length;
     if (marker === 0xda) {
       const ns = bytes[body];
