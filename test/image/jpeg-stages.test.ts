@@ -1,0 +1,179 @@
+/**
+ * The libjpeg stages behind decodeJpeg, one by one, on hand-checked cases: ISLOW IDCT against the
+ * float formula, the upsamplers on tiny planes, the colour conversions on single pixels, and the
+ * jpeg-js coefficient capture (which must leave Object.prototype as it found it). Bit-exactness
+ * against libjpeg itself is the golden photo test in decode.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeCoefficients } from '../../src/image/jpeg-coefficients.js';
+import { planesToRgb, type JpegColorSpace } from '../../src/image/jpeg-color.js';
+import { idctIslow, type SamplePlane } from '../../src/image/jpeg-idct.js';
+import { upsample } from '../../src/image/jpeg-upsample.js';
+import { imagesDir } from '../helpers/golden.js';
+import { mulberry32 } from '../helpers/random.js';
+import { flatJpeg } from './make-image.js';
+
+/** f(y, x) = clamp(round(128 + 1/4 Σ C(u)C(v) F(v,u)Q(v,u) cos((2x+1)uπ/16) cos((2y+1)vπ/16))), in float64. */
+function idctFloat(coef: Int32Array, quant: Int32Array): number[] {
+  const C = (k: number) => (k === 0 ? Math.SQRT1_2 : 1);
+  const out: number[] = [];
+  for (let y = 0; y < 8; y++) {
+    for (let x = 0; x < 8; x++) {
+      let sum = 0;
+      for (let v = 0; v < 8; v++) {
+        for (let u = 0; u < 8; u++) {
+          sum += C(u) * C(v) * coef[8 * v + u] * quant[8 * v + u] * Math.cos(((2 * x + 1) * u * Math.PI) / 16) * Math.cos(((2 * y + 1) * v * Math.PI) / 16);
+        }
+      }
+      out.push(Math.min(255, Math.max(0, Math.round(128 + sum / 4))));
+    }
+  }
+  return out;
+}
+
+const ones = new Int32Array(64).fill(1);
+const idct = (coef: Int32Array, quant = ones) => {
+  const out = new Uint8Array(64);
+  idctIslow(coef, quant, out, 0, 8);
+  return Array.from(out);
+};
+const block = (entries: Record<number, number>) => {
+  const b = new Int32Array(64);
+  for (const [k, value] of Object.entries(entries)) b[Number(k)] = value;
+  return b;
+};
+
+describe('idctIslow (jidctint.c jpeg_idct_islow)', () => {
+  it('a lone DC coefficient is a flat block: 128 + F(0,0)·Q(0,0)/8, via both zero-AC shortcuts', () => {
+    expect(idct(block({ 0: 8 * (77 - 128) }))).toEqual(new Array(64).fill(77));
+    expect(idct(block({ 0: -3 }), new Int32Array(64).fill(4))).toEqual(new Array(64).fill(127));  // 128 + (−12·4 + 16) >> 5 = 128 − 1
+    expect(idct(block({ 0: 2000 }))).toEqual(new Array(64).fill(255));
+    expect(idct(block({ 0: -2000 }))).toEqual(new Array(64).fill(0));
+  });
+
+  it('a lone horizontal frequency varies along x only, within 1 of the float formula', () => {
+    const b = block({ 0: 80, 1: -120 });
+    const out = idct(b);
+    for (let y = 1; y < 8; y++) expect(out.slice(8 * y, 8 * y + 8)).toEqual(out.slice(0, 8));
+    idctFloat(b, ones).forEach((want, i) => expect(Math.abs(out[i] - want), `sample ${i}`).toBeLessThanOrEqual(1));
+  });
+
+  it('random blocks (seed 7767517, typical photo quantisation): within 1 of the float formula, mostly equal', () => {
+    const rand = mulberry32(7767517);
+    const quant = Int32Array.from({ length: 64 }, (_, k) => 2 + ((k * 7) % 23));
+    let differ = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      // coefficients shrinking with frequency, as in photos; a third of them zero
+      const coef = Int32Array.from({ length: 64 }, (_, k) => (rand() < 0.33 ? 0 : Math.round((rand() - 0.5) * (k === 0 ? 200 : 60 / (1 + (k >> 3) + (k & 7))))));
+      const ours = idct(coef, quant);
+      const want = idctFloat(coef, quant);
+      for (let i = 0; i < 64; i++) {
+        expect(Math.abs(ours[i] - want[i]), `trial ${trial} sample ${i}: coef ${Array.from(coef)}`).toBeLessThanOrEqual(1);
+        if (ours[i] !== want[i]) differ++;
+      }
+    }
+    expect(differ / (300 * 64)).toBeLessThan(0.05);
+  });
+
+  it('writes at offset with a stride (one block of a wider plane)', () => {
+    const out = new Uint8Array(16 * 9).fill(9);
+    idctIslow(block({ 0: 8 * (200 - 128) }), ones, out, 16 + 8, 16);
+    expect(Array.from(out.subarray(0, 16))).toEqual(new Array(16).fill(9));
+    expect(Array.from(out.subarray(16, 32))).toEqual([...new Array(8).fill(9), ...new Array(8).fill(200)]);
+  });
+});
+
+/** A plane of `rows` (real size = the rows given), padded with one junk column and row that must never be read. */
+function plane(rows: number[][]): SamplePlane {
+  const width = rows[0].length;
+  const stride = width + 1;
+  const data = new Uint8Array(stride * (rows.length + 1)).fill(250);
+  rows.forEach((r, y) => data.set(r, y * stride));
+  return { width, height: rows.length, stride, data };
+}
+const rowsOf = (p: SamplePlane, W: number, H: number) => Array.from({ length: H }, (_, y) => Array.from(p.data.subarray(y * p.stride, y * p.stride + W)));
+
+describe('upsample (jdsample.c, fancy upsampling on)', () => {
+  it('full size: the plane itself', () => {
+    const p = plane([[1, 2], [3, 4]]);
+    expect(upsample(p, 2, 2, 2, 2, 2, 2)).toBe(p);
+  });
+
+  it('h2v1: 3/4 nearer + 1/4 further input, biases +1 / +2, edge columns copied; odd W drops the last', () => {
+    // input 10 20 40 (w = 3): columns 0..5 are 10, (30+20+2)>>2 = 13, (60+10+1)>>2 = 17, (60+40+2)>>2 = 25, (120+20+1)>>2 = 35, 40
+    expect(rowsOf(upsample(plane([[10, 20, 40], [0, 0, 100]]), 1, 1, 2, 1, 6, 2), 6, 2)).toEqual([[10, 13, 17, 25, 35, 40], [0, 0, 0, 25, 75, 100]]);
+    expect(rowsOf(upsample(plane([[10, 20, 40]]), 1, 1, 2, 1, 5, 1), 5, 1)).toEqual([[10, 13, 17, 25, 35]]);
+  });
+
+  it('h2v1 with w ≤ 2: plain replication (libjpeg asks for 3 samples to be fancy)', () => {
+    expect(rowsOf(upsample(plane([[10, 40]]), 1, 1, 2, 1, 4, 1), 4, 1)).toEqual([[10, 10, 40, 40]]);
+  });
+
+  it('h1v2: 3/4 nearer + 1/4 further row, bias +1 above / +2 below, edge rows replicated', () => {
+    // rows 10 / 50: row 0 = (30+10+1)>>2 = 10, row 1 = (30+50+2)>>2 = 20, row 2 = (150+10+1)>>2 = 40, row 3 = (150+50+2)>>2 = 50
+    expect(rowsOf(upsample(plane([[10], [50]]), 1, 1, 1, 2, 1, 4), 1, 4)).toEqual([[10], [20], [40], [50]]);
+  });
+
+  it('h2v2: column sums 3·near + far, then 3·c + neighbour with +8 / +7, edges 4·c', () => {
+    // input rows [0 16 32] and [64 64 64] (w = 3, h = 2); output row 1 (odd: far row = row 1):
+    // c = 3·[0 16 32] + [64 64 64] = [64 112 160] → (256+8)>>4 = 16, (192+112+7)>>4 = 19, (336+64+8)>>4 = 25,
+    // (336+160+7)>>4 = 31, (480+112+8)>>4 = 37, (640+7)>>4 = 40
+    const out = rowsOf(upsample(plane([[0, 16, 32], [64, 64, 64]]), 1, 1, 2, 2, 6, 4), 6, 4);
+    expect(out[1]).toEqual([16, 19, 25, 31, 37, 40]);
+    // row 0: far row is row −1, replicated row 0: c = 4·[0 16 32] → 0, (0+64+7)>>4 = 4, (192+0+8)>>4 = 12, ...
+    expect(out[0]).toEqual([0, 4, 12, 20, 28, 32]);
+    // rows 2 and 3 look at row 1 of the input for both near and the replicated row below: flat 64
+    expect(out[3]).toEqual([64, 64, 64, 64, 64, 64]);
+    expect(out[2]).toEqual([48, 49, 51, 53, 55, 56]);
+  });
+
+  it('other ratios: box replication (3:1 horizontally, and 3:2 by the nearest sample)', () => {
+    expect(rowsOf(upsample(plane([[1, 2]]), 1, 1, 3, 1, 6, 1), 6, 1)).toEqual([[1, 1, 1, 2, 2, 2]]);
+    expect(rowsOf(upsample(plane([[1, 2]]), 2, 1, 3, 1, 3, 1), 3, 1)).toEqual([[1, 1, 2]]);
+  });
+});
+
+describe('planesToRgb (jdcolor.c, OpenCV CMYK)', () => {
+  const pixel = (space: JpegColorSpace, samples: number[]) => Array.from(planesToRgb(samples.map((s) => plane([[s]])), space, 1, 1));
+  it('gray, RGB, YCbCr, CMYK and YCCK on one pixel', () => {
+    expect(pixel('gray', [77])).toEqual([77, 77, 77]);
+    expect(pixel('rgb', [1, 2, 3])).toEqual([1, 2, 3]);
+    // neutral chroma is exact: Cb = Cr = 128 adds nothing (the ONE_HALF bias alone shifts to 0)
+    expect(pixel('ycbcr', [93, 128, 128])).toEqual([93, 93, 93]);
+    // Y 100, Cb 0, Cr 255: R = 100 + ((91881·127 + 2^15) >> 16) = 278 → 255, G = 100 + ((22554·128 + 2^15 − 46802·127) >> 16) = 100 − 47 = 53, B = 100 − 227 → 0
+    expect(pixel('ycbcr', [100, 0, 255])).toEqual([255, 53, 0]);
+    // CMYK as stored by Adobe (inverted): R = K − ((255 − C)·K >> 8)
+    expect(pixel('cmyk', [255, 0, 128, 200])).toEqual([200, 1, 101]);
+    // YCCK with neutral chroma: C = M = Y' = 255 − Y
+    expect(pixel('ycck', [60, 128, 128, 180])).toEqual(new Array(3).fill(180 - ((60 * 180) >> 8)));
+  });
+});
+
+describe('decodeCoefficients (jpeg-js 0.4.4 internals)', () => {
+  it('one component per id in ascending id order, with sampling, blocks and table; Object.prototype left clean', () => {
+    const t4 = new Uint8Array(readFileSync(join(imagesDir, 't4.jpg')));
+    const { width, height, components } = decodeCoefficients(t4, { maxResolutionInMP: 1, maxMemoryUsageInMB: 64 });
+    expect([width, height]).toEqual([640, 360]);
+    expect(components.map((c) => [c.h, c.v])).toEqual([[2, 2], [1, 1], [1, 1]]);
+    // 640x360 at 4:2:0 is 40x23 MCUs: 80x46 luma blocks, 40x23 per chroma
+    expect([components[0].blocks.length, components[0].blocks[0].length, components[1].blocks.length, components[1].blocks[0].length]).toEqual([46, 80, 23, 40]);
+    expect(components[0].quantizationTable).toHaveLength(64);
+    expect('quantizationTable' in {}).toBe(false);
+  });
+
+  it('a jpeg-js error propagates and still leaves Object.prototype clean', () => {
+    expect(() => decodeCoefficients(flatJpeg([[1, 2, 3, 4]]), { maxResolutionInMP: 1, maxMemoryUsageInMB: 64 })).toThrow(/4 components/);
+    expect(Object.getOwnPropertyDescriptor(Object.prototype, 'quantizationTable')).toBeUndefined();
+  });
+
+  it('refuses to run if Object.prototype already has a quantizationTable', () => {
+    Object.defineProperty(Object.prototype, 'quantizationTable', { value: 1, configurable: true, writable: true });
+    try {
+      expect(() => decodeCoefficients(flatJpeg([[30]]), { maxResolutionInMP: 1, maxMemoryUsageInMB: 64 })).toThrow(/already has a "quantizationTable"/);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).quantizationTable;
+    }
+  });
+});
