@@ -103,7 +103,10 @@ export function createGpuBackend(mode: GpuMode = 'gpu'): GpuBackend {
     run,
     download: (x) => fromBlocked(x),
     free: (x) => {
+      device.give(x.data);
+      for (const copy of x.copies?.values() ?? []) device.give(copy);
       x.data = new Float32Array(0);
+      x.copies = undefined;
     },
     report: () => ({ mode, kernel: device.kernelClass, kernels: device.compiledKernels, compileMs: device.compileMs }),
     destroy: () => device.destroy(),

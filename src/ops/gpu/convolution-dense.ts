@@ -21,25 +21,24 @@ import type { ConvWeights } from './convolution.js';
 import type { GpuDevice, KernelThis } from './device.js';
 import { blockedDims, storedWidth, type GpuTensor } from './device-tensor.js';
 
-const planarCopies = new WeakMap<GpuTensor, Float32Array>();
-
 /**
- * x as (CP, HP, WP) planar values, border included, made once per tensor. A host loop: between
- * kernels the data is in host memory (backend.ts), and this copy took 1–2 ms where a gpu.js copy
- * kernel took 8 ms (64 channels at 80×80).
+ * x as (CP, HP, WP) planar values, border included, made once per tensor (kept in `x.copies`). A
+ * host loop: between kernels the data is in host memory (backend.ts), and this copy took 1–2 ms
+ * where a gpu.js copy kernel took 8 ms (64 channels at 80×80).
  */
-function planar(x: GpuTensor): Float32Array {
-  let copy = planarCopies.get(x);
+function planar(device: GpuDevice, x: GpuTensor): Float32Array {
+  x.copies ??= new Map();
+  let copy = x.copies.get('planar');
   if (copy === undefined) {
     const { CB, HP, WP } = blockedDims(x.shape);
     const b = x.data;
-    copy = new Float32Array(CB * 4 * HP * WP);
+    copy = device.take(CB * 4 * HP * WP);
     for (let c = 0; c < CB * 4; c++) {
       const from = (c >> 2) * HP * WP * 4 + (c & 3);
       const to = c * HP * WP;
       for (let p = 0; p < HP * WP; p++) copy[to + p] = b[from + p * 4];
     }
-    planarCopies.set(x, copy);
+    x.copies.set('planar', copy);
   }
   return copy;
 }
@@ -118,6 +117,6 @@ export async function convolutionDense(device: GpuDevice, g: ConvGeometry, x: Gp
     HP: g.H + 2, WP: storedWidth(g.W), BIAS: ICP * g.KH * g.KW * OCP, RELU: relu ? 1 : 0,
   };
   const run = device.kernel('convolution-dense', convolutionDenseKernel, [storedWidth(g.OW), g.OH + 2, OCP / 4], constants);
-  const data = await run(planar(x), packed);
+  const data = await run(planar(device, x), packed);
   return { shape: [1, g.OC, g.OH, g.OW], data };
 }

@@ -26,6 +26,8 @@ export interface GpuTensor {
   readonly shape: Shape;
   /** (CB, HP, WP, 4), see the file legend; emptied by `free`. */
   data: Float32Array;
+  /** Host copies of `data` in other layouts that kernels read (e.g. 'planar'), made once, freed with it. */
+  copies?: Map<string, Float32Array>;
 }
 
 /** Stored columns of a map W wide: the border, rounded up to a multiple of 4. */

@@ -71,6 +71,12 @@ const MAX_EXACT_INDEX = 2 ** 24;
 /** A pool of the webasm backend's worker threads (gpu.js internal class, see `shareWorkerPool`). */
 interface WorkerPool { destroy(): void }
 
+/**
+ * At most this many values wait in the buffer pool (`take` / `give`): 256 MB, about four 640×640
+ * forwards' worth of activations; past it a given-back buffer is left to the garbage collector.
+ */
+const MAX_POOLED_VALUES = 2 ** 26;
+
 export class GpuDevice {
   readonly mode: GpuMode;
   /** Largest argument or output a kernel may have, in values (MAX_EXACT_INDEX; lowered by tests). */
@@ -85,6 +91,9 @@ export class GpuDevice {
   readonly ran = new Set<string>();
   /** Milliseconds spent in first calls (compile + first run), for the cold-start report. */
   compileMs = 0;
+  /** Given-back host buffers by length (see `take`). */
+  private readonly buffers = new Map<number, Float32Array[]>();
+  private pooledValues = 0;
 
   constructor(mode: GpuMode) {
     const why = modeUnavailable(mode);
@@ -137,11 +146,55 @@ export class GpuDevice {
         this.pool ??= (inner._pool as WorkerPool | null | undefined) ?? null;
         // GL: readPixels fills a fresh RGBA float array in cell order; keep it instead of per-pixel views.
         if (typeof inner.formatValues === 'function') inner.formatValues = (array: Float32Array) => array.subarray(0, length);
+        this.recycleOutputs(inner);
       }
       return flatOutput(result, length);
     };
     this.kernels.set(key, run);
     return run;
+  }
+
+  /**
+   * A Float32Array of `length` values, recycled from `give` when one of that length is free
+   * (contents then undefined: callers overwrite every value). A fresh typed array costs more than
+   * the copy into it: a 1.8 MB result took 1.3–1.5 ms sliced into a new array (zeroed, page-faulted)
+   * and 0.2–0.3 ms copied into a reused one (bench/kernels/host-copies.ts), and a 640×640 forward
+   * makes 66 MB of results.
+   */
+  take(length: number): Float32Array {
+    const free = this.buffers.get(length);
+    const b = free?.pop();
+    if (b === undefined) return new Float32Array(length);
+    this.pooledValues -= length;
+    return b;
+  }
+
+  /** Gives `buffer` back for `take`; the caller must hold no other reference to it (nor a view of it). */
+  give(buffer: Float32Array): void {
+    const n = buffer.length;
+    if (n === 0 || buffer.byteOffset !== 0 || buffer.buffer.byteLength !== buffer.byteLength) return;
+    if (this.pooledValues + n > MAX_POOLED_VALUES) return;
+    let free = this.buffers.get(n);
+    if (free === undefined) this.buffers.set(n, (free = []));
+    free.push(buffer);
+    this.pooledValues += n;
+  }
+
+  /**
+   * webasm copies each result out of the kernel's shared memory with `f32.slice` (both the sync
+   * and the threaded path, gpu.js web-assembly/kernel.js); on that kernel's memory view, `slice`
+   * is replaced by a copy into a `take` buffer. Nothing else slices that view.
+   */
+  private recycleOutputs(inner: Record<string, unknown>): void {
+    const f32 = (inner._active as { f32?: Float32Array } | undefined)?.f32;
+    if (!(f32 instanceof Float32Array) || Object.hasOwn(f32, 'slice')) return;
+    Object.defineProperty(f32, 'slice', {
+      value: (begin: number, end: number) => {
+        const out = this.take(end - begin);
+        out.set(f32.subarray(begin, end));
+        return out;
+      },
+    });
   }
 
   /**
@@ -171,6 +224,8 @@ export class GpuDevice {
   /** Releases every kernel, texture and worker thread of this device. */
   destroy(): void {
     this.kernels.clear();
+    this.buffers.clear();
+    this.pooledValues = 0;
     this.gpu.destroy();
     this.pool?.destroy();
     this.pool = null;
