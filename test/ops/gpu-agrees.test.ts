@@ -44,7 +44,9 @@ const random = (shape: Shape): Tensor => tensor(shape, randomArray(size(shape), 
 type ConvCase = [number, number, number, number, number, number, number, number | 'C', boolean];
 const CONV_CASES: ConvCase[] = [
   [3, 13, 11, 8, 3, 2, 1, 1, true], // the first layer: 3 channels, stride 2
-  [8, 13, 11, 12, 3, 1, 1, 1, false],
+  [8, 13, 11, 12, 3, 1, 1, 1, false], // 3×3 stride 1 pad 1: Winograd F(2×2, 3×3)
+  [13, 7, 9, 6, 3, 1, 1, 1, true], // Winograd with odd map sides (half-empty edge tiles)
+  [20, 4, 14, 36, 3, 1, 1, 1, true], // Winograd, 7 tiles a row (padded to 8)
   [5, 13, 11, 7, 3, 1, 0, 1, true], // channels not multiples of 4, no padding
   [6, 9, 14, 10, 3, 2, 1, 1, false],
   [16, 1, 1, 12, 3, 1, 1, 1, true], // 1×1 map
@@ -82,6 +84,21 @@ for (const { mode, kernel } of MODES) {
         expectTensorClose(`${mode} conv`, await viaGpu([x], ([b]) => run(b)), want);
       });
     }
+
+    it('a 3×3 stride-1 pad-1 Convolution runs as Winograd, other dense ones as the direct kernel', async () => {
+      const ops = vi.spyOn(device, 'kernel');
+      try {
+        for (const [k, s, p] of [[3, 1, 1], [3, 2, 1], [3, 1, 0]]) {
+          const attrs: ConvolutionAttrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: 4, num_group: 1, no_bias: true };
+          const x = random([1, 4, 6, 6]);
+          const weight = random([4, 4, k, k]);
+          await viaGpu([x], ([b]) => prepareConvolution(device, 'which', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: new Float32Array(4) }, false)(b));
+        }
+        expect(ops.mock.calls.map((c) => c[0])).toEqual(['convolution-winograd', 'convolution-dense', 'convolution-dense']);
+      } finally {
+        ops.mockRestore();
+      }
+    });
 
     // The device's index limit lowered (still above the packed weights) so these maps run in bands.
     for (const [IC, H, W, OC, k, s, p, g, maxValues] of [
