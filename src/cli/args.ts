@@ -50,7 +50,7 @@ export function numberValue(command: string, args: ParsedArgs, name: string): nu
   if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new RetinaFaceError('USAGE', `${command}: --${name} must be a number, got '${text}'`);
+    throw new RetinaFaceError('USAGE', `${command}: --${name} must be a number, got '${text}' (see retinaface ${command} --help)`);
   }
   return value;
 }

@@ -34,6 +34,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')}); see retinaface --help\n`);
     return 2;
   }
+  // `retinaface <command> --help`: detect has a full option list, the others their summary line.
+  if (rest.includes('--help') && name !== 'detect') {
+    process.stdout.write(`usage: retinaface ${name}: ${command.summary}\n`);
+    return 0;
+  }
   return (await command.load())(rest);
 }
 
