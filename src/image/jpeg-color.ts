@@ -50,41 +50,45 @@ const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
 export function planesToRgb(planes: SamplePlane[], space: JpegColorSpace, W: number, H: number): Uint8Array {
   const rgb = new Uint8Array(W * H * 3);
   const [p0, p1, p2, p3] = planes.map((p) => p.data);
+  const [s0, s1, s2, s3] = planes.map((p) => p.stride);
   for (let y = 0; y < H; y++) {
-    // row y: sample k of pixel (y, x) is at rows[k] + x
-    const rows = planes.map((p) => y * p.stride);
+    // row y: sample k of pixel (y, x) is at rk + x
+    const r0 = y * s0;
+    const r1 = y * (s1 ?? 0);
+    const r2 = y * (s2 ?? 0);
+    const r3 = y * (s3 ?? 0);
     const o = 3 * y * W;
     if (space === 'gray') {
-      for (let x = 0; x < W; x++) rgb[o + 3 * x] = rgb[o + 3 * x + 1] = rgb[o + 3 * x + 2] = p0[rows[0] + x];
+      for (let x = 0; x < W; x++) rgb[o + 3 * x] = rgb[o + 3 * x + 1] = rgb[o + 3 * x + 2] = p0[r0 + x];
     } else if (space === 'rgb') {
       for (let x = 0; x < W; x++) {
-        rgb[o + 3 * x] = p0[rows[0] + x];
-        rgb[o + 3 * x + 1] = p1[rows[1] + x];
-        rgb[o + 3 * x + 2] = p2[rows[2] + x];
+        rgb[o + 3 * x] = p0[r0 + x];
+        rgb[o + 3 * x + 1] = p1[r1 + x];
+        rgb[o + 3 * x + 2] = p2[r2 + x];
       }
     } else if (space === 'ycbcr') {
       for (let x = 0; x < W; x++) {
-        const Y = p0[rows[0] + x];
-        const cb = p1[rows[1] + x];
-        const cr = p2[rows[2] + x];
+        const Y = p0[r0 + x];
+        const cb = p1[r1 + x];
+        const cr = p2[r2 + x];
         rgb[o + 3 * x] = clamp(Y + Cr_r[cr]);
         rgb[o + 3 * x + 1] = clamp(Y + ((Cb_g[cb] + Cr_g[cr]) >> SCALEBITS));
         rgb[o + 3 * x + 2] = clamp(Y + Cb_b[cb]);
       }
     } else {
       for (let x = 0; x < W; x++) {
-        const s0 = p0[rows[0] + x];
-        const s1 = p1[rows[1] + x];
-        const s2 = p2[rows[2] + x];
-        const k = p3[rows[3] + x];
-        let c = s0;
-        let m = s1;
-        let ye = s2;
+        const a = p0[r0 + x];
+        const b = p1[r1 + x];
+        const d = p2[r2 + x];
+        const k = p3[r3 + x];
+        let c = a;
+        let m = b;
+        let ye = d;
         if (space === 'ycck') {
-          // s0, s1, s2 are Y, Cb, Cr of the inverted inks
-          c = clamp(255 - (s0 + Cr_r[s2]));
-          m = clamp(255 - (s0 + ((Cb_g[s1] + Cr_g[s2]) >> SCALEBITS)));
-          ye = clamp(255 - (s0 + Cb_b[s1]));
+          // a, b, d are Y, Cb, Cr of the inverted inks
+          c = clamp(255 - (a + Cr_r[d]));
+          m = clamp(255 - (a + ((Cb_g[b] + Cr_g[d]) >> SCALEBITS)));
+          ye = clamp(255 - (a + Cb_b[b]));
         }
         rgb[o + 3 * x] = k - (((255 - c) * k) >> 8);
         rgb[o + 3 * x + 1] = k - (((255 - m) * k) >> 8);
