@@ -124,7 +124,7 @@ export interface FuzzReport {
 }
 
 /** How long one case may run before the watchdog kills the process. */
-const HANG_MS = 15_000;
+const HANG_MS = 60_000;
 
 const SCALE = Number(process.env.RETINAFACE_FUZZ_SCALE ?? 1);
 const SEED = process.env.RETINAFACE_FUZZ_SEED === undefined ? undefined : Number(process.env.RETINAFACE_FUZZ_SEED);
