@@ -13,7 +13,7 @@
  * average is taken before every row: the machine is shared, so read a table against itself.
  *
  * Options: --runs N (timed runs per row after warm-up, default 5; cpu and headlessgl rows use at
- * most 3), --sizes 320,640,1280, --no-write (print only).
+ * most 2), --sizes 320,640,1280, --no-write (print only).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ if (!existsSync(`${root}bench/comparators/node_modules`)) throw new Error('compa
 
 const hasXvfb = spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).status === 0;
 const canHeadlessGl = Boolean(process.env.DISPLAY) || hasXvfb;
-const slowRuns = Math.min(RUNS, 3);
+const slowRuns = Math.min(RUNS, 2);
 
 /** Our rows: [label, backend, runs]. */
 const OURS = [

@@ -26,7 +26,7 @@ import { blockedDims, storedWidth, type GpuTensor } from './device-tensor.js';
  * host loop: between kernels the data is in host memory (backend.ts), and this copy took 1–2 ms
  * where a gpu.js copy kernel took 8 ms (64 channels at 80×80).
  */
-function planar(device: GpuDevice, x: GpuTensor): Float32Array {
+export function planar(device: GpuDevice, x: GpuTensor): Float32Array {
   x.copies ??= new Map();
   let copy = x.copies.get('planar');
   if (copy === undefined) {
