@@ -11,7 +11,7 @@
  *
  * In a browser, `RetinaFace.fromFiles({ symbol, params })` (or `{ safetensors }`) builds the
  * detector from bytes, and detect takes bytes or pixels. Nothing this file imports reads the file
- * system: `load` brings in the path-finding loader (weights/load.ts, node:fs) only when called, and
+ * system: `load` imports the path-finding loader (weights/load.ts, node:fs) only when called, and
  * a path given to detect is read through weights/read-file.ts.
  *
  * A detector serves one detect() at a time: calls made while one runs wait their turn, so parallel
@@ -84,6 +84,12 @@ export interface Detection {
   kernel: string;
 }
 
+/**
+ * The path loader (weights/load.ts: node:fs, node:path), imported by `load` when called. Its
+ * specifier is a variable so that a bundler building for the browser does not follow it.
+ */
+const PATH_LOADER = '../weights/load.js';
+
 /** Plans kept per input size; a pyramid of five scales with flip needs five. */
 const MAX_CACHED_PLANS = 8;
 
@@ -107,7 +113,7 @@ export class RetinaFace {
   /** The model found on disk (Node.js only; see LoadOptions.model), read and checked. */
   static async load(options: LoadOptions = {}): Promise<RetinaFace> {
     const backend = checkedBackend(options.backend);
-    const { loadModel } = await import('../weights/load.js');
+    const { loadModel } = (await import(/* @vite-ignore */ PATH_LOADER)) as typeof import('../weights/load.js');
     const model = await loadModel(options.model);
     return new RetinaFace(model, await createEngine(backend));
   }
