@@ -1,0 +1,330 @@
+/**
+ * The browser demo: the same engine as the CLI (src/, bundled by Vite) on gpu.js WebGL2 or
+ * WebAssembly in a page. It loads the model files (from the dev server's /model/, or picked by the
+ * user), takes an image (picked, dropped or a sample), runs `RetinaFace.detect` and draws on one
+ * canvas: boxes with scores, the five landmarks, a stride's face-probability map (the heads that
+ * detect's `onHeads` hands over) and the anchors of the feature-map cell under a click.
+ *
+ * Images: JPEGs go to the engine as bytes (its own decoder, so the pixels equal Node's); other
+ * formats are decoded by the browser and passed as pixels. The finished run is written as JSON into
+ * #result and `body[data-state]` says where the page is (idle, loading, running, done, error); the
+ * browser tests read both.
+ */
+import { RetinaFace, type BackendName, type Detection, type ModelBytes, type Tensor } from '../src/index.js';
+import { ANCHOR_CONFIG } from '../src/anchors/config.js';
+import { generateAnchorsFpn } from '../src/anchors/generate-anchors.js';
+import { chooseScales } from '../src/detect/detect.js';
+import { resolveOptions, type DetectOptions } from '../src/detect/options.js';
+import { LANDMARK_COLOURS, type Rgb } from '../src/image/draw.js';
+import { jet } from '../src/image/heatmap.js';
+
+/** One finished run: what #result holds. */
+export interface DemoResult extends Detection {
+  /** The options detect ran with. */
+  options: DetectOptions;
+  /** The network input's size (the image scaled by `scale`). */
+  input: { width: number; height: number };
+  scale: number;
+  /** Wall time of the detect call, ms (the first one on a backend also compiles its kernels). */
+  ms: number;
+  /** Whether the page is cross-origin isolated (gpu.js webasm then runs on worker threads). */
+  crossOriginIsolated: boolean;
+}
+
+const STRIDE_COLOURS: Record<number, string> = { 32: '#ff4fd8', 16: '#ffb000', 8: '#00e5ff' };
+const BASE_ANCHORS = generateAnchorsFpn(ANCHOR_CONFIG);
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const canvas = $<HTMLCanvasElement>('view');
+const ctx = canvas.getContext('2d')!;
+const backendSelect = $<HTMLSelectElement>('backend');
+const targetSizeInput = $<HTMLInputElement>('target-size');
+const thresholdInput = $<HTMLInputElement>('threshold');
+const runButton = $<HTMLButtonElement>('run');
+
+let modelFiles: ModelBytes | undefined;
+let detector: { backend: BackendName; ready: Promise<RetinaFace> } | undefined;
+let image: { bytes: Uint8Array; name: string; bitmap: ImageBitmap } | undefined;
+let last: { result: DemoResult; heads: ReadonlyMap<string, Tensor> } | undefined;
+let clicked: { x: number; y: number } | undefined;
+let busy = Promise.resolve();
+
+function setState(state: 'idle' | 'loading' | 'running' | 'done' | 'error', message: string): void {
+  document.body.dataset.state = state;
+  const status = $('status');
+  status.textContent = message;
+  status.className = state === 'error' ? 'error' : '';
+}
+
+// ---------------------------------------------------------------- model
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The model the server offers at /model/ (see web/serve.ts), or undefined when it has none. */
+async function serverModel(): Promise<ModelBytes | undefined> {
+  const res = await fetch('model/index.json');
+  if (!res.ok) return undefined;
+  const index = (await res.json()) as { symbol: string; params: string } | { safetensors: string };
+  if ('safetensors' in index) return { safetensors: await fetchBytes(`model/${index.safetensors}`), name: index.safetensors };
+  const [symbol, params] = await Promise.all([fetchBytes(`model/${index.symbol}`), fetchBytes(`model/${index.params}`)]);
+  return { symbol: new TextDecoder().decode(symbol), params, name: index.params };
+}
+
+/** The model from picked files: a -symbol.json with its .params, or one .safetensors. */
+async function pickedModel(files: FileList): Promise<ModelBytes> {
+  const list = Array.from(files);
+  const bytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
+  const st = list.find((f) => f.name.endsWith('.safetensors'));
+  if (st) return { safetensors: await bytes(st), name: st.name };
+  const symbol = list.find((f) => f.name.endsWith('.json'));
+  const params = list.find((f) => f.name.endsWith('.params'));
+  if (!symbol || !params) throw new Error('pick the -symbol.json and the .params file together, or one .safetensors file');
+  return { symbol: await symbol.text(), params: await bytes(params), name: params.name };
+}
+
+function useModel(files: ModelBytes, from: string): void {
+  modelFiles = files;
+  detector?.ready.then((d) => d.dispose(), () => {});
+  detector = undefined;
+  const size = 'safetensors' in files ? files.safetensors.length : files.params.length;
+  $('model-status').textContent = `${files.name ?? 'model'} (${(size / 1e6).toFixed(1)} MB, ${from})`;
+}
+
+/** The detector for the chosen backend, built once per model and backend. */
+function currentDetector(): Promise<RetinaFace> {
+  const backend = backendSelect.value as BackendName;
+  if (modelFiles === undefined) return Promise.reject(new Error('no model: the server has none at /model/; pick its files above'));
+  if (detector?.backend !== backend) {
+    detector?.ready.then((d) => d.dispose(), () => {});
+    detector = { backend, ready: RetinaFace.fromFiles(modelFiles, { backend }) };
+  }
+  return detector.ready;
+}
+
+// ---------------------------------------------------------------- image and detection
+
+const isJpeg = (b: Uint8Array) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+
+async function useImage(bytes: Uint8Array, name: string): Promise<void> {
+  const bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
+  image = { bytes, name, bitmap };
+  last = undefined;
+  clicked = undefined;
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  canvas.classList.add('shown');
+  $('drop-hint').style.display = 'none';
+  runButton.disabled = false;
+  draw();
+  await detectNow();
+}
+
+/** What detect is given: JPEG bytes (the engine's decoder), or the browser's pixels for anything else. */
+function engineInput(img: NonNullable<typeof image>): Uint8Array | ImageData {
+  if (isJpeg(img.bytes)) return img.bytes;
+  const c = new OffscreenCanvas(img.bitmap.width, img.bitmap.height);
+  const g = c.getContext('2d')!;
+  g.drawImage(img.bitmap, 0, 0);
+  return g.getImageData(0, 0, c.width, c.height);
+}
+
+function detectNow(): Promise<void> {
+  busy = busy.then(run, run);
+  return busy;
+  async function run(): Promise<void> {
+    if (image === undefined) return;
+    const img = image;
+    const options: DetectOptions = { targetSize: Number(targetSizeInput.value), threshold: Number(thresholdInput.value) };
+    try {
+      setState('loading', `Preparing ${backendSelect.selectedOptions[0].text}…`);
+      const d = await currentDetector();
+      setState('running', `Detecting in ${img.name}…`);
+      let heads: ReadonlyMap<string, Tensor> = new Map();
+      let input = { width: 0, height: 0 };
+      const t0 = performance.now();
+      const detection = await d.detect(engineInput(img), { ...options, onHeads: (h, size) => { heads = h; input = size; } });
+      const ms = performance.now() - t0;
+      const [scale] = chooseScales(detection.height, detection.width, resolveOptions(options));
+      const result: DemoResult = { ...detection, options, input, scale, ms, crossOriginIsolated: globalThis.crossOriginIsolated === true };
+      last = { result, heads };
+      $('result').textContent = JSON.stringify(result);
+      $('run-info').textContent = `${detection.faces.length} face${detection.faces.length === 1 ? '' : 's'} in ${(ms / 1000).toFixed(2)} s · ${detection.kernel} · network input ${input.width}×${input.height} (scale ${scale.toFixed(3)})`;
+      showFaces(result);
+      setState('done', `Done: ${img.name}`);
+    } catch (err) {
+      setState('error', err instanceof Error ? err.message : String(err));
+      console.error(err);
+    }
+    draw();
+  }
+}
+
+function showFaces(result: DemoResult): void {
+  const rows = result.faces.map((f, i) => `<tr><td>${i + 1}</td><td>${f.score.toFixed(4)}</td>${f.box.map((v) => `<td>${v.toFixed(1)}</td>`).join('')}</tr>`);
+  $('faces').querySelector('tbody')!.innerHTML = rows.join('');
+}
+
+// ---------------------------------------------------------------- drawing
+
+const css = (c: Rgb, a = 1) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${a})`;
+
+function selectedStride(): number {
+  return Number((document.querySelector('input[name=heatmap]:checked') as HTMLInputElement | null)?.value ?? 0);
+}
+
+function draw(): void {
+  if (image === undefined) return;
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(image.bitmap, 0, 0);
+  const unit = Math.max(1, Math.round(Math.max(canvas.width, canvas.height) / 700));
+  const stride = selectedStride();
+  $('legend').classList.toggle('shown', stride > 0 && last !== undefined);
+  if (last !== undefined && stride > 0) drawHeatmap(last, stride);
+  if (last !== undefined && $<HTMLInputElement>('show-faces').checked) drawFaces(last.result, unit);
+  if (last !== undefined && clicked !== undefined && $<HTMLInputElement>('show-anchors').checked) drawAnchors(last, clicked, stride, unit);
+}
+
+/** The face probability of stride `stride`, the larger of its two anchors per cell, over the image. */
+function drawHeatmap(run: NonNullable<typeof last>, stride: number): void {
+  const cls = run.heads.get(`face_rpn_cls_prob_reshape_stride${stride}`);
+  if (cls === undefined) return;
+  const [, twoA, H, W] = cls.shape;
+  const A = twoA / 2;
+  const cells = new ImageData(W, H);
+  for (let k = 0; k < H * W; k++) {
+    let p = 0;
+    for (let a = 0; a < A; a++) p = Math.max(p, cls.data[(A + a) * H * W + k]);
+    const [r, g, b] = jet(p);
+    cells.data.set([r, g, b, 150], k * 4);
+  }
+  const map = new OffscreenCanvas(W, H);
+  map.getContext('2d')!.putImageData(cells, 0, 0);
+  // cell (y, x) looks at input pixels [x·s, (x+1)·s), i.e. image pixels divided by the scale
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(map, 0, 0, (W * stride) / run.result.scale, (H * stride) / run.result.scale);
+  ctx.imageSmoothingEnabled = true;
+  $('legend-label').textContent = `stride ${stride}: ${W}×${H} cells of ${stride} px`;
+}
+
+function drawFaces(result: DemoResult, unit: number): void {
+  ctx.lineWidth = 2 * unit;
+  ctx.font = `bold ${12 * unit}px system-ui, sans-serif`;
+  ctx.textBaseline = 'bottom';
+  for (const f of result.faces) {
+    const [x1, y1, x2, y2] = f.box;
+    ctx.strokeStyle = '#00ff00';
+    ctx.strokeRect(x1, y1, x2 - x1, y2 - y1);
+    const label = f.score.toFixed(3);
+    const w = ctx.measureText(label).width + 4 * unit;
+    ctx.fillStyle = 'rgba(0, 0, 0, 0.65)';
+    ctx.fillRect(x1 - unit, y1 - 15 * unit, w, 14 * unit);
+    ctx.fillStyle = '#00ff00';
+    ctx.fillText(label, x1 + unit, y1 - 2 * unit);
+    f.landmarks.forEach(([x, y], i) => {
+      ctx.fillStyle = css(LANDMARK_COLOURS[i]);
+      ctx.beginPath();
+      ctx.arc(x, y, 2.5 * unit, 0, 2 * Math.PI);
+      ctx.fill();
+    });
+  }
+}
+
+/**
+ * The anchors of the cell under the click: anchors_plane's base anchors shifted by (x·s, y·s) in
+ * network-input pixels, drawn in image pixels (÷ scale), each with its face probability.
+ */
+function drawAnchors(run: NonNullable<typeof last>, at: { x: number; y: number }, only: number, unit: number): void {
+  const { scale } = run.result;
+  const lines: string[] = [`clicked image pixel (${at.x.toFixed(0)}, ${at.y.toFixed(0)}) = input pixel (${(at.x * scale).toFixed(0)}, ${(at.y * scale).toFixed(0)})`];
+  ctx.lineWidth = 1.5 * unit;
+  ctx.font = `${11 * unit}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  for (const { stride } of ANCHOR_CONFIG) {
+    if (only > 0 && stride !== only) continue;
+    const cls = run.heads.get(`face_rpn_cls_prob_reshape_stride${stride}`);
+    if (cls === undefined) continue;
+    const [, twoA, H, W] = cls.shape;
+    const A = twoA / 2;
+    const cx = Math.min(W - 1, Math.floor((at.x * scale) / stride));
+    const cy = Math.min(H - 1, Math.floor((at.y * scale) / stride));
+    const base = BASE_ANCHORS.get(stride)!;
+    ctx.strokeStyle = STRIDE_COLOURS[stride];
+    ctx.fillStyle = STRIDE_COLOURS[stride];
+    for (let a = 0; a < A; a++) {
+      const box = [0, 1, 2, 3].map((j) => (base[a * 4 + j] + (j % 2 === 0 ? cx : cy) * stride) / scale);
+      const p = cls.data[(A + a) * H * W + cy * W + cx];
+      const side = base[a * 4 + 2] - base[a * 4] + 1;
+      ctx.setLineDash(a === 0 ? [] : [6 * unit, 4 * unit]);
+      ctx.strokeRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
+      ctx.fillText(`${side}px p=${p.toFixed(2)}`, box[0] + 2 * unit, box[1] + 2 * unit);
+      lines.push(`stride ${String(stride).padStart(2)} cell (${cx}, ${cy}) anchor ${String(side).padStart(3)} px: p(face) = ${p.toFixed(3)}`);
+    }
+  }
+  ctx.setLineDash([]);
+  const info = $('anchor-info');
+  info.textContent = lines.join('\n');
+  info.classList.remove('muted');
+}
+
+// ---------------------------------------------------------------- wiring
+
+canvas.addEventListener('click', (e) => {
+  const r = canvas.getBoundingClientRect();
+  clicked = { x: ((e.clientX - r.left) / r.width) * canvas.width, y: ((e.clientY - r.top) / r.height) * canvas.height };
+  draw();
+});
+for (const el of Array.from(document.querySelectorAll('input[name=heatmap], #show-faces, #show-anchors'))) el.addEventListener('change', draw);
+for (const el of [backendSelect, targetSizeInput, thresholdInput]) el.addEventListener('change', () => void detectNow());
+runButton.addEventListener('click', () => void detectNow());
+
+$<HTMLInputElement>('image-file').addEventListener('change', async (e) => {
+  const file = (e.target as HTMLInputElement).files?.[0];
+  if (file) await useImage(new Uint8Array(await file.arrayBuffer()), file.name);
+});
+$<HTMLInputElement>('model-files').addEventListener('change', async (e) => {
+  const files = (e.target as HTMLInputElement).files;
+  if (!files || files.length === 0) return;
+  try {
+    useModel(await pickedModel(files), 'picked');
+    await detectNow();
+  } catch (err) {
+    setState('error', err instanceof Error ? err.message : String(err));
+  }
+});
+
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', async (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const file = e.dataTransfer?.files[0];
+  if (file) await useImage(new Uint8Array(await file.arrayBuffer()), file.name);
+});
+
+async function start(): Promise<void> {
+  setState('loading', 'Loading the model…');
+  try {
+    const files = await serverModel();
+    if (files) useModel(files, 'from the server');
+    else $('model-status').textContent = 'none on the server: pick its files';
+  } catch (err) {
+    setState('error', `model: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  const res = await fetch('samples/index.json');
+  const samples = res.ok ? ((await res.json()) as string[]) : [];
+  $('samples').replaceChildren(...samples.map((name) => {
+    const b = document.createElement('button');
+    b.textContent = name;
+    b.addEventListener('click', async () => useImage(await fetchBytes(`samples/${name}`), name));
+    return b;
+  }));
+  setState('idle', modelFiles ? 'Ready: pick, drop or choose an image' : 'Pick the model files');
+}
+
+void start();

@@ -1,0 +1,98 @@
+/**
+ * What the demo page fetches besides its own files, for the Vite dev server (vite.config.ts) and
+ * the browser tests' static server alike:
+ *
+ *   /model/index.json   the model's file names: {"symbol": "...-symbol.json", "params": "...-NNNN.params"}
+ *                       or {"safetensors": "....safetensors"}; 404 when no model is found
+ *   /model/<file>       those files, from $RETINAFACE_MODEL, models/mnet.25 or ../shared/models/mnet.25
+ *   /samples/index.json the sample images' names ([] without ../shared/images)
+ *   /samples/<file>     one of them
+ *
+ * Every response carries COOP/COEP (`crossOriginIsolatedHeaders`): with them the page is
+ * cross-origin isolated, SharedArrayBuffer exists, and gpu.js webasm runs on worker threads.
+ * Node only; the page itself never imports this.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export const crossOriginIsolatedHeaders: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.wasm': 'application/wasm',
+};
+
+/** The model directory the page is given, as locateModel in src/weights/locate.ts searches. */
+export function modelDir(): string | undefined {
+  const env = process.env.RETINAFACE_MODEL;
+  const candidates = env ? [resolve(env)] : [resolve(repoRoot, 'models/mnet.25'), resolve(repoRoot, '../shared/models/mnet.25')];
+  return candidates.find((d) => existsSync(d) && statSync(d).isDirectory());
+}
+
+/** The model's files inside `dir`: MXNet's pair, or one .safetensors. */
+export function modelIndex(dir: string): { symbol: string; params: string } | { safetensors: string } | undefined {
+  const files = readdirSync(dir).sort();
+  const params = files.find((f) => /-\d{4}\.params$/.test(f));
+  if (params !== undefined) {
+    const symbol = params.replace(/-\d{4}\.params$/, '-symbol.json');
+    if (files.includes(symbol)) return { symbol, params };
+  }
+  const safetensors = files.find((f) => f.endsWith('.safetensors'));
+  return safetensors === undefined ? undefined : { safetensors };
+}
+
+export const samplesDir = resolve(repoRoot, '../shared/images');
+
+/**
+ * Connect-style middleware for /model/ and /samples/; anything else goes to `next`.
+ * Only plain file names are served (no path separators), from those two directories.
+ */
+export function demoFiles(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const m = /^\/(model|samples)\/([^/]+)$/.exec(url.pathname);
+  if (m === null) return next();
+  const dir = m[1] === 'model' ? modelDir() : existsSync(samplesDir) ? samplesDir : undefined;
+  const name = decodeURIComponent(m[2]);
+  if (dir === undefined || name.includes('/') || name.includes('\\') || name.startsWith('.')) return notFound(res);
+  if (name === 'index.json') {
+    const index = m[1] === 'model' ? modelIndex(dir) : readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+    return index === undefined ? notFound(res) : send(res, 'application/json', Buffer.from(JSON.stringify(index)));
+  }
+  const file = join(dir, name);
+  if (!existsSync(file) || !statSync(file).isFile()) return notFound(res);
+  send(res, TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream', readFileSync(file));
+}
+
+/** A static file server for a built page (`vite build` output) plus demoFiles, for tests. */
+export function staticFiles(root: string): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) =>
+    demoFiles(req, res, () => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const file = resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`);
+      if (!file.startsWith(resolve(root)) || !existsSync(file) || !statSync(file).isFile()) return notFound(res);
+      send(res, TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', readFileSync(file));
+    });
+}
+
+function send(res: ServerResponse, type: string, body: Buffer): void {
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache', ...crossOriginIsolatedHeaders });
+  res.end(body);
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'Content-Type': 'text/plain', ...crossOriginIsolatedHeaders });
+  res.end('not found');
+}
