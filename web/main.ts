@@ -199,7 +199,7 @@ function drawHeatmap(run: NonNullable<typeof last>, stride: number): void {
     let p = 0;
     for (let a = 0; a < A; a++) p = Math.max(p, cls.data[(A + a) * H * W + k]);
     const [r, g, b] = jet(p);
-    cells.data.set([r, g, b, 150], k * 4);
+    cells.data.set([r, g, b, Math.round(40 + 180 * p)], k * 4); // faint where no face, opaque where one is
   }
   const map = new OffscreenCanvas(W, H);
   map.getContext('2d')!.putImageData(cells, 0, 0);
@@ -282,7 +282,9 @@ for (const el of [backendSelect, targetSizeInput, thresholdInput]) el.addEventLi
 runButton.addEventListener('click', () => void detectNow());
 
 $<HTMLInputElement>('image-file').addEventListener('change', async (e) => {
-  const file = (e.target as HTMLInputElement).files?.[0];
+  const input = e.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = ''; // so that picking the same file again is a change too
   if (file) await useImage(new Uint8Array(await file.arrayBuffer()), file.name);
 });
 $<HTMLInputElement>('model-files').addEventListener('change', async (e) => {

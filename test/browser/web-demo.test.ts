@@ -1,0 +1,183 @@
+/**
+ * The browser demo (web/) in a real browser: the page is built with Vite, served from 127.0.0.1
+ * by a server started here (web/serve.ts, with COOP/COEP), and driven in Debian's chromium through
+ * playwright-core. The page runs detection on t1.jpg with gpu.js on WebGL2 and the faces must equal
+ * Node's (same count, IoU > 0.98 face by face, computed here with the library on webasm at the same
+ * options); the page must report the kernel class that ran. Browser WebGL2 is SwiftShader here,
+ * about ten times slower than webasm (shared/GPUJS.md), so both sides run at targetSize 512.
+ *
+ * Without /usr/bin/chromium the browser cases skip with that reason (.ci/run installs it).
+ * WEB_DEMO_SCREENSHOT=docs/web-demo.png writes the README's screenshot of the demo on t1.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { RetinaFace, type Face } from '../../src/index.js';
+import type { DemoResult } from '../../web/main.js';
+import { modelDir, modelIndex, staticFiles } from '../../web/serve.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const T1 = resolve('../shared/images/t1.jpg');
+const OPTIONS = { targetSize: 512, threshold: 0.5 };
+const LAUNCH_FLAGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+/** SwiftShader WebGL2: ~60 kernels to compile (~0.15 s each) and a forward at ~0.15 GFLOP/s. */
+const BROWSER_RUN_MS = 600_000;
+
+const noBrowser = existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const model = modelDir();
+const files = model === undefined ? undefined : modelIndex(model);
+
+/** Intersection over union of two x1, y1, x2, y2 boxes. */
+function iou(a: readonly number[], b: readonly number[]): number {
+  const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const inter = w * h;
+  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
+}
+
+/**
+ * Node's faces matched to the page's one to one (each Node face to the unmatched page face of
+ * highest IoU), with the worst IoU, score and landmark differences over the pairs.
+ */
+function compareFaces(node: readonly Face[], page: readonly Face[]): { minIou: number; maxScoreDiff: number; maxLandmarkDiff: number } {
+  const free = new Set(page.map((_, i) => i));
+  let minIou = 1;
+  let maxScoreDiff = 0;
+  let maxLandmarkDiff = 0;
+  for (const f of node) {
+    let best = -1;
+    let bestIou = -1;
+    for (const j of free) {
+      const v = iou(f.box, page[j].box);
+      if (v > bestIou) [best, bestIou] = [j, v];
+    }
+    if (best < 0) return { minIou: 0, maxScoreDiff: Infinity, maxLandmarkDiff: Infinity };
+    free.delete(best);
+    const g = page[best];
+    minIou = Math.min(minIou, bestIou);
+    maxScoreDiff = Math.max(maxScoreDiff, Math.abs(f.score - g.score));
+    f.landmarks.forEach(([x, y], p) => (maxLandmarkDiff = Math.max(maxLandmarkDiff, Math.hypot(x - g.landmarks[p][0], y - g.landmarks[p][1]))));
+  }
+  return { minIou, maxScoreDiff, maxLandmarkDiff };
+}
+
+describe('RetinaFace.fromFiles (Node)', () => {
+  it.skipIf(files === undefined)('detects t1 as RetinaFace.load does, from the model files read as bytes', async () => {
+    const bytes = (name: string) => new Uint8Array(readFileSync(join(model!, name)));
+    const modelBytes = 'safetensors' in files! ? { safetensors: bytes(files.safetensors) } : { symbol: readFileSync(join(model!, files!.symbol), 'utf8'), params: bytes(files!.params) };
+    const fromBytes = await RetinaFace.fromFiles(modelBytes, { backend: 'cpu' });
+    const loaded = await RetinaFace.load({ model, backend: 'cpu' });
+    const small = { targetSize: 160 };
+    expect((await fromBytes.detect(T1, small)).faces).toEqual((await loaded.detect(T1, small)).faces);
+    expect(fromBytes.model.source).toBe('safetensors' in files! ? 'safetensors' : 'mxnet-params');
+  });
+});
+
+describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — skipped: ${noBrowser}` : ''}`, () => {
+  let out: string;
+  let userDataDir: string;
+  let server: Server;
+  let url: string;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'retinaface-web-'));
+    userDataDir = mkdtempSync(join(tmpdir(), 'retinaface-chromium-'));
+    const { build } = await import('vite');
+    await build({ configFile: resolve('web/vite.config.ts'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
+    server = createServer(staticFiles(out));
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const { chromium } = await import('playwright-core');
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: LAUNCH_FLAGS, viewport: { width: 1500, height: 1000 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.state === 'idle' || document.body.dataset.state === 'error');
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await new Promise((done) => server?.close(done));
+    for (const dir of [out, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs the page's detection on t1 with `backend` chosen, returns what #result holds. */
+  async function detectInPage(backend: 'webgl2' | 'webasm'): Promise<DemoResult> {
+    // set without change events, so that only picking the image starts a run
+    await page.evaluate(([b, size, threshold]) => {
+      (document.getElementById('backend') as HTMLSelectElement).value = b;
+      (document.getElementById('target-size') as HTMLInputElement).value = size;
+      (document.getElementById('threshold') as HTMLInputElement).value = threshold;
+      document.body.dataset.state = 'idle';
+      document.getElementById('result')!.textContent = '';
+    }, [backend, String(OPTIONS.targetSize), String(OPTIONS.threshold)]);
+    await page.setInputFiles('#image-file', T1);
+    await page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', null, { timeout: BROWSER_RUN_MS, polling: 500 });
+    const state = await page.evaluate(() => [document.body.dataset.state, document.getElementById('status')!.textContent]);
+    expect(state, 'page state and status').toEqual(['done', 'Done: t1.jpg']);
+    return JSON.parse((await page.textContent('#result'))!) as DemoResult;
+  }
+
+  let node: Face[];
+  beforeAll(async () => {
+    const detector = await RetinaFace.load({ model, backend: 'webasm' });
+    node = (await detector.detect(T1, OPTIONS)).faces;
+    detector.dispose();
+  }, 120_000);
+
+  it('loaded the model from the server and is cross-origin isolated', async () => {
+    expect(await page.textContent('#model-status')).toMatch(/\.params|\.safetensors/);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('detects t1 on gpu.js WebGL2 as Node does on webasm (same count, IoU > 0.98 face by face)', async () => {
+    const r = await detectInPage('webgl2');
+    expect(r.kernel).toBe('WebGL2Kernel');
+    expect(r.backend).toBe('gpu');
+    expect([r.width, r.height]).toEqual([1280, 886]);
+    expect(r.faces.length).toBe(node.length);
+    expect(node.length).toBeGreaterThan(0);
+    const d = compareFaces(node, r.faces);
+    console.log(`webgl2: ${r.faces.length} faces, input ${r.input.width}x${r.input.height}, ${(r.ms / 1000).toFixed(1)} s (with kernel compilation); vs Node webasm: min IoU ${d.minIou.toFixed(5)}, max |score diff| ${d.maxScoreDiff.toExponential(2)}, max landmark distance ${d.maxLandmarkDiff.toFixed(3)} px`);
+    expect(d.minIou).toBeGreaterThan(0.98);
+  }, BROWSER_RUN_MS + 60_000);
+
+  it('shows the stride-16 heatmap and the anchors at a clicked face', async () => {
+    const r = JSON.parse((await page.textContent('#result'))!) as DemoResult;
+    await page.check('input[name=heatmap][value="16"]');
+    expect(await page.isVisible('#legend')).toBe(true);
+    // click the centre of the best face: its box, in image pixels, mapped to the canvas on screen
+    const [x1, y1, x2, y2] = r.faces[0].box;
+    const canvas = (await page.$('#view'))!;
+    const shown = (await canvas.boundingBox())!;
+    await canvas.click({ position: { x: (((x1 + x2) / 2) * shown.width) / r.width, y: (((y1 + y2) / 2) * shown.height) / r.height } });
+    const info = (await page.textContent('#anchor-info'))!;
+    expect(info.split('\n').filter((l) => l.startsWith('stride 16'))).toHaveLength(2);
+    const best = Math.max(...[...info.matchAll(/p\(face\) = ([\d.]+)/g)].map((m) => Number(m[1])));
+    console.log(`anchors at the best face (score ${r.faces[0].score.toFixed(3)}):\n${info}`);
+    expect(best).toBeGreaterThan(0.5);
+    const shot = process.env.WEB_DEMO_SCREENSHOT;
+    if (shot) await page.screenshot({ path: resolve(shot), fullPage: true });
+  });
+
+  it('runs the same detection on gpu.js webasm (worker threads) when chosen', async () => {
+    const r = await detectInPage('webasm');
+    expect(r.kernel).toBe('WebAssemblyKernel');
+    expect(r.crossOriginIsolated).toBe(true);
+    expect(r.faces.length).toBe(node.length);
+    const d = compareFaces(node, r.faces);
+    console.log(`webasm in the page: ${(r.ms / 1000).toFixed(1)} s, min IoU ${d.minIou.toFixed(5)}, max |score diff| ${d.maxScoreDiff.toExponential(2)}`);
+    expect(d.minIou).toBeGreaterThan(0.98);
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
+
+  it.skip('opens the explain report of t1 — skipped: `retinaface explain` has not landed on main yet', () => {});
+});
