@@ -2,7 +2,7 @@
  * Seeded fuzzing of JPEG decoding (decodeImage): bit flips, truncations and edits of segment
  * lengths, frame sizes, sampling factors, Huffman counts and scan headers of small JPEGs (a photo
  * crop with EXIF, gray with restart markers, CMYK, progressive), of the photo t4.jpg (4:2:0), and
- * a few cases on the progressive photo t5.jpg.
+ * in deep runs a few cases on the progressive photo t5.jpg.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/image/decode.js';
 import { imagesDir } from '../helpers/golden.js';
 import { jpegBases, jpegFields } from './corpus.js';
-import { mutate, runFuzz, summary } from './fuzz.js';
+import { FUZZ_TIMEOUT, mutate, runFuzz, SCALE, summary } from './fuzz.js';
 
 const CASES = 900;
 const T5_CASES = 3;
@@ -28,7 +28,7 @@ describe('fuzz: JPEG', () => {
     expect(report.broken).toEqual([]);
     expect(report.refused.IMAGE).toBeGreaterThan(report.cases / 4);
     expect(report.accepted).toBeGreaterThan(report.cases / 20);
-  });
+  }, FUZZ_TIMEOUT);
 
   it('150 mutants of t4.jpg (640x360, 4:2:0 chroma, the encoder\'s own Huffman tables), each within 5 s', () => {
     const t4 = new Uint8Array(readFileSync(join(imagesDir, 't4.jpg')));
@@ -41,17 +41,18 @@ describe('fuzz: JPEG', () => {
     console.log(summary('jpeg-t4', report));
     expect(report.broken).toEqual([]);
     expect(report.accepted).toBeGreaterThan(10);
-  });
+  }, FUZZ_TIMEOUT);
 
-  it(`${T5_CASES} mutants of t5.jpg (progressive, 2000x1500), each within 20 s`, () => {
+  // a decode of t5 takes 2 s on an idle machine and up to 15 s on a loaded one: deep runs only
+  it.skipIf(SCALE < 2)(`${T5_CASES} mutants of t5.jpg (progressive, 2000x1500), each within 60 s (deep runs only: RETINAFACE_FUZZ_SCALE >= 2)`, () => {
     const t5 = new Uint8Array(readFileSync(join(imagesDir, 't5.jpg')));
     const t5fields = jpegFields(t5);
     const report = runFuzz({
-      name: 'jpeg-t5', seed: 5, cases: T5_CASES, where: 't5.jpg', caseMs: 20_000,
+      name: 'jpeg-t5', seed: 5, cases: T5_CASES, where: 't5.jpg', caseMs: 60_000,
       make: (rand, index) => mutate(t5, t5fields, rand, index),
       run: (bytes, where) => decodeImage(bytes, { where }),
     });
     console.log(summary('jpeg-t5', report));
     expect(report.broken).toEqual([]);
-  });
+  }, FUZZ_TIMEOUT);
 });

@@ -15,7 +15,7 @@ import { parseMxnetSymbol } from '../../src/weights/mxnet-symbol.js';
 import { tensor } from '../../src/tensor/tensor.js';
 import { paramsFile, symbolFile } from '../weights/model-files.js';
 import { editHeaderNumber, paramsBases, paramsFields } from './corpus.js';
-import { mutate, runFuzz, summary } from './fuzz.js';
+import { FUZZ_TIMEOUT, mutate, runFuzz, summary } from './fuzz.js';
 
 const CASES = 900;
 const bases = paramsBases();
@@ -32,7 +32,7 @@ describe('fuzz: .params', () => {
     expect(report.broken).toEqual([]);
     expect(report.refused.WEIGHTS).toBeGreaterThan(report.cases / 2);
     expect(report.accepted).toBeGreaterThan(report.cases / 50);
-  });
+  }, FUZZ_TIMEOUT);
 
   it('60 mutants of the real mnet.25 params, parsed and checked against the symbol', () => {
     const real = new Uint8Array(readFileSync(paramsFile));
@@ -46,7 +46,7 @@ describe('fuzz: .params', () => {
     console.log(summary('params-mnet.25', report));
     expect(report.broken).toEqual([]);
     expect(report.refused.WEIGHTS).toBeGreaterThan(report.cases / 3);
-  });
+  }, FUZZ_TIMEOUT);
 });
 
 describe('fuzz: -symbol.json', () => {
@@ -63,7 +63,7 @@ describe('fuzz: -symbol.json', () => {
     console.log(summary('symbol', report));
     expect(report.broken).toEqual([]);
     expect(report.refused.WEIGHTS).toBeGreaterThan(report.cases / 3);
-  });
+  }, FUZZ_TIMEOUT);
 
   // Planning the mutants too (buildPlan) found an op whose data input is a parameter variable: it
   // got no data input and the next op threw a TypeError; graph.ts now checks each op's activation count.

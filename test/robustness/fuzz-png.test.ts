@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/image/decode.js';
 import { fixPngCrcs, pngBases, pngFields } from './corpus.js';
-import { mutate, runFuzz, summary } from './fuzz.js';
+import { FUZZ_TIMEOUT, mutate, runFuzz, summary } from './fuzz.js';
 
 const CASES = 900;
 const bases = pngBases();
@@ -30,5 +30,5 @@ describe('fuzz: PNG', () => {
     expect(report.broken).toEqual([]);
     expect(report.refused.IMAGE).toBeGreaterThan(report.cases / 4);
     expect(report.accepted).toBeGreaterThan(report.cases / 50);
-  });
+  }, FUZZ_TIMEOUT);
 });

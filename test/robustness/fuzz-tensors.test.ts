@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../src/tensor/npy.js';
 import { decodeSafetensors, parseModelSafetensors } from '../../src/weights/safetensors.js';
 import { editHeaderNumber, npyBases, npyFields, safetensorsBases, safetensorsFields } from './corpus.js';
-import { mutate, runFuzz, summary } from './fuzz.js';
+import { FUZZ_TIMEOUT, mutate, runFuzz, summary } from './fuzz.js';
 
 const CASES = 900;
 
@@ -33,7 +33,7 @@ describe('fuzz: .npy', () => {
     expect(report.broken).toEqual([]);
     expect(report.refused.NPY).toBeGreaterThan(report.cases / 3);
     expect(report.accepted).toBeGreaterThan(report.cases / 50);
-  });
+  }, FUZZ_TIMEOUT);
 });
 
 describe('fuzz: safetensors', () => {
@@ -59,5 +59,5 @@ describe('fuzz: safetensors', () => {
     expect(report.broken).toEqual([]);
     expect(report.refused.WEIGHTS).toBeGreaterThan(report.cases / 3);
     expect(report.accepted).toBeGreaterThan(report.cases / 50);
-  });
+  }, FUZZ_TIMEOUT);
 });

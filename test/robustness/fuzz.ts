@@ -124,9 +124,12 @@ export interface FuzzReport {
 }
 
 /** How long one case may run before the watchdog kills the process. */
-const HANG_MS = 60_000;
+const HANG_MS = 120_000;
 
-const SCALE = Number(process.env.RETINAFACE_FUZZ_SCALE ?? 1);
+export const SCALE = Number(process.env.RETINAFACE_FUZZ_SCALE ?? 1);
+
+/** A vitest timeout for a fuzz test: the default 120 s, times RETINAFACE_FUZZ_SCALE. */
+export const FUZZ_TIMEOUT = 120_000 * Math.max(1, SCALE);
 const SEED = process.env.RETINAFACE_FUZZ_SEED === undefined ? undefined : Number(process.env.RETINAFACE_FUZZ_SEED);
 
 export function runFuzz(spec: FuzzTarget): FuzzReport {
