@@ -239,7 +239,7 @@ function drawFaces(result: DemoResult, unit: number): void {
  */
 function drawAnchors(run: NonNullable<typeof last>, at: { x: number; y: number }, only: number, unit: number): void {
   const { scale } = run.result;
-  const lines: string[] = [`clicked image pixel (${at.x.toFixed(0)}, ${at.y.toFixed(0)}) = input pixel (${(at.x * scale).toFixed(0)}, ${(at.y * scale).toFixed(0)})`];
+  const lines: string[] = [`image (${at.x.toFixed(0)}, ${at.y.toFixed(0)}) = input (${(at.x * scale).toFixed(0)}, ${(at.y * scale).toFixed(0)})`, 'stride (cell) anchor: probability'];
   ctx.lineWidth = 1.5 * unit;
   ctx.font = `${11 * unit}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
@@ -260,8 +260,13 @@ function drawAnchors(run: NonNullable<typeof last>, at: { x: number; y: number }
       const side = base[a * 4 + 2] - base[a * 4] + 1;
       ctx.setLineDash(a === 0 ? [] : [6 * unit, 4 * unit]);
       ctx.strokeRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
-      ctx.fillText(`${side}px p=${p.toFixed(2)}`, box[0] + 2 * unit, box[1] + 2 * unit);
-      lines.push(`stride ${String(stride).padStart(2)} cell (${cx}, ${cy}) anchor ${String(side).padStart(3)} px: p(face) = ${p.toFixed(3)}`);
+      const label = `${side} px  p=${p.toFixed(2)}`;
+      const lx = box[0] + (a === 0 ? 2 * unit : box[2] - box[0] - ctx.measureText(label).width - 6 * unit);
+      ctx.fillStyle = 'rgba(0, 0, 0, 0.65)';
+      ctx.fillRect(lx - unit, box[1] + unit, ctx.measureText(label).width + 4 * unit, 13 * unit);
+      ctx.fillStyle = STRIDE_COLOURS[stride];
+      ctx.fillText(label, lx + unit, box[1] + 2 * unit);
+      lines.push(`s${String(stride).padStart(2)} (${cx}, ${cy}) ${String(side).padStart(3)} px: p(face) ${p.toFixed(3)}`);
     }
   }
   ctx.setLineDash([]);

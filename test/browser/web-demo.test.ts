@@ -160,8 +160,8 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
     const shown = (await canvas.boundingBox())!;
     await canvas.click({ position: { x: (((x1 + x2) / 2) * shown.width) / r.width, y: (((y1 + y2) / 2) * shown.height) / r.height } });
     const info = (await page.textContent('#anchor-info'))!;
-    expect(info.split('\n').filter((l) => l.startsWith('stride 16'))).toHaveLength(2);
-    const best = Math.max(...[...info.matchAll(/p\(face\) = ([\d.]+)/g)].map((m) => Number(m[1])));
+    expect(info.split('\n').filter((l) => l.startsWith('s16 '))).toHaveLength(2);
+    const best = Math.max(...[...info.matchAll(/p\(face\) ([\d.]+)/g)].map((m) => Number(m[1])));
     console.log(`anchors at the best face (score ${r.faces[0].score.toFixed(3)}):\n${info}`);
     expect(best).toBeGreaterThan(0.5);
     const shot = process.env.WEB_DEMO_SCREENSHOT;
