@@ -3,7 +3,7 @@
  * magics, storage types, ndims, dims, type flags and name lengths of small NDArray lists built in
  * code (every array version, seven dtypes), and a few cases on the real mnet.25 params, which are
  * also checked against the real symbol (missing, extra, mis-shaped, NaN); and mutants of the real
- * symbol text, parsed and checked.
+ * symbol text, parsed, checked and planned (buildPlan: unknown ops, attrs, shapes).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ describe('fuzz: .params', () => {
 });
 
 describe('fuzz: -symbol.json', () => {
-  it('300 mutants of the real symbol text, parsed and checked against the real params', () => {
+  it('300 mutants of the real symbol text, parsed, checked against the real params and planned for 64x64', () => {
     const text = new TextEncoder().encode(readFileSync(symbolFile, 'utf8'));
     const params = parseMxnetParams(new Uint8Array(readFileSync(paramsFile)), paramsFile).params;
     const report = runFuzz({
@@ -58,7 +58,17 @@ describe('fuzz: -symbol.json', () => {
       make: (rand, index) => index % 3 === 2
         ? editHeaderNumber(text, 0, text.length, () => {}, rand)
         : mutate(text, [], rand, index),
-      run: (bytes, where) => checkParams(parseMxnetSymbol(new TextDecoder().decode(bytes), where), params, where),
+      run: (bytes, where) => {
+        const symbol = parseMxnetSymbol(new TextDecoder().decode(bytes), where);
+        checkParams(symbol, params, where);
+        try {
+          return buildPlan({ symbol, params, source: where }, 64, 64);
+        } catch (err) {
+          // plan errors name op and node ("[Convolution conv3] ..."), not the file: prefix it as the CLI does
+          if (err instanceof RetinaFaceError) throw new RetinaFaceError(err.code, `${where}: ${err.message}`);
+          throw err;
+        }
+      },
     });
     console.log(summary('symbol', report));
     expect(report.broken).toEqual([]);
