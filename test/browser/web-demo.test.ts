@@ -3,17 +3,21 @@
  * by a server started here (web/serve.ts, with COOP/COEP), and driven in Debian's chromium through
  * playwright-core. The page runs detection on t1.jpg with gpu.js on WebGL2 and the faces must equal
  * Node's (same count, IoU > 0.98 face by face, computed here with the library on webasm at the same
- * options); the page must report the kernel class that ran. Browser WebGL2 is SwiftShader here,
+ * options); the page must report the kernel class that ran. The same browser then opens the
+ * explain report of t1 (`retinaface explain`, built CLI in dist/) from disk and checks that every
+ * section rendered with its figures loaded. Browser WebGL2 is SwiftShader here,
  * about ten times slower than webasm (shared/GPUJS.md), so both sides run at targetSize 512.
  *
  * Without /usr/bin/chromium the browser cases skip with that reason (.ci/run installs it).
  * WEB_DEMO_SCREENSHOT=docs/web-demo.png writes the README's screenshot of the demo on t1.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { RetinaFace, type Face } from '../../src/index.js';
@@ -21,6 +25,12 @@ import type { DemoResult } from '../../web/main.js';
 import { modelDir, modelIndex, staticFiles } from '../../web/serve.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const CLI = resolve('dist/cli/main.js');
+/**
+ * The explain report's sections (src/explain/report.ts): each figure section holds at least one
+ * <img>; #timing is a table of milliseconds per stage.
+ */
+const REPORT_SECTIONS = ['input', 'backbone', 'ssh', 'stride32', 'stride16', 'stride8', 'nms', 'timing'];
 const T1 = resolve('../shared/images/t1.jpg');
 const OPTIONS = { targetSize: 512, threshold: 0.5 };
 const LAUNCH_FLAGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -179,5 +189,43 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
     expect(pageErrors).toEqual([]);
   }, 300_000);
 
-  it.skip('opens the explain report of t1 — skipped: `retinaface explain` has not landed on main yet', () => {});
+  it('opens the explain report of t1 (retinaface explain --backend webasm): every section rendered, every figure loaded', async () => {
+    expect(existsSync(CLI), `${CLI} (npm run build first)`).toBe(true);
+    const report = join(out, 'explain-t1');
+    execFileSync(process.execPath, [CLI, 'explain', T1, '--out', report, '--backend', 'webasm'], { stdio: 'pipe', timeout: 240_000 });
+    const reportPage = await context.newPage();
+    reportPage.on('pageerror', (e) => pageErrors.push(`explain report: ${e.message}`));
+    try {
+      await reportPage.goto(pathToFileURL(join(report, 'index.html')).href, { waitUntil: 'load' });
+      const sections = await reportPage.evaluate(() =>
+        Array.from(document.querySelectorAll('section[id]'), (s) => {
+          const box = s.getBoundingClientRect();
+          const imgs = Array.from(s.querySelectorAll('img'));
+          return {
+            id: s.id,
+            height: box.height,
+            heading: s.querySelector('h2')?.textContent ?? '',
+            images: imgs.length,
+            loaded: imgs.filter((i) => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0).length,
+            tableRows: s.querySelectorAll('tr').length,
+          };
+        }),
+      );
+      console.log(`explain report sections: ${sections.map((s) => `${s.id} (${s.images} img${s.tableRows ? `, ${s.tableRows} table rows` : ''})`).join(', ')}`);
+      const byId = new Map(sections.map((s) => [s.id, s]));
+      for (const id of REPORT_SECTIONS) {
+        const s = byId.get(id);
+        expect(s, `section #${id}`).toBeDefined();
+        expect(s!.height, `#${id} height`).toBeGreaterThan(20);
+        expect(s!.heading, `#${id} heading`).not.toBe('');
+        expect(s!.loaded, `#${id} figures loaded`).toBe(s!.images);
+        if (id === 'timing') expect(s!.tableRows, '#timing rows').toBeGreaterThan(1);
+        else expect(s!.images, `#${id} figures`).toBeGreaterThan(0);
+      }
+      if (process.env.EXPLAIN_SCREENSHOT) await reportPage.screenshot({ path: resolve(process.env.EXPLAIN_SCREENSHOT), fullPage: true });
+    } finally {
+      await reportPage.close();
+    }
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
 });
