@@ -5,7 +5,8 @@
  *   faces and landmarks to float32 rounding (no network involved);
  * - from pixels.npy (cv2.imread's pixels) through our resize and the gpu.js fast path on webasm:
  *   same faces within 0.05 px, with and without flip;
- * - from the JPEG through our own decoder (jpeg-js, not libjpeg): same faces at IoU > 0.98;
+ * - from the JPEG through our own decoder (jpeg-js's entropy decoding, libjpeg's IDCT, upsampling
+ *   and colour conversion): the same faces within 0.05 px;
  * - pyramid-t3: test_widerface.py's multi-scale rule with flip, NMS and bbox_vote;
  * - one photo through the reference path (the textbook kernels) as well.
  */
@@ -67,9 +68,11 @@ describe('detect() on the gpu.js fast path (webasm)', async () => {
       const result = await detector.detect(goldenPixels(caseName), { flip: true });
       expectSameFaces(`${caseName} flip`, result.faces, readGoldenFaces(caseName, 'faces_flip.npy', 'landmarks_flip.npy'), { px: 0.05, minIou: 0.999, score: 1e-4 });
     });
-    it(`${photo}.jpg through our own JPEG decoder: the same faces (IoU > 0.98)`, async () => {
+    // The acceptance asks IoU > 0.98 from another decoder; ours gives cv2.imread's pixels bit for
+    // bit (src/image/jpeg*.ts), so the faces are held to the 0.05 px of the pixels.npy case.
+    it(`${photo}.jpg through our own JPEG decoder: the same faces, within 0.05 px`, async () => {
       const result = await detector.detect(join(imagesDir, `${photo}.jpg`));
-      expectSameFaces(`${photo}.jpg`, result.faces, readGoldenFaces(caseName), { minIou: 0.98, score: 2e-2 });
+      expectSameFaces(`${photo}.jpg`, result.faces, readGoldenFaces(caseName), { px: 0.05, minIou: 0.999, score: 1e-4 });
     });
   }
 
