@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RetinaFaceError } from '../errors.js';
+import { readFileChecked } from '../read-file.js';
 import { readNpyFloat32 } from '../tensor/npy.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { loadModel } from '../weights/load.js';
@@ -82,14 +83,7 @@ function npyNames(dir: string): string[] {
 }
 
 function readFloat32(path: string): { shape: number[]; data: Float32Array } {
-  let bytes: Uint8Array;
-  try {
-    // a copy: readNpy slices its input, and a Node Buffer's slice is a view over the whole file
-    bytes = new Uint8Array(readFileSync(path));
-  } catch (err) {
-    throw new RetinaFaceError('IO', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  return readNpyFloat32(bytes, path);
+  return readNpyFloat32(readFileChecked(path), path);
 }
 
 /** max |ours − ref| (NaN if any pair is NaN) and max |ref|. */

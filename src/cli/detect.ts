@@ -9,11 +9,12 @@
  * (bad or unknown options, checked before the model is loaded). `--out DIR` writes one annotated
  * PNG per image: boxes, landmarks, scores.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
+import { readFileChecked } from '../read-file.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import { drawDetections, encodePng } from '../image/draw.js';
 import { numberValue, parseArgs, type ParsedArgs } from './args.js';
@@ -65,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const file of files) {
       try {
         const started = performance.now();
-        const image = decodeImage(readImage(file), { where: file, exif, maxPixels });
+        const image = decodeImage(readFileChecked(file), { where: file, exif, maxPixels });
         const result = await detector.detect({ ...image, channels: 3 }, { ...options, maxPixels });
         const ms = performance.now() - started;
         entries.push({ file, ...result });
@@ -125,14 +126,6 @@ export function backendOption(args: ParsedArgs, command = COMMAND): BackendName 
   const b = args.values.get('backend') ?? 'gpu';
   if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw usage(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${b}'`, command);
   return b as BackendName;
-}
-
-export function readImage(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new RetinaFaceError('IO', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
 }
 
 function errorMessage(err: unknown): string {

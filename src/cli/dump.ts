@@ -8,9 +8,10 @@
  * size, as RGB 0..255 (no resize). `--backend gpu` runs the gpu.js kernels on the unfused plan, so
  * every node is the same node as on the reference path.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RetinaFaceError } from '../errors.js';
+import { readFileChecked } from '../read-file.js';
 import { decodeImage } from '../image/decode.js';
 import { forward, referenceBackend, type Backend } from '../net/forward.js';
 import { buildPlan } from '../net/graph.js';
@@ -70,13 +71,7 @@ export async function run(argv: string[]): Promise<number> {
 
 /** A (1, 3, H, W) float32 .npy as it is, or an image as RGB 0..255 at its own size. */
 function readInput(path: string): Tensor {
-  let bytes: Uint8Array;
-  try {
-    // a copy: readNpy slices its input, and a Node Buffer's slice is a view over the whole file
-    bytes = new Uint8Array(readFileSync(path));
-  } catch (err) {
-    throw new RetinaFaceError('IO', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
+  const bytes = readFileChecked(path);
   if (path.endsWith('.npy')) {
     const a = readNpyFloat32(bytes, path);
     if (a.shape.length !== 4 || a.shape[0] !== 1 || a.shape[1] !== 3) {

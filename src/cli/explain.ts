@@ -5,12 +5,13 @@
  */
 import { resolveOptions } from '../detect/options.js';
 import { RetinaFaceError } from '../errors.js';
+import { readFileChecked } from '../read-file.js';
 import { explain, explainBackend } from '../explain/explain.js';
 import { writeReport } from '../explain/report.js';
 import { decodeImage } from '../image/decode.js';
 import { loadModel } from '../weights/load.js';
 import { parseArgs } from './args.js';
-import { backendOption, detectOptions, readImage } from './detect.js';
+import { backendOption, detectOptions } from './detect.js';
 
 const COMMAND = 'explain';
 
@@ -28,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const model = await loadModel(args.values.get('model'));
     const t0 = performance.now();
-    const image = decodeImage(readImage(file), { where: file, exif: !args.switches.has('no-exif') });
+    const image = decodeImage(readFileChecked(file), { where: file, exif: !args.switches.has('no-exif') });
     const story = await explain(model, file, image, performance.now() - t0, options, backend);
     const path = writeReport(story, out);
     process.stdout.write(`${path}: ${story.faces.length} faces, ${story.strides.map((s) => `stride ${s.stride} ${s.proposals} proposals`).join(', ')} (${story.backend} ${story.kernel})\n`);

@@ -10,10 +10,11 @@
  * original's name, and `crop.png`: kept boxes (white where the landmarks are missing), landmarks, and
  * the positive anchors in one colour per stride with a legend (draw-crop.ts).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ANCHOR_CONFIG } from '../anchors/config.js';
 import { RetinaFaceError } from '../errors.js';
+import { readFileChecked } from '../read-file.js';
 import { decodeImage } from '../image/decode.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import { writeNpyFloat32 } from '../tensor/npy.js';
@@ -40,7 +41,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new RetinaFaceError('USAGE', `${COMMAND}: --model is only used with --loss`);
   }
 
-  const image = decodeImage(readBytes(imagePath), { where: imagePath });
+  const image = decodeImage(readFileChecked(imagePath), { where: imagePath });
   const gt = readGroundTruth(gtPath, imagePath, image);
   const flip = args.switches.has('flip');
   const draws = cropDraws(args);
@@ -109,20 +110,12 @@ function cropDraws(args: ParsedArgs): { preScale: number; up: number; left: numb
   return { preScale: numberValue(COMMAND, args, 'pre-scale')!, up: numberValue(COMMAND, args, 'up')!, left: numberValue(COMMAND, args, 'left')! };
 }
 
-function readBytes(path: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (err) {
-    throw new RetinaFaceError('IO', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-}
-
 /**
  * GT.json (starts with '[') or a RetinaFace label.txt (starts with '#'); from a label.txt, the entry
  * whose name the image path ends with, or has the image's file name, or the only entry.
  */
 function readGroundTruth(gtPath: string, imagePath: string, image: RgbImage): GroundTruth {
-  const text = new TextDecoder().decode(readBytes(gtPath));
+  const text = new TextDecoder().decode(readFileChecked(gtPath));
   const start = text.trimStart()[0];
   if (start === '[') return parseGtJson(text, gtPath);
   if (start !== '#') throw new RetinaFaceError('IO', `${gtPath}: neither GT.json (a JSON array) nor a label.txt ('# name' lines)`);

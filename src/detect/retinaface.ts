@@ -27,7 +27,7 @@ import { buildPlan, type Plan } from '../net/graph.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
-import { readFileBytes } from '../weights/read-file.js';
+import { readFileChecked } from '../read-file.js';
 import { chooseScales, detectFaces, type Face } from './detect.js';
 import { resolveOptions, type DetectOptions } from './options.js';
 
@@ -197,14 +197,7 @@ function cachedPlans(build: (model: Model, height: number, width: number) => Pla
 
 function toImage(input: ImageInput, options: { exif?: boolean; maxPixels: number }): RgbImage {
   if (typeof input === 'string') {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileBytes(input);
-    } catch (err) {
-      if (err instanceof RetinaFaceError) throw err;
-      throw new RetinaFaceError('IO', `${input}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    }
-    return decodeImage(bytes, { ...options, where: input });
+    return decodeImage(readFileChecked(input), { ...options, where: input });
   }
   if (input instanceof Uint8Array) return decodeImage(input, options);
   if (isRawPixels(input)) return fromPixels(input, options.maxPixels);

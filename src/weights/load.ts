@@ -14,7 +14,7 @@ import { checkModel } from './from-bytes.js';
 import { locateModel } from './locate.js';
 import type { Model, StoredModel } from './model.js';
 import { readMxnetParams } from './mxnet-params.js';
-import { readWeightsFile } from './read-file.js';
+import { readFileChecked } from '../read-file.js';
 import { readModelSafetensors } from './safetensors.js';
 
 export type ModelFiles =
@@ -55,7 +55,7 @@ export function findModelFiles(path: string): ModelFiles {
 export function readStoredModel(files: ModelFiles): StoredModel {
   if (files.format === 'safetensors') return readModelSafetensors(files.file);
   return {
-    symbolText: new TextDecoder().decode(readWeightsFile(files.symbol)),
+    symbolText: new TextDecoder().decode(readFileChecked(files.symbol, 'WEIGHTS')),
     params: readMxnetParams(files.params),
   };
 }

@@ -29,7 +29,7 @@ import { RetinaFaceError } from '../errors.js';
 import { formatShape, size } from '../tensor/shape.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { expectFinite } from './finite.js';
-import { readWeightsFile } from './read-file.js';
+import { readFileChecked } from '../read-file.js';
 
 const LIST_MAGIC = 0x112n;
 const NDARRAY_V1_MAGIC = 0xf993fac8;
@@ -70,7 +70,7 @@ export interface MxnetParams {
 type StoredArray = { readonly shape: number[]; readonly type: TypeFlag; readonly dataAt: number } | null;
 
 export function readMxnetParams(path: string): MxnetParams {
-  return parseMxnetParams(readWeightsFile(path), path);
+  return parseMxnetParams(readFileChecked(path, 'WEIGHTS'), path);
 }
 
 /** Parses the bytes of a `.params` file; `file` starts every error message. */

@@ -11,12 +11,12 @@
 import { RetinaFaceError } from '../errors.js';
 import type { MxSymbol, SymbolNode } from './model.js';
 import { isJsonObject } from './json.js';
-import { readWeightsFile } from './read-file.js';
+import { readFileChecked } from '../read-file.js';
 
 type Entry = readonly [number, number, number];
 
 export function readMxnetSymbol(path: string): MxSymbol {
-  return parseMxnetSymbol(new TextDecoder().decode(readWeightsFile(path)), path);
+  return parseMxnetSymbol(new TextDecoder().decode(readFileChecked(path, 'WEIGHTS')), path);
 }
 
 /** Parses and validates symbol JSON text; `file` starts every error message. */

@@ -23,7 +23,7 @@ import { tensor, type Tensor } from '../tensor/tensor.js';
 import { expectFinite } from './finite.js';
 import type { StoredModel } from './model.js';
 import { isJsonObject } from './json.js';
-import { readWeightsFile } from './read-file.js';
+import { readFileChecked } from '../read-file.js';
 
 const F32_BYTES = 4;
 const METADATA = '__metadata__';
@@ -131,7 +131,7 @@ export function encodeModelSafetensors(model: StoredModel): Uint8Array {
 }
 
 export function readModelSafetensors(path: string): StoredModel {
-  return parseModelSafetensors(readWeightsFile(path), path);
+  return parseModelSafetensors(readFileChecked(path, 'WEIGHTS'), path);
 }
 
 /** A model from safetensors bytes: the tensors, the symbol text and the aux names from `__metadata__`. */
