@@ -13,7 +13,8 @@
  * average is taken before every row: the machine is shared, so read a table against itself.
  *
  * Options: --runs N (timed runs per row after warm-up, default 5; cpu and headlessgl rows use at
- * most 2), --sizes 320,640,1280, --no-write (print only).
+ * most 2), --sizes 320,640,1280, --no-detect (forward rows only), --fast (no headlessgl and cpu rows),
+ * --no-write (print only).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +31,11 @@ const flag = (name, fallback) => {
 const RUNS = Number(flag('runs', '5'));
 const SIZES = flag('sizes', '320,640,1280').split(',').map(Number);
 const WRITE = !argv.includes('--no-write');
+const DETECT = !argv.includes('--no-detect');
+const FAST = argv.includes('--fast');
 const PHOTOS = ['t1.jpg', 't2.jpg'];
+const started = new Date();
+const utc = (d) => d.toISOString().slice(0, 16).replace('T', ' ');
 
 if (!existsSync(`${root}dist/cli/main.js`)) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
 if (!existsSync(`${root}bench/comparators/node_modules`)) throw new Error('comparators missing: run `npm run bench:setup` first (npm run bench does)');
@@ -42,8 +47,8 @@ const slowRuns = Math.min(RUNS, 2);
 /** Our rows: [label, backend, runs]. */
 const OURS = [
   ['ours webasm', 'webasm', RUNS],
-  ...(canHeadlessGl ? [['ours headlessgl', 'headlessgl', slowRuns]] : []),
-  ['ours cpu', 'cpu', slowRuns],
+  ...(canHeadlessGl && !FAST ? [['ours headlessgl', 'headlessgl', slowRuns]] : []),
+  ...(FAST ? [] : [['ours cpu', 'cpu', slowRuns]]),
 ];
 /** Comparator rows: [label, engine]. */
 const COMPARATORS = [
@@ -85,7 +90,7 @@ for (const size of SIZES) {
 }
 
 const detectRows = [];
-for (const photo of PHOTOS) {
+for (const photo of DETECT ? PHOTOS : []) {
   process.stderr.write(`detect ${photo}\n`);
   for (const [label, backend, runs] of OURS) {
     const [cmd, args] = ours(backend, runs, ['--size', '64x64', '--image', `${shared}images/${photo}`]);
@@ -128,7 +133,7 @@ function report(forward, detect) {
   const cpu = cpus();
   lines.push('## Side by side: `npm run bench`', '');
   lines.push(
-    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu.length} × ${cpu[0]?.model ?? '?'}, ` +
+    `Run ${utc(started)}–${utc(new Date()).slice(11)} UTC on ${cpu.length} × ${cpu[0]?.model ?? '?'}, ` +
       `${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}; gpu.js ${version('gpu.js')}, onnxruntime-node ${version('onnxruntime-node')}, ` +
       `onnxruntime-web ${version('onnxruntime-web')}, retinaface-wasm ${version('retinaface-wasm')}. ` +
       `Each row is a fresh process: cold start (load + compile + first run), one warm-up, then ${RUNS} timed runs ` +
