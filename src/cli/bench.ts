@@ -20,9 +20,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RetinaFaceError } from '../errors.js';
-import { forward, referenceBackend, type Backend } from '../net/forward.js';
-import { fuse } from '../net/fuse.js';
-import { buildPlan, type Plan } from '../net/graph.js';
+import { createEngine } from '../detect/engine.js';
+import { forward } from '../net/forward.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { loadModel } from '../weights/load.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName } from '../detect/retinaface.js';
@@ -67,28 +66,29 @@ export async function run(argv: string[]): Promise<number> {
 
   const t0 = performance.now();
   const model = await loadModel(modelPath);
-  const path = await forwardPath(backend, buildPlan(model, height, width));
+  const engine = await createEngine(backend);
   const input = patternInput(height, width);
+  const run = () => forward(engine.plan(model, height, width), input, { backend: engine.backend });
   let forwardMs: number[];
   let coldStartMs: number;
   try {
-    await path.run(input);
+    await run();
     coldStartMs = performance.now() - t0;
-    await path.run(input);
+    await run();
     forwardMs = [];
     for (let r = 0; r < runs; r++) {
       const t = performance.now();
-      await path.run(input);
+      await run();
       forwardMs.push(performance.now() - t);
     }
   } finally {
-    path.close();
+    engine.destroy();
   }
   const detectMs = await timeDetect(backend, modelPath, image, scale, runs);
 
   const result: BenchResult = {
     backend,
-    kernel: path.kernel(),
+    kernel: engine.kernel(),
     size: `${width}x${height}`,
     forward_ms: spread(forwardMs),
     detect_ms: { ...spread(detectMs), image, runs },
@@ -106,31 +106,6 @@ function parseSize(text: string): { width: number; height: number } {
   const height = Number(m?.[2]);
   if (m === null || width < 1 || height < 1) throw new RetinaFaceError('USAGE', `bench: --size must be WxH in pixels (e.g. 640x640), got '${text}'`);
   return { width, height };
-}
-
-interface ForwardPath {
-  run(input: Tensor): Promise<unknown>;
-  /** What ran, known after the first run. */
-  kernel(): string;
-  close(): void;
-}
-
-/**
- * The forward pass the detector runs on `backend`: the reference kernels on the plan as built, or
- * the gpu.js kernels on the fused plan (gpu.js imported only when asked for).
- */
-async function forwardPath(backend: BackendName, plan: Plan): Promise<ForwardPath> {
-  if (backend === 'cpu') {
-    return { run: (input) => forward(plan, input, { backend: referenceBackend }), kernel: () => 'reference', close: () => {} };
-  }
-  const { createGpuBackend } = await import('../ops/gpu/backend.js');
-  const gpu = createGpuBackend(backend);
-  const fused = fuse(plan);
-  return {
-    run: (input) => forward(fused, input, { backend: gpu as Backend<unknown> }),
-    kernel: () => gpu.report().kernel,
-    close: () => gpu.destroy(),
-  };
 }
 
 /** (1, 3, H, W) with values 0..255 in a fixed pattern. */

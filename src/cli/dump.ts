@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { RetinaFaceError } from '../errors.js';
 import { readFileChecked } from '../read-file.js';
 import { decodeImage } from '../image/decode.js';
-import { forward, referenceBackend, type Backend } from '../net/forward.js';
+import { createEngine } from '../detect/engine.js';
+import { forward } from '../net/forward.js';
 import { buildPlan } from '../net/graph.js';
 import { inputTensor } from '../net/input.js';
 import { readNpyFloat32, writeNpyFloat32 } from '../tensor/npy.js';
@@ -35,13 +36,13 @@ export async function run(argv: string[]): Promise<number> {
   const model = await loadModel(args.values.get('model'));
   const input = readInput(inputPath);
   const plan = buildPlan(model, input.shape[2], input.shape[3]);
-  const backend = backendName === 'gpu' ? await gpuBackend() : { backend: referenceBackend, close: () => {} };
+  const engine = await createEngine(backendName);
   const started = performance.now();
   let result;
   try {
-    result = await forward(plan, input, { keep: nodes ?? 'all', backend: backend.backend });
+    result = await forward(plan, input, { keep: nodes ?? 'all', backend: engine.backend });
   } finally {
-    backend.close();
+    engine.destroy();
   }
   const ms = performance.now() - started;
 
@@ -55,16 +56,16 @@ export async function run(argv: string[]): Promise<number> {
       files[`${name}.npy`] = {
         shape: [...t.shape],
         dtype: 'float32',
-        what: step === undefined ? 'network input' : `output of node ${name} (op ${step.op}, backend ${backend.backend.name})`,
+        what: step === undefined ? 'network input' : `output of node ${name} (op ${step.op}, backend ${engine.backend.name})`,
       };
     }
-    const manifest = { input: inputPath, model: model.source, backend: backend.backend.name, files };
+    const manifest = { input: inputPath, model: model.source, backend: engine.backend.name, files };
     writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 1) + '\n');
   } catch (err) {
     throw new RetinaFaceError('IO', `${outDir}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   process.stdout.write(
-    `dumped ${written.size} tensors for input ${formatShape(input.shape)} to ${outDir} (backend ${backend.backend.name}, forward ${ms.toFixed(0)} ms)\n`,
+    `dumped ${written.size} tensors for input ${formatShape(input.shape)} to ${outDir} (backend ${engine.backend.name}, forward ${ms.toFixed(0)} ms)\n`,
   );
   return 0;
 }
@@ -81,11 +82,4 @@ function readInput(path: string): Tensor {
   }
   const image = decodeImage(bytes, { where: path });
   return inputTensor(image.data, image.width, image.height);
-}
-
-/** The gpu.js backend, loaded only when asked for so the reference path never imports gpu.js. */
-async function gpuBackend(): Promise<{ backend: Backend<unknown>; close: () => void }> {
-  const { createGpuBackend } = await import('../ops/gpu/backend.js');
-  const gpu = createGpuBackend();
-  return { backend: gpu as Backend<unknown>, close: () => gpu.destroy() };
 }

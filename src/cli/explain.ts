@@ -6,7 +6,8 @@
 import { resolveOptions } from '../detect/options.js';
 import { RetinaFaceError } from '../errors.js';
 import { readFileChecked } from '../read-file.js';
-import { explain, explainBackend } from '../explain/explain.js';
+import { createEngine } from '../detect/engine.js';
+import { explain } from '../explain/explain.js';
 import { writeReport } from '../explain/report.js';
 import { decodeImage } from '../image/decode.js';
 import { loadModel } from '../weights/load.js';
@@ -25,16 +26,16 @@ export async function run(argv: string[]): Promise<number> {
   if (out === undefined) throw new RetinaFaceError('USAGE', `${COMMAND}: --out DIR is required`);
   const [file] = args.positionals;
   const options = resolveOptions(detectOptions(args, COMMAND));
-  const backend = await explainBackend(backendOption(args, COMMAND));
+  const engine = await createEngine(backendOption(args, COMMAND));
   try {
     const model = await loadModel(args.values.get('model'));
     const t0 = performance.now();
     const image = decodeImage(readFileChecked(file), { where: file, exif: !args.switches.has('no-exif') });
-    const story = await explain(model, file, image, performance.now() - t0, options, backend);
+    const story = await explain(model, file, image, performance.now() - t0, options, engine);
     const path = writeReport(story, out);
     process.stdout.write(`${path}: ${story.faces.length} faces, ${story.strides.map((s) => `stride ${s.stride} ${s.proposals} proposals`).join(', ')} (${story.backend} ${story.kernel})\n`);
   } finally {
-    backend.destroy();
+    engine.destroy();
   }
   return 0;
 }

@@ -21,18 +21,16 @@ import { RetinaFaceError } from '../errors.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import { resizeGeometry } from '../image/resize.js';
 import type { RgbImage } from '../image/rgb-image.js';
-import { forward, referenceBackend, type Backend } from '../net/forward.js';
-import { fuse } from '../net/fuse.js';
-import { buildPlan, type Plan } from '../net/graph.js';
+import { forward } from '../net/forward.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
 import { readFileChecked } from '../read-file.js';
 import { chooseScales, detectFaces, type Face } from './detect.js';
+import { BACKEND_NAMES, createEngine, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
 
-export type BackendName = 'cpu' | 'gpu' | 'webasm' | 'headlessgl' | 'webgl2';
-export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'gpu', 'webasm', 'headlessgl', 'webgl2'];
+export { BACKEND_NAMES, type BackendName };
 
 export type { ModelBytes };
 
@@ -89,17 +87,6 @@ export interface Detection {
  * specifier is a variable so that a bundler building for the browser does not follow it.
  */
 const PATH_LOADER = '../weights/load.js';
-
-/** Plans kept per input size; a pyramid of five scales with flip needs five. */
-const MAX_CACHED_PLANS = 8;
-
-interface Engine {
-  readonly backend: Backend<unknown>;
-  readonly name: 'cpu' | 'gpu';
-  kernel(): string;
-  plan(model: Model, height: number, width: number): Plan;
-  destroy(): void;
-}
 
 export class RetinaFace {
   private queue: Promise<unknown> = Promise.resolve();
@@ -164,35 +151,6 @@ function checkedBackend(backend: BackendName = 'gpu'): BackendName {
     throw new RetinaFaceError('OPTION', `option backend: ${JSON.stringify(backend)} is not one of ${BACKEND_NAMES.join(', ')}`);
   }
   return backend;
-}
-
-async function createEngine(backend: BackendName): Promise<Engine> {
-  if (backend === 'cpu') {
-    return { backend: referenceBackend as Backend<unknown>, name: 'cpu', kernel: () => 'reference', plan: cachedPlans((m, h, w) => buildPlan(m, h, w)), destroy: () => {} };
-  }
-  // Loaded only when asked for, so the reference path never imports gpu.js.
-  const { createGpuBackend } = await import('../ops/gpu/backend.js');
-  const gpu = createGpuBackend(backend);
-  return {
-    backend: gpu as Backend<unknown>,
-    name: 'gpu',
-    kernel: () => gpu.report().kernel,
-    plan: cachedPlans((m, h, w) => fuse(buildPlan(m, h, w))),
-    destroy: () => gpu.destroy(),
-  };
-}
-
-/** Plans by input size, the least recently used dropped past MAX_CACHED_PLANS. */
-function cachedPlans(build: (model: Model, height: number, width: number) => Plan): Engine['plan'] {
-  const plans = new Map<string, Plan>();
-  return (model, height, width) => {
-    const key = `${height}x${width}`;
-    const plan = plans.get(key) ?? build(model, height, width);
-    plans.delete(key);
-    plans.set(key, plan);
-    if (plans.size > MAX_CACHED_PLANS) plans.delete(plans.keys().next().value!);
-    return plan;
-  };
 }
 
 function toImage(input: ImageInput, options: { exif?: boolean; maxPixels: number }): RgbImage {

@@ -1,7 +1,7 @@
 /**
  * `explain`: one detection walked through in the seed's order, as data for the report (report.ts)
  * and PNG figures. The detection itself is detectFaces (detect/detect.ts) at one scale, run on the
- * unfused plan so every MXNet node exists; the network's heads are recorded on the way and the
+ * engine's backend but on the unfused plan, so every MXNet node exists; the network's heads are recorded on the way and the
  * per-stride pictures are made from them with the same functions detect() uses
  * (strideProposals, anchorsPlane), so the report shows exactly what produced the faces.
  */
@@ -11,12 +11,12 @@ import { anchorsPlane } from '../anchors/plane.js';
 import { chooseScales, detectFaces, type Face } from '../detect/detect.js';
 import type { ResolvedOptions } from '../detect/options.js';
 import { strideProposals } from '../detect/proposals.js';
-import type { BackendName } from '../detect/retinaface.js';
+import type { Engine } from '../detect/engine.js';
 import { RetinaFaceError } from '../errors.js';
 import { drawDetections, type Rgb } from '../image/draw.js';
 import type { FloatMap } from '../image/heatmap.js';
 import type { RgbImage } from '../image/rgb-image.js';
-import { forward, referenceBackend, type Backend } from '../net/forward.js';
+import { forward, type Backend } from '../net/forward.js';
 import { buildPlan, type Plan } from '../net/graph.js';
 import { headName } from '../net/heads.js';
 import { stageOf, type StageName } from '../net/stages.js';
@@ -69,21 +69,7 @@ export interface Story {
   timing: [string, number][];
 }
 
-export interface ExplainBackend {
-  backend: Backend<unknown>;
-  kernel: () => string;
-  destroy: () => void;
-}
-
-/** The backend explain runs on: the reference kernels, or a gpu.js mode on the unfused plan. */
-export async function explainBackend(name: BackendName): Promise<ExplainBackend> {
-  if (name === 'cpu') return { backend: referenceBackend as Backend<unknown>, kernel: () => 'reference', destroy: () => {} };
-  const { createGpuBackend } = await import('../ops/gpu/backend.js');
-  const gpu = createGpuBackend(name);
-  return { backend: gpu as Backend<unknown>, kernel: () => gpu.report().kernel, destroy: () => gpu.destroy() };
-}
-
-export async function explain(model: Model, file: string, image: RgbImage, decodeMs: number, o: ResolvedOptions, run: ExplainBackend): Promise<Story> {
+export async function explain(model: Model, file: string, image: RgbImage, decodeMs: number, o: ResolvedOptions, engine: Engine): Promise<Story> {
   const scales = chooseScales(image.height, image.width, o);
   if (scales.length !== 1 || o.flip) throw new RetinaFaceError('OPTION', 'explain walks one scale without flip: drop --scales with several values, --pyramid and --flip');
   const scale = scales[0];
@@ -92,10 +78,10 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
   // The network, timed per stage by wrapping the backend's run.
   const stageMs = new Map<StageName, number>();
   const timed: Backend<unknown> = {
-    ...run.backend,
+    ...engine.backend,
     run: async (step, inputs) => {
       const t0 = performance.now();
-      const out = await run.backend.run(step, inputs);
+      const out = await engine.backend.run(step, inputs);
       const stage = stageOf(step.name)!;
       stageMs.set(stage, (stageMs.get(stage) ?? 0) + performance.now() - t0);
       return out;
@@ -187,8 +173,8 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
     options: o,
     scale,
     resized: { width: W, height: H },
-    backend: run.backend.name,
-    kernel: run.kernel(),
+    backend: engine.backend.name,
+    kernel: engine.kernel(),
     plan: plan!,
     features,
     strides,

@@ -1,0 +1,55 @@
+/**
+ * An engine: where detect() runs the network. 'cpu' is the reference backend (the textbook kernels
+ * of src/ops) on the plan as built from the symbol; every other name is a gpu.js mode on the fused
+ * plan (BatchNorm and relu folded into the convolutions, net/fuse.ts). Plans are built once per
+ * input size and kept, the least recently used dropped past MAX_CACHED_PLANS.
+ */
+import { referenceBackend, type Backend } from '../net/forward.js';
+import { fuse } from '../net/fuse.js';
+import { buildPlan, type Plan } from '../net/graph.js';
+import type { Model } from '../weights/model.js';
+
+export type BackendName = 'cpu' | 'gpu' | 'webasm' | 'headlessgl' | 'webgl2';
+export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'gpu', 'webasm', 'headlessgl', 'webgl2'];
+
+/** Plans kept per input size; a pyramid of five scales with flip needs five. */
+const MAX_CACHED_PLANS = 8;
+
+export interface Engine {
+  readonly backend: Backend<unknown>;
+  /** What ran, as detect() reports it: 'cpu' or 'gpu'. */
+  readonly name: 'cpu' | 'gpu';
+  /** 'reference' on cpu; the gpu.js kernel class that ran otherwise (known after the first run). */
+  kernel(): string;
+  /** The plan for a (1, 3, height, width) input, built on first use. */
+  plan(model: Model, height: number, width: number): Plan;
+  destroy(): void;
+}
+
+export async function createEngine(backend: BackendName): Promise<Engine> {
+  if (backend === 'cpu') {
+    return { backend: referenceBackend as Backend<unknown>, name: 'cpu', kernel: () => 'reference', plan: cachedPlans((m, h, w) => buildPlan(m, h, w)), destroy: () => {} };
+  }
+  // Loaded only when asked for, so the reference path never imports gpu.js.
+  const { createGpuBackend } = await import('../ops/gpu/backend.js');
+  const gpu = createGpuBackend(backend);
+  return {
+    backend: gpu as Backend<unknown>,
+    name: 'gpu',
+    kernel: () => gpu.report().kernel,
+    plan: cachedPlans((m, h, w) => fuse(buildPlan(m, h, w))),
+    destroy: () => gpu.destroy(),
+  };
+}
+
+function cachedPlans(build: (model: Model, height: number, width: number) => Plan): Engine['plan'] {
+  const plans = new Map<string, Plan>();
+  return (model, height, width) => {
+    const key = `${height}x${width}`;
+    const plan = plans.get(key) ?? build(model, height, width);
+    plans.delete(key);
+    plans.set(key, plan);
+    if (plans.size > MAX_CACHED_PLANS) plans.delete(plans.keys().next().value!);
+    return plan;
+  };
+}
