@@ -1,0 +1,70 @@
+/**
+ * Pointwise Convolution (1×1, stride 1, pad 0, num_group = 1) as a hand-written WebAssembly SIMD
+ * kernel, twin of the reference ops/convolution.ts with KH = KW = 1. On the planar layout of
+ * memory.ts it is a matrix product over whole planes: out[oc][p] = b[oc] + Σ_ic w[oc][ic]·x[ic][p]
+ * for every stored position p (border included; zeroBorder clears it afterwards).
+ *
+ * Register tile: four output channels × eight positions (8 f32x4 accumulators). Per input channel
+ * the tile loads two vectors of x and four splatted weights for 32 multiply-adds; the x column of
+ * the tile (IC·8 floats) and the weights stay in L1 across the output-channel blocks, which is why
+ * positions are the outer loop. Legend: IC/OC channels, OCB = OC/4 blocks, PS plane stride.
+ */
+import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
+
+/** Weights (OC, IC, 1, 1) and bias → per block of four output channels: 4 biases, then w[ic][0..3]. */
+export function packPointwiseWeights(IC: number, OC: number, weight: Float32Array, bias: Float32Array): Float32Array {
+  const packed = new Float32Array((OC / 4) * (IC + 1) * 4);
+  for (let oc = 0; oc < OC; oc++) {
+    const block = (oc >> 2) * (IC + 1) * 4;
+    packed[block + (oc & 3)] = bias[oc];
+    for (let ic = 0; ic < IC; ic++) packed[block + 4 + ic * 4 + (oc & 3)] = weight[oc * IC + ic];
+  }
+  return packed;
+}
+
+/** pointwise(x, w, out, IC, OCB, PS, floor): all byte offsets; `floor` points at 0 (relu) or −∞. */
+export function pointwiseFunction(): FunctionBody {
+  const f = new FunctionBody(7);
+  const [X, W, OUT, IC, OCB, PS, FLOOR] = [0, 1, 2, 3, 4, 5, 6];
+  const p = f.local(I32);
+  const ocb = f.local(I32);
+  const ic = f.local(I32);
+  const xp = f.local(I32);
+  const wp = f.local(I32);
+  const op = f.local(I32);
+  const ps4 = f.local(I32);
+  const acc = Array.from({ length: 8 }, () => f.local(V128));
+  const xa = f.local(V128);
+  const xb = f.local(V128);
+  const wv = f.local(V128);
+  const floor = f.local(V128);
+  f.get(PS).i32(4).i32Mul().set(ps4);
+  f.get(FLOOR).v128Load32Splat().set(floor);
+  countedLoop(f, p, () => f.i32(0), () => f.get(PS), 8, () => {
+    f.get(W).set(wp);
+    countedLoop(f, ocb, () => f.i32(0), () => f.get(OCB), 1, () => {
+      for (let j = 0; j < 4; j++) f.get(wp).v128Load32Splat(4 * j).tee(acc[2 * j]).set(acc[2 * j + 1]);
+      f.get(wp).i32(16).i32Add().set(wp);
+      f.get(X).get(p).i32(4).i32Mul().i32Add().set(xp);
+      countedLoop(f, ic, () => f.i32(0), () => f.get(IC), 1, () => {
+        f.get(xp).v128Load(0).set(xa);
+        f.get(xp).v128Load(16).set(xb);
+        for (let j = 0; j < 4; j++) {
+          f.get(wp).v128Load32Splat(4 * j).set(wv);
+          f.get(acc[2 * j]).get(xa).get(wv).f32x4Mul().f32x4Add().set(acc[2 * j]);
+          f.get(acc[2 * j + 1]).get(xb).get(wv).f32x4Mul().f32x4Add().set(acc[2 * j + 1]);
+        }
+        f.get(xp).get(ps4).i32Add().set(xp);
+        f.get(wp).i32(16).i32Add().set(wp);
+      });
+      // out + (4·ocb·PS + p)·4, then one plane further per output channel
+      f.get(OUT).get(ocb).i32(4).i32Mul().get(PS).i32Mul().get(p).i32Add().i32(4).i32Mul().i32Add().set(op);
+      for (let j = 0; j < 4; j++) {
+        f.get(op).get(acc[2 * j]).get(floor).f32x4Max().v128Store(0);
+        f.get(op).get(acc[2 * j + 1]).get(floor).f32x4Max().v128Store(16);
+        f.get(op).get(ps4).i32Add().set(op);
+      }
+    });
+  });
+  return f;
+}

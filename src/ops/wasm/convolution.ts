@@ -1,0 +1,63 @@
+/**
+ * wasm Convolution: picks the hand-written kernel for a node's geometry — pointwise (1×1, stride
+ * 1, pad 0), depthwise (num_group = IC = OC, 3×3, pad 1, stride 1 or 2) or dense (num_group = 1,
+ * 3×3, pad 1, stride 1 or 2), packs its weights into the memory once, and runs it followed by
+ * zeroBorder (the kernels write the border's positions too, memory.ts). Every Convolution of
+ * mnet.25 is one of these; anything else is reported with its geometry. Legend as in
+ * ops/conv-geometry.ts.
+ */
+import { RetinaFaceError } from '../../errors.js';
+import type { ConvGeometry } from '../conv-geometry.js';
+import { packDenseWeights } from './convolution-dense.js';
+import { packDepthwiseWeights } from './convolution-depthwise.js';
+import { packPointwiseWeights } from './convolution-pointwise.js';
+import type { WasmKernels } from './kernels.js';
+import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
+
+export interface ConvWeights {
+  /** (OC, IC/g, KH, KW) */
+  weight: Float32Array;
+  /** (OC): the node's bias (zeros under no_bias), with any folded BatchNorm shift */
+  bias: Float32Array;
+}
+
+export type WasmConvolution = (x: WasmTensor) => WasmTensor;
+
+/** Byte offsets of the two clamp floors the kernels take: 0 (relu) and −∞ (none). */
+export interface Floors { relu: number; none: number }
+
+function kind(g: ConvGeometry): 'pointwise' | 'depthwise' | 'dense' | null {
+  const square3 = g.KH === 3 && g.KW === 3 && g.py === 1 && g.px === 1 && g.sy === g.sx && (g.sy === 1 || g.sy === 2);
+  if (g.KH === 1 && g.KW === 1 && g.sy === 1 && g.sx === 1 && g.py === 0 && g.px === 0 && g.g === 1 && g.OC % 4 === 0) return 'pointwise';
+  if (square3 && g.g === g.IC && g.g === g.OC) return 'depthwise';
+  if (square3 && g.g === 1 && g.OC % 4 === 0) return 'dense';
+  return null;
+}
+
+export function prepareConvolution(memory: WasmMemory, kernels: WasmKernels, floors: Floors, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean): WasmConvolution {
+  const k = kind(g);
+  if (k === null) {
+    throw new RetinaFaceError(
+      'UNSUPPORTED',
+      `[Convolution ${node}] kernel ${g.KH}×${g.KW}, stride (${g.sy},${g.sx}), pad (${g.py},${g.px}), num_group ${g.g}, ${g.IC}→${g.OC} channels on the wasm path: ` +
+        'it runs 1×1 stride 1 pad 0 and 3×3 pad 1 stride 1 or 2 (dense or depthwise), output channels a multiple of 4 unless depthwise',
+    );
+  }
+  const packed = k === 'pointwise' ? packPointwiseWeights(g.IC, g.OC, p.weight, p.bias)
+    : k === 'depthwise' ? packDepthwiseWeights(g.OC, p.weight, p.bias)
+    : packDenseWeights(g.IC, g.OC, p.weight, p.bias);
+  const w = memory.alloc(packed.length);
+  memory.f32.set(packed, w / 4);
+  const floor = relu ? floors.relu : floors.none;
+  const outShape = [1, g.OC, g.OH, g.OW];
+  const o = planarDims(outShape);
+  return (x) => {
+    const i = planarDims(x.shape);
+    const out = memory.tensor(outShape);
+    if (k === 'pointwise') kernels.pointwise(x.offset, w, out.offset, g.IC, g.OC / 4, o.PS, floor);
+    else if (k === 'depthwise') (g.sy === 1 ? kernels.depthwise3x3s1 : kernels.depthwise3x3s2)(x.offset, w, out.offset, g.OC, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor);
+    else (g.sy === 1 ? kernels.dense3x3s1 : kernels.dense3x3s2)(x.offset, w, out.offset, g.IC, g.OC / 4, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor);
+    kernels.zeroBorder(out.offset, o.C, o.H, o.W, o.WP, o.PS);
+    return out;
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The wasm backend's compiled kernels: one module (wasm-module.ts) with every function of this
+ * folder, compiled once per process and instantiated once per WasmMemory. Each export takes byte
+ * offsets into that memory and sizes in floats (see memory.ts for the layout).
+ */
+import { RetinaFaceError } from '../../errors.js';
+import { denseFunction } from './convolution-dense.js';
+import { depthwiseFunction } from './convolution-depthwise.js';
+import { pointwiseFunction } from './convolution-pointwise.js';
+import { FunctionBody, I32, countedLoop, encodeModule } from './wasm-module.js';
+
+type Fn = (...args: number[]) => void;
+
+export interface WasmKernels {
+  pointwise: Fn;
+  dense3x3s1: Fn;
+  dense3x3s2: Fn;
+  depthwise3x3s1: Fn;
+  depthwise3x3s2: Fn;
+  zeroBorder: Fn;
+}
+
+/**
+ * zeroBorder(t, C, H, W, WP, PS): zeros of every stored position of each plane that is not the
+ * map: row 0, columns 0 and W+1..WP−1 of each row, row H+1 and the plane's tail. A row's right
+ * columns and the next row's column 0 are adjacent, so each row boundary is one run of WP−W floats.
+ */
+function zeroBorderFunction(): FunctionBody {
+  const f = new FunctionBody(6);
+  const [T, C, H, W, WP, PS] = [0, 1, 2, 3, 4, 5];
+  const [c, y, a, plane] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const run = (from: () => void, to: () => void) => countedLoop(f, a, from, to, 4, () => f.get(a).i32(0).i32Store());
+  countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
+    f.get(T).get(c).get(PS).i32Mul().i32(4).i32Mul().i32Add().set(plane);
+    run(() => f.get(plane), () => f.get(plane).get(WP).i32(1).i32Add().i32(4).i32Mul().i32Add());
+    countedLoop(f, y, () => f.i32(1), () => f.get(H).i32(1).i32Add(), 1, () => {
+      run(
+        () => f.get(plane).get(y).get(WP).i32Mul().get(W).i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add(),
+        () => f.get(plane).get(y).i32(1).i32Add().get(WP).i32Mul().i32(1).i32Add().i32(4).i32Mul().i32Add(),
+      );
+    });
+    run(() => f.get(plane).get(H).i32(1).i32Add().get(WP).i32Mul().i32(4).i32Mul().i32Add(), () => f.get(plane).get(PS).i32(4).i32Mul().i32Add());
+  });
+  return f;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function compile(): WebAssembly.Module {
+  const functions = new Map<keyof WasmKernels, FunctionBody>([
+    ['pointwise', pointwiseFunction()],
+    ['dense3x3s1', denseFunction(1)],
+    ['dense3x3s2', denseFunction(2)],
+    ['depthwise3x3s1', depthwiseFunction(1)],
+    ['depthwise3x3s2', depthwiseFunction(2)],
+    ['zeroBorder', zeroBorderFunction()],
+  ]);
+  try {
+    return new WebAssembly.Module(encodeModule(functions));
+  } catch (e) {
+    throw new RetinaFaceError('BACKEND', `wasm backend: this runtime cannot compile WebAssembly SIMD (${(e as Error).message})`);
+  }
+}
+
+export function instantiateKernels(memory: WebAssembly.Memory): WasmKernels {
+  compiled ??= compile();
+  return new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as WasmKernels;
+}

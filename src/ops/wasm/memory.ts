@@ -1,0 +1,127 @@
+/**
+ * Where the wasm backend keeps its numbers: one WebAssembly.Memory holding every weight and
+ * activation, and the layout the kernels of this folder read and write. Legend: C channels, H/W
+ * the map, HP = H+2 stored rows, WP = W+2 rounded up to a multiple of 4 stored columns, PS the
+ * plane stride (HP·WP rounded up to a multiple of 8).
+ *
+ * An activation (1, C, H, W) is stored planar and zero-padded:
+ *
+ *     f32[offset/4 + c·PS + (y+1)·WP + (x+1)] = t[c][y][x]
+ *
+ * Why this shape: a SIMD kernel loads four x-neighbours of one channel with one v128.load, and the
+ * one-pixel zero border lets every 3×3 window with pad 1 read without bounds tests. A pointwise
+ * convolution is then a plain matrix product over whole planes, eight floats at a time (hence PS a
+ * multiple of 8). The border, the extra columns and the plane's tail are always zero: kernels that
+ * write them restore them with `zeroBorder`. Each tensor has SLACK floats after its last plane,
+ * which the 3×3 kernels' last vectors may read (their lanes past the map are discarded).
+ */
+import { RetinaFaceError } from '../../errors.js';
+import { formatShape, type Shape } from '../../tensor/shape.js';
+import { tensor, type Tensor } from '../../tensor/tensor.js';
+
+export interface WasmTensor {
+  /** Logical NCHW shape (N = 1). */
+  readonly shape: Shape;
+  /** Byte offset of plane 0 in the memory; -1 once freed. */
+  offset: number;
+}
+
+/** Floats the 3×3 kernels may read past a tensor's last plane. */
+const SLACK = 32;
+const PAGE = 65536;
+/** wasm32 addresses 4 GiB; the engine refuses a tensor past it rather than wrap. */
+const MAX_BYTES = 2 ** 32;
+
+export function planarDims(shape: Shape): { C: number; H: number; W: number; HP: number; WP: number; PS: number } {
+  if (shape.length !== 4 || shape[0] !== 1) {
+    throw new RetinaFaceError('UNSUPPORTED', `wasm tensor ${formatShape(shape)}: the wasm path stores (1,C,H,W) only [N,C,H,W]`);
+  }
+  const [, C, H, W] = shape;
+  const HP = H + 2;
+  const WP = Math.ceil((W + 2) / 4) * 4;
+  return { C, H, W, HP, WP, PS: Math.ceil((HP * WP) / 8) * 8 };
+}
+
+/** Floats a tensor of `shape` occupies, slack included. */
+export function planarLength(shape: Shape): number {
+  const { C, PS } = planarDims(shape);
+  return C * PS + SLACK;
+}
+
+/**
+ * The memory and a first-fit-by-size allocator over it: freed blocks are kept by length and
+ * handed out again for the same length (a forward pass frees and allocates the same sizes every
+ * time), everything else comes from the top, growing the memory as needed.
+ */
+export class WasmMemory {
+  readonly memory = new WebAssembly.Memory({ initial: 16 });
+  private top = 1024;
+  private readonly free = new Map<number, number[]>();
+  private view = new Float32Array(this.memory.buffer);
+
+  /** A Float32Array over the whole memory (re-made after the memory grew). */
+  get f32(): Float32Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  /** Byte offset of `floats` zeroed floats. */
+  alloc(floats: number): number {
+    const reused = this.free.get(floats)?.pop();
+    if (reused !== undefined) {
+      this.f32.fill(0, reused / 4, reused / 4 + floats);
+      return reused;
+    }
+    const at = this.top;
+    const end = at + floats * 4;
+    if (end > MAX_BYTES) {
+      throw new RetinaFaceError('UNSUPPORTED', `wasm backend: ${Math.round(end / 2 ** 20)} MB of tensors passes the 4096 MB a wasm32 memory can address`);
+    }
+    const have = this.memory.buffer.byteLength;
+    // new pages are zero
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = Math.ceil(end / 16) * 16;
+    return at;
+  }
+
+  release(offset: number, floats: number): void {
+    let list = this.free.get(floats);
+    if (list === undefined) this.free.set(floats, (list = []));
+    list.push(offset);
+  }
+
+  /** A new zeroed tensor of `shape`. */
+  tensor(shape: Shape): WasmTensor {
+    return { shape: [...shape], offset: this.alloc(planarLength(shape)) };
+  }
+
+  freeTensor(t: WasmTensor): void {
+    if (t.offset < 0) return;
+    this.release(t.offset, planarLength(t.shape));
+    t.offset = -1;
+  }
+
+  /** NCHW tensor → a stored tensor. */
+  upload(t: Tensor): WasmTensor {
+    const out = this.tensor(t.shape);
+    const { C, H, W, WP, PS } = planarDims(t.shape);
+    const f32 = this.f32;
+    const base = out.offset / 4;
+    for (let c = 0; c < C; c++) {
+      for (let y = 0; y < H; y++) f32.set(t.data.subarray((c * H + y) * W, (c * H + y + 1) * W), base + c * PS + (y + 1) * WP + 1);
+    }
+    return out;
+  }
+
+  /** Stored tensor → NCHW tensor. */
+  download(x: WasmTensor): Tensor {
+    const out = tensor(x.shape);
+    const { C, H, W, WP, PS } = planarDims(x.shape);
+    const f32 = this.f32;
+    const base = x.offset / 4;
+    for (let c = 0; c < C; c++) {
+      for (let y = 0; y < H; y++) out.data.set(f32.subarray(base + c * PS + (y + 1) * WP + 1, base + c * PS + (y + 1) * WP + 1 + W), (c * H + y) * W);
+    }
+    return out;
+  }
+}
