@@ -1,10 +1,11 @@
 /**
- * `retinaface bench [--size WxH] [--runs N] [--backend cpu|gpu|webasm|headlessgl] [--json]
+ * `retinaface bench [--size WxH] [--runs N] [--backend cpu|wasm|gpu|webasm|headlessgl] [--json]
  * [--model DIR] [--image FILE] [--scale S]`: how fast this engine is here, on one backend (the
- * detector's names: 'gpu' is gpu.js's own choice, 'webasm' and 'headlessgl' force one).
+ * detector's names: 'wasm' is the default, 'gpu' gpu.js's own choice, 'webasm' and 'headlessgl'
+ * force one).
  *
  *   cold_start_ms  load the model, build the plan, start the backend, first forward at WxH
- *                  (on gpu that first forward compiles every kernel)
+ *                  (on gpu that first forward compiles every kernel; wasm compiles its one module)
  *   forward_ms     median / min / max of N forwards at WxH after one more warm-up forward,
  *                  each from the input tensor to the nine downloaded heads
  *   detect_ms      median / min / max of N `RetinaFace.detect` calls on a real photo (default
@@ -20,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RetinaFaceError } from '../errors.js';
-import { createEngine } from '../detect/engine.js';
+import { createEngine, DEFAULT_BACKEND } from '../detect/engine.js';
 import { forward } from '../net/forward.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { loadModel } from '../weights/load.js';
@@ -39,7 +40,7 @@ export interface Spread {
 
 export interface BenchResult {
   backend: BackendName;
-  /** gpu.js kernel class that ran ("WebAssemblyKernel", "HeadlessGLKernel"), "reference" on cpu. */
+  /** gpu.js kernel class that ran ("WebAssemblyKernel", "HeadlessGLKernel"), "wasm-simd128" on wasm, "reference" on cpu. */
   kernel: string;
   /** "WxH" of the forward. */
   size: string;
@@ -56,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
   const { width, height } = parseSize(args.values.get('size') ?? '640x640');
   const runs = numberValue('bench', args, 'runs') ?? 5;
   if (!Number.isInteger(runs) || runs < 1) throw new RetinaFaceError('USAGE', `bench: --runs must be a whole number ≥ 1, got ${runs}`);
-  const backend = (args.values.get('backend') ?? 'gpu') as BackendName;
+  const backend = (args.values.get('backend') ?? DEFAULT_BACKEND) as BackendName;
   if (!BACKEND_NAMES.includes(backend)) throw new RetinaFaceError('USAGE', `bench: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
   const scale = numberValue('bench', args, 'scale');
   if (scale !== undefined && !(scale > 0)) throw new RetinaFaceError('USAGE', `bench: --scale must be a positive number, got ${scale}`);

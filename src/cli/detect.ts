@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
+import { DEFAULT_BACKEND } from '../detect/engine.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
 import { readFileChecked } from '../read-file.js';
@@ -32,7 +33,7 @@ export const HELP = `usage: retinaface detect IMAGE... [options]
   --pyramid a,b,c     multi-scale sizes relative to --target-size (test_widerface: 500,800,1100,1400,1700 with 800/1200)
   --flip              also run the mirrored image
   --vote              bbox_vote instead of NMS (no landmarks)
-  --backend B         ${BACKEND_NAMES.join(' | ')} (default gpu: gpu.js's best available)
+  --backend B         ${BACKEND_NAMES.join(' | ')} (default wasm: our WebAssembly SIMD kernels; gpu: gpu.js's best available)
   --json              one JSON array on stdout, one entry per image
   --out DIR           write <image>.png with boxes, landmarks and scores
   --max-pixels N      refuse images (and scaled inputs) over N pixels (default ${DEFAULT_MAX_PIXELS})
@@ -123,7 +124,7 @@ export function detectOptions(args: ParsedArgs, command = COMMAND): DetectOption
 }
 
 export function backendOption(args: ParsedArgs, command = COMMAND): BackendName {
-  const b = args.values.get('backend') ?? 'gpu';
+  const b = args.values.get('backend') ?? DEFAULT_BACKEND;
   if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw usage(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${b}'`, command);
   return b as BackendName;
 }

@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = args.values.get('out');
   if (inputPath === undefined || outDir === undefined) throw new RetinaFaceError('USAGE', 'dump: --input FILE and --out DIR are required');
   const backendName = args.values.get('backend') ?? 'cpu';
-  if (backendName !== 'cpu' && backendName !== 'gpu') throw new RetinaFaceError('USAGE', `dump: --backend must be cpu or gpu, got '${backendName}'`);
+  if (backendName !== 'cpu' && backendName !== 'wasm' && backendName !== 'gpu') throw new RetinaFaceError('USAGE', `dump: --backend must be cpu, wasm or gpu, got '${backendName}'`);
   const nodes = args.values.get('nodes')?.split(',').map((n) => n.trim()).filter((n) => n !== '');
 
   const model = await loadModel(args.values.get('model'));

@@ -1,6 +1,7 @@
 /**
  * An engine: where detect() runs the network. 'cpu' is the reference backend (the textbook kernels
- * of src/ops) on the plan as built from the symbol; every other name is a gpu.js mode on the fused
+ * of src/ops) on the plan as built from the symbol; 'wasm' (the default) runs the hand-written
+ * WebAssembly SIMD kernels of ops/wasm, and every other name is a gpu.js mode, both on the fused
  * plan (BatchNorm and relu folded into the convolutions, net/fuse.ts). Plans are built once per
  * input size and kept, the least recently used dropped past MAX_CACHED_PLANS.
  */
@@ -9,17 +10,21 @@ import { fuse } from '../net/fuse.js';
 import { buildPlan, type Plan } from '../net/graph.js';
 import type { Model } from '../weights/model.js';
 
-export type BackendName = 'cpu' | 'gpu' | 'webasm' | 'headlessgl' | 'webgl2';
-export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'gpu', 'webasm', 'headlessgl', 'webgl2'];
+export type BackendName = 'cpu' | 'wasm' | 'gpu' | 'webasm' | 'headlessgl' | 'webgl2';
+export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'gpu', 'webasm', 'headlessgl', 'webgl2'];
+export const DEFAULT_BACKEND: BackendName = 'wasm';
+
+/** What the wasm engine reports as its kernel: WebAssembly's 128-bit SIMD, no gpu.js. */
+export const WASM_KERNEL = 'wasm-simd128';
 
 /** Plans kept per input size; a pyramid of five scales with flip needs five. */
 const MAX_CACHED_PLANS = 8;
 
 export interface Engine {
   readonly backend: Backend<unknown>;
-  /** What ran, as detect() reports it: 'cpu' or 'gpu'. */
-  readonly name: 'cpu' | 'gpu';
-  /** 'reference' on cpu; the gpu.js kernel class that ran otherwise (known after the first run). */
+  /** What ran, as detect() reports it. */
+  readonly name: 'cpu' | 'wasm' | 'gpu';
+  /** 'reference' on cpu, WASM_KERNEL on wasm; the gpu.js kernel class that ran otherwise (known after the first run). */
   kernel(): string;
   /** The plan for a (1, 3, height, width) input, built on first use. */
   plan(model: Model, height: number, width: number): Plan;
@@ -30,7 +35,11 @@ export async function createEngine(backend: BackendName): Promise<Engine> {
   if (backend === 'cpu') {
     return { backend: referenceBackend as Backend<unknown>, name: 'cpu', kernel: () => 'reference', plan: cachedPlans((m, h, w) => buildPlan(m, h, w)), destroy: () => {} };
   }
-  // Loaded only when asked for, so the reference path never imports gpu.js.
+  if (backend === 'wasm') {
+    const { createWasmBackend } = await import('../ops/wasm/backend.js');
+    return { backend: createWasmBackend() as Backend<unknown>, name: 'wasm', kernel: () => WASM_KERNEL, plan: cachedPlans((m, h, w) => fuse(buildPlan(m, h, w))), destroy: () => {} };
+  }
+  // Loaded only when asked for, so the other paths never import gpu.js.
   const { createGpuBackend } = await import('../ops/gpu/backend.js');
   const gpu = createGpuBackend(backend);
   return {

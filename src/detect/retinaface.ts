@@ -3,11 +3,12 @@
  * then `detector.detect(input, options)` runs the original's `RetinaFace.detect` (detect.ts) on a
  * file path, JPEG/PNG bytes or raw pixels and returns the faces in original-image pixels.
  *
- * Backends: 'cpu' is the reference path (the textbook kernels in src/ops, unfused plan); 'gpu' is
- * gpu.js's own choice of kernel class (HeadlessGLKernel where the native `gl` build and an X
- * display exist, WebAssemblyKernel otherwise) on the fused plan; 'webasm' and 'headlessgl' force
- * one; 'webgl2' is a browser's WebGL2 (WebGL2Kernel). The detection reports which backend and
- * which gpu.js kernel class actually ran.
+ * Backends: 'cpu' is the reference path (the textbook kernels in src/ops, unfused plan); 'wasm',
+ * the default, runs hand-written WebAssembly SIMD kernels (ops/wasm) on the fused plan, in Node,
+ * browsers and edge workers alike; 'gpu' is gpu.js's own choice of kernel class (HeadlessGLKernel
+ * where the native `gl` build and an X display exist, WebAssemblyKernel otherwise) on the fused
+ * plan; 'webasm' and 'headlessgl' force one; 'webgl2' is a browser's WebGL2 (WebGL2Kernel). The
+ * detection reports which backend and which kernel actually ran.
  *
  * In a browser, `RetinaFace.fromFiles({ symbol, params })` (or `{ safetensors }`) builds the
  * detector from bytes, and detect takes bytes or pixels. Nothing this file imports reads the file
@@ -27,7 +28,7 @@ import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
 import { readFileChecked } from '../read-file.js';
 import { chooseScales, detectFaces, type Face } from './detect.js';
-import { BACKEND_NAMES, createEngine, type BackendName, type Engine } from './engine.js';
+import { BACKEND_NAMES, createEngine, DEFAULT_BACKEND, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
 
 export { BACKEND_NAMES, type BackendName };
@@ -37,12 +38,12 @@ export type { ModelBytes };
 export interface LoadOptions {
   /** Model directory or file (see weights/load.ts); default: $RETINAFACE_MODEL, models/mnet.25, ../shared/models/mnet.25. */
   model?: string;
-  /** Default 'gpu'. */
+  /** Default 'wasm'. */
   backend?: BackendName;
 }
 
 export interface FromFilesOptions {
-  /** Default 'gpu' (in a browser: WebGL2). */
+  /** Default 'wasm'. */
   backend?: BackendName;
 }
 
@@ -76,9 +77,9 @@ export interface Detection {
   width: number;
   height: number;
   faces: Face[];
-  /** The backend that ran: 'cpu' or 'gpu'. */
-  backend: 'cpu' | 'gpu';
-  /** 'reference' on cpu; the gpu.js kernel class otherwise ("WebAssemblyKernel", "HeadlessGLKernel", "WebGL2Kernel"). */
+  /** The backend that ran. */
+  backend: 'cpu' | 'wasm' | 'gpu';
+  /** 'reference' on cpu, 'wasm-simd128' on wasm; the gpu.js kernel class on gpu ("WebAssemblyKernel", "HeadlessGLKernel", "WebGL2Kernel"). */
   kernel: string;
 }
 
@@ -146,7 +147,7 @@ export class RetinaFace {
   }
 }
 
-function checkedBackend(backend: BackendName = 'gpu'): BackendName {
+function checkedBackend(backend: BackendName = DEFAULT_BACKEND): BackendName {
   if (!BACKEND_NAMES.includes(backend)) {
     throw new RetinaFaceError('OPTION', `option backend: ${JSON.stringify(backend)} is not one of ${BACKEND_NAMES.join(', ')}`);
   }

@@ -6,8 +6,8 @@
  * (Node, browsers, edge workers).
  *
  * The data-movement ops of the FPN and SSH (relu, elemwise_add, Concat, UpSampling, Crop) are
- * short loops over the stored planes here; the rest (softmax and Reshape on the small score
- * heads, a BatchNorm left unfused) run the reference kernel on the downloaded tensor.
+ * short loops over the stored planes (data-movement.ts); the rest (softmax and Reshape on the
+ * small score heads, a BatchNorm left unfused) run the reference kernel on the downloaded tensor.
  */
 import { RetinaFaceError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -18,26 +18,17 @@ import { convGeometry } from '../conv-geometry.js';
 import { opDef } from '../registry.js';
 import { prepareConvolution, type Floors, type WasmConvolution } from './convolution.js';
 import { instantiateKernels } from './kernels.js';
-import { planarDims, WasmMemory, type WasmTensor } from './memory.js';
+import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
+import { WasmMemory, type WasmTensor } from './memory.js';
 
-export interface WasmBackend extends Backend<WasmTensor> {
-  /** Releases the memory. */
-  destroy(): void;
-}
-
-export function createWasmBackend(): WasmBackend {
+/** A backend with its own memory; it is released with the backend (nothing to destroy). */
+export function createWasmBackend(): Backend<WasmTensor> {
   const memory = new WasmMemory();
   const kernels = instantiateKernels(memory.memory);
   const floorsAt = memory.alloc(4);
   memory.f32.set([0, -Infinity], floorsAt / 4);
   const floors: Floors = { relu: floorsAt, none: floorsAt + 4 };
   const convolutions = new WeakMap<PlanStep, WasmConvolution>();
-
-  /** Stored floats of x, border included (zero there, so elementwise ops keep it zero). */
-  const values = (x: WasmTensor) => {
-    const { C, PS } = planarDims(x.shape);
-    return memory.f32.subarray(x.offset / 4, x.offset / 4 + C * PS);
-  };
 
   const run = (step: PlanStep, inputs: WasmTensor[]): WasmTensor => {
     const [x] = inputs;
@@ -52,62 +43,17 @@ export function createWasmBackend(): WasmBackend {
         }
         return conv(x);
       }
-      case 'Activation': {
-        const out = memory.tensor(step.shape);
-        const src = values(x);
-        const dst = values(out);
-        for (let i = 0; i < src.length; i++) dst[i] = src[i] > 0 ? src[i] : 0;
-        return out;
-      }
-      case 'elemwise_add': {
-        const out = memory.tensor(step.shape);
-        const a = values(x);
-        const b = values(inputs[1]);
-        const dst = values(out);
-        for (let i = 0; i < a.length; i++) dst[i] = a[i] + b[i];
-        return out;
-      }
-      case 'Concat': {
+      case 'Activation':
+        return relu(memory, x);
+      case 'elemwise_add':
+        return elemwiseAdd(memory, x, inputs[1]);
+      case 'Concat':
         if (step.attrs.dim !== 1) throw unsupported(step, `dim=${step.attrs.dim}`, 'dim=1 (channels)');
-        // inputs share H and W, so their planes have one stride: the result is their planes in order
-        const out = memory.tensor(step.shape);
-        const dst = values(out);
-        let at = 0;
-        for (const input of inputs) {
-          const src = values(input);
-          dst.set(src, at);
-          at += src.length;
-        }
-        return out;
-      }
-      case 'UpSampling': {
-        const s = step.attrs.scale;
-        const out = memory.tensor(step.shape);
-        const i = planarDims(x.shape);
-        const o = planarDims(step.shape);
-        const src = values(x);
-        const dst = values(out);
-        for (let c = 0; c < o.C; c++) {
-          for (let y = 0; y < o.H; y++) {
-            const from = c * i.PS + (Math.floor(y / s) + 1) * i.WP + 1;
-            const to = c * o.PS + (y + 1) * o.WP + 1;
-            for (let xx = 0; xx < o.W; xx++) dst[to + xx] = src[from + Math.floor(xx / s)];
-          }
-        }
-        return out;
-      }
-      case 'Crop': {
-        // the top-left H×W of x (offset (0, 0), ops/crop.ts)
-        const out = memory.tensor(step.shape);
-        const i = planarDims(x.shape);
-        const o = planarDims(step.shape);
-        const src = values(x);
-        const dst = values(out);
-        for (let c = 0; c < o.C; c++) {
-          for (let y = 1; y <= o.H; y++) dst.set(src.subarray(c * i.PS + y * i.WP + 1, c * i.PS + y * i.WP + 1 + o.W), c * o.PS + y * o.WP + 1);
-        }
-        return out;
-      }
+        return concat(memory, step.name, inputs);
+      case 'UpSampling':
+        return upSampling(memory, x, step.attrs.scale);
+      case 'Crop':
+        return crop(memory, x, step.shape);
       default: {
         const ins: Tensor[] = inputs.map((t) => memory.download(t));
         return memory.upload(opDef(step.op, step.name).reference(ins, step.params, step.attrs, step.shape));
@@ -121,7 +67,6 @@ export function createWasmBackend(): WasmBackend {
     run,
     download: (x) => memory.download(x),
     free: (x) => memory.freeTensor(x),
-    destroy: () => {},
   };
 }
 

@@ -1,0 +1,85 @@
+/**
+ * The wasm backend's ops that move values rather than multiply them — relu, elemwise_add, Concat
+ * (channels), nearest UpSampling and Crop — as short loops over the stored planes of memory.ts,
+ * twins of the reference ops of the same names in src/ops. They are a few percent of a forward
+ * pass (the FPN's and SSH's joins), so plain JavaScript on the memory's Float32Array serves.
+ * Zeros in, zeros out: relu and add keep the border zero, and the others write only the map.
+ */
+import { RetinaFaceError } from '../../errors.js';
+import { formatShape, type Shape } from '../../tensor/shape.js';
+import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
+
+/** Stored floats of x, border included. */
+function stored(memory: WasmMemory, x: WasmTensor): Float32Array {
+  const { C, PS } = planarDims(x.shape);
+  return memory.f32.subarray(x.offset / 4, x.offset / 4 + C * PS);
+}
+
+export function relu(memory: WasmMemory, x: WasmTensor): WasmTensor {
+  const out = memory.tensor(x.shape);
+  const src = stored(memory, x);
+  const dst = stored(memory, out);
+  for (let i = 0; i < src.length; i++) dst[i] = src[i] > 0 ? src[i] : 0;
+  return out;
+}
+
+export function elemwiseAdd(memory: WasmMemory, a: WasmTensor, b: WasmTensor): WasmTensor {
+  const out = memory.tensor(a.shape);
+  const x = stored(memory, a);
+  const y = stored(memory, b);
+  const dst = stored(memory, out);
+  for (let i = 0; i < x.length; i++) dst[i] = x[i] + y[i];
+  return out;
+}
+
+/** Along channels: inputs share H and W, so their planes have one stride and the result is their planes in order. */
+export function concat(memory: WasmMemory, node: string, xs: WasmTensor[]): WasmTensor {
+  const [, , H, W] = xs[0].shape;
+  let C = 0;
+  for (const x of xs) {
+    if (x.shape[2] !== H || x.shape[3] !== W) {
+      throw new RetinaFaceError('SHAPE', `[Concat ${node}] inputs ${formatShape(xs[0].shape)} and ${formatShape(x.shape)} differ in H×W [N,C,H,W]`);
+    }
+    C += x.shape[1];
+  }
+  const out = memory.tensor([1, C, H, W]);
+  const dst = stored(memory, out);
+  let at = 0;
+  for (const x of xs) {
+    const src = stored(memory, x);
+    dst.set(src, at);
+    at += src.length;
+  }
+  return out;
+}
+
+/** Nearest neighbour: out[y][x] = x[⌊y/s⌋][⌊x/s⌋]. */
+export function upSampling(memory: WasmMemory, x: WasmTensor, scale: number): WasmTensor {
+  const [, C, H, W] = x.shape;
+  const out = memory.tensor([1, C, H * scale, W * scale]);
+  const i = planarDims(x.shape);
+  const o = planarDims(out.shape);
+  const src = stored(memory, x);
+  const dst = stored(memory, out);
+  for (let c = 0; c < C; c++) {
+    for (let y = 0; y < o.H; y++) {
+      const from = c * i.PS + (Math.floor(y / scale) + 1) * i.WP + 1;
+      const to = c * o.PS + (y + 1) * o.WP + 1;
+      for (let xx = 0; xx < o.W; xx++) dst[to + xx] = src[from + Math.floor(xx / scale)];
+    }
+  }
+  return out;
+}
+
+/** The top-left H×W of x (offset (0, 0), as ops/crop.ts). */
+export function crop(memory: WasmMemory, x: WasmTensor, shape: Shape): WasmTensor {
+  const out = memory.tensor(shape);
+  const i = planarDims(x.shape);
+  const o = planarDims(shape);
+  const src = stored(memory, x);
+  const dst = stored(memory, out);
+  for (let c = 0; c < o.C; c++) {
+    for (let y = 1; y <= o.H; y++) dst.set(src.subarray(c * i.PS + y * i.WP + 1, c * i.PS + y * i.WP + 1 + o.W), c * o.PS + y * o.WP + 1);
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+/**
+ * Every hand-written wasm kernel (src/ops/wasm) against its reference op, on a seeded table of
+ * awkward shapes: odd maps (13×11, 7×9), 1×1 and 1×N maps, stride 2 on odd sides, 3 input channels
+ * (the first layer), channel counts that are not multiples of 4 where the kernel allows them, with
+ * and without relu; then the data-movement ops, the memory's reuse of freed blocks, and the
+ * geometries the wasm path refuses, each with an error naming the node and its shape.
+ */
+import { describe, expect, it } from 'vitest';
+import { activation } from '../../src/ops/activation.js';
+import { concat } from '../../src/ops/concat.js';
+import { convGeometry, type ConvolutionAttrs } from '../../src/ops/conv-geometry.js';
+import { convolution } from '../../src/ops/convolution.js';
+import { crop } from '../../src/ops/crop.js';
+import { elemwiseAdd } from '../../src/ops/elemwise-add.js';
+import { upSampling } from '../../src/ops/up-sampling.js';
+import { prepareConvolution, type Floors } from '../../src/ops/wasm/convolution.js';
+import * as wasm from '../../src/ops/wasm/data-movement.js';
+import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
+import { planarDims, planarLength, WasmMemory } from '../../src/ops/wasm/memory.js';
+import { tensor, type Tensor } from '../../src/tensor/tensor.js';
+import { size, type Shape } from '../../src/tensor/shape.js';
+import { expectTensorClose } from '../helpers/golden.js';
+import { randomArray } from '../helpers/random.js';
+
+let seed = 20190502;
+const random = (shape: Shape): Tensor => tensor(shape, randomArray(size(shape), seed++));
+
+const memory = new WasmMemory();
+const kernels = instantiateKernels(memory.memory);
+const floorsAt = memory.alloc(4);
+memory.f32.set([0, -Infinity], floorsAt / 4);
+const floors: Floors = { relu: floorsAt, none: floorsAt + 4 };
+
+/** [IC, H, W, OC, kernel, stride, groups ('C' = depthwise), relu]; pad is 1 for 3×3, 0 for 1×1. */
+type ConvCase = [number, number, number, number, 1 | 3, 1 | 2, 1 | 'C', boolean];
+const CONV_CASES: ConvCase[] = [
+  [3, 13, 11, 8, 3, 2, 1, true], // the first layer: 3 channels, stride 2, odd sides
+  [3, 20, 36, 8, 3, 2, 1, false],
+  [8, 13, 11, 12, 3, 1, 1, false], // dense 3×3 stride 1
+  [13, 7, 9, 4, 3, 1, 1, true], // 13 input channels, 9 wide: the last vector of a row runs past it
+  [5, 1, 1, 8, 3, 1, 1, true], // 1×1 map
+  [6, 9, 14, 12, 3, 2, 1, false], // dense stride 2, odd height
+  [16, 1, 17, 4, 3, 1, 1, true], // one row
+  [12, 13, 11, 20, 1, 1, 1, true], // pointwise
+  [7, 13, 11, 4, 1, 1, 1, false], // pointwise, 7 input channels
+  [64, 5, 3, 8, 1, 1, 1, true],
+  [8, 13, 11, 8, 3, 1, 'C', true], // depthwise
+  [6, 12, 9, 6, 3, 1, 'C', false], // depthwise, 6 channels
+  [16, 13, 11, 16, 3, 2, 'C', false], // depthwise stride 2
+  [5, 17, 18, 5, 3, 2, 'C', true],
+  [4, 1, 1, 4, 3, 1, 'C', false],
+];
+
+describe('wasm kernels agree with the reference ops', () => {
+  for (const [IC, H, W, OC, k, s, groups, relu] of CONV_CASES) {
+    const g = groups === 'C' ? IC : 1;
+    const p = k === 3 ? 1 : 0;
+    it(`Convolution x=(1,${IC},${H},${W}) OC=${OC} k=${k} s=${s} p=${p} g=${g}${relu ? ' +relu' : ''}`, () => {
+      const attrs: ConvolutionAttrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: OC, num_group: g, no_bias: false };
+      const x = random([1, IC, H, W]);
+      const weight = random([OC, IC / g, k, k]);
+      const bias = random([OC]);
+      const conv = convolution(x, weight, bias, attrs);
+      const run = prepareConvolution(memory, kernels, floors, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu);
+      const stored = memory.upload(x);
+      const out = run(stored);
+      expectTensorClose('wasm conv', memory.download(out), relu ? activation(conv) : conv);
+      // every stored position that is not the map is zero again (the next 3×3 reads it as padding)
+      const { C, H: OH, W: OW, WP, PS } = planarDims(out.shape);
+      const f32 = memory.f32;
+      let nonzero = 0;
+      for (let c = 0; c < C; c++) {
+        for (let i = 0; i < PS; i++) {
+          const y = Math.floor(i / WP) - 1;
+          const xx = (i % WP) - 1;
+          const inside = y >= 0 && y < OH && xx >= 0 && xx < OW;
+          if (!inside && f32[out.offset / 4 + c * PS + i] !== 0) nonzero++;
+        }
+      }
+      expect(nonzero).toBe(0);
+      memory.freeTensor(stored);
+      memory.freeTensor(out);
+    });
+  }
+
+  it('relu, elemwise_add, Concat (8 + 3 + 6 channels), UpSampling ×2, Crop', () => {
+    const x = random([1, 5, 13, 11]);
+    const y = random([1, 5, 13, 11]);
+    expectTensorClose('relu', memory.download(wasm.relu(memory, memory.upload(x))), activation(x));
+    expectTensorClose('add', memory.download(wasm.elemwiseAdd(memory, memory.upload(x), memory.upload(y))), elemwiseAdd(x, y));
+    const xs = [random([1, 8, 5, 7]), random([1, 3, 5, 7]), random([1, 6, 5, 7])];
+    expectTensorClose('concat', memory.download(wasm.concat(memory, 'case', xs.map((t) => memory.upload(t)))), concat(xs, { dim: 1, num_args: 3 }));
+    for (const shape of [[1, 6, 7, 5], [1, 4, 1, 1]]) {
+      const u = random(shape);
+      expectTensorClose('upsampling', memory.download(wasm.upSampling(memory, memory.upload(u), 2)), upSampling(u, { scale: 2 }));
+    }
+    const big = random([1, 6, 14, 10]);
+    for (const like of [tensor([1, 6, 12, 9]), tensor([1, 6, 1, 1])]) {
+      expectTensorClose('crop', memory.download(wasm.crop(memory, memory.upload(big), like.shape)), crop(big, like));
+    }
+  });
+
+  it('Concat of inputs with different H×W is a SHAPE error naming the node', () => {
+    const xs = [memory.upload(random([1, 4, 5, 7])), memory.upload(random([1, 4, 5, 6]))];
+    expect(() => wasm.concat(memory, 'rf_c1_det_concat', xs)).toThrow(/\[Concat rf_c1_det_concat\] inputs \(1,4,5,7\) and \(1,4,5,6\) differ/);
+  });
+
+  it('a freed block is handed out again for the same size, zeroed', () => {
+    const shape = [1, 3, 6, 5];
+    const a = memory.upload(random(shape));
+    const at = a.offset;
+    memory.freeTensor(a);
+    expect(a.offset).toBe(-1);
+    const b = memory.tensor(shape);
+    expect(b.offset).toBe(at);
+    expect(memory.f32.subarray(at / 4, at / 4 + planarLength(shape)).every((v) => v === 0)).toBe(true);
+  });
+
+  for (const [what, attrs, IC, OC] of [
+    ['5×5 kernel', { kernel: [5, 5], stride: [1, 1], pad: [2, 2] }, 4, 4],
+    ['3×3 without padding', { kernel: [3, 3], stride: [1, 1], pad: [0, 0] }, 4, 4],
+    ['pointwise with 6 output channels', { kernel: [1, 1], stride: [1, 1], pad: [0, 0] }, 4, 6],
+    ['1×1 with stride 2', { kernel: [1, 1], stride: [2, 2], pad: [0, 0] }, 4, 4],
+  ] as const) {
+    it(`refuses a ${what}, naming the node and its geometry`, () => {
+      const a: ConvolutionAttrs = { ...attrs, kernel: [...attrs.kernel], stride: [...attrs.stride], pad: [...attrs.pad], num_filter: OC, num_group: 1, no_bias: true };
+      const g = convGeometry([1, IC, 8, 8], [OC, IC, a.kernel[0], a.kernel[1]], a);
+      expect(() => prepareConvolution(memory, kernels, floors, 'odd_conv', g, { weight: new Float32Array(OC * IC * a.kernel[0] * a.kernel[1]), bias: new Float32Array(OC) }, false))
+        .toThrow(/^\[Convolution odd_conv\] kernel \d×\d, stride \(\d,\d\), pad \(\d,\d\), num_group 1, 4→\d channels on the wasm path/);
+    });
+  }
+});
