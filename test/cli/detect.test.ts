@@ -28,14 +28,14 @@ describe('retinaface detect', () => {
     const missing = join(dir, 'missing.png');
     const t1 = join(imagesDir, 't1.jpg');
     const out = join(dir, 'out');
-    const r = cli(text, t1, missing, t1, '--json', '--backend', 'webasm', '--out', out);
+    const r = cli(text, t1, missing, t1, '--json', '--out', out);
     expect(r.code).toBe(1);
     const entries = JSON.parse(r.stdout);
     expect(entries.map((e: { file: string }) => e.file)).toEqual([text, t1, missing, t1]);
     expect(entries[0].error).toMatch(/notes\.jpg: not an image/);
     expect(entries[2].error).toMatch(/missing\.png: cannot read \(ENOENT\)/);
     for (const e of [entries[1], entries[3]]) {
-      expect([e.width, e.height, e.backend, e.kernel]).toEqual([1280, 886, 'gpu', 'WebAssemblyKernel']);
+      expect([e.width, e.height, e.backend, e.kernel]).toEqual([1280, 886, 'wasm', 'wasm-simd128']);
       expectSameFaces('t1.jpg via the CLI', e.faces, readGoldenFaces('heads-t1'), { minIou: 0.98, score: 2e-2 });
     }
     expect(entries[3].faces).toEqual(entries[1].faces);
@@ -49,10 +49,10 @@ describe('retinaface detect', () => {
   });
 
   it('prints a table without --json, exit 0 when every file worked', () => {
-    const r = cli(join(imagesDir, 't1.jpg'), '--backend', 'webasm', '--threshold', '0.9');
+    const r = cli(join(imagesDir, 't1.jpg'), '--threshold', '0.9');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/t1\.jpg: 1280x886, 6 faces \(gpu WebAssemblyKernel, \d+ ms\)/);
+    expect(lines[0]).toMatch(/t1\.jpg: 1280x886, 6 faces \(wasm wasm-simd128, \d+ ms\)/);
     expect(lines.slice(1)).toHaveLength(6);
     for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}0\.99\d\d {2}box [\d.,]+ {2}landmarks( [\d.]+,[\d.]+){5}$/);
   });
@@ -63,7 +63,7 @@ describe('retinaface detect', () => {
       [['--nms', '0'], /--nms: 0 must be in \(0, 1\]/],
       [['--scales', '0.5,-1'], /--scales: .* positive/],
       [['--scales', '1,x'], /--scales must be a comma-separated list of numbers/],
-      [['--backend', 'tpu'], /--backend must be one of cpu, gpu, webasm, headlessgl/],
+      [['--backend', 'tpu'], /--backend must be one of cpu, wasm, gpu, webasm, headlessgl/],
       [['--frobnicate'], /unknown option --frobnicate/],
       [[], /no image given/],
     ] as const) {

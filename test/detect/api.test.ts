@@ -11,7 +11,7 @@ import { RetinaFace, RetinaFaceError } from '../../src/index.js';
 import { decodeImage } from '../../src/image/decode.js';
 import { imagesDir } from '../helpers/golden.js';
 
-const detector = await RetinaFace.load({ backend: 'webasm' });
+const detector = await RetinaFace.load();
 afterAll(() => detector.dispose());
 
 const path = (name: string) => join(imagesDir, name);
@@ -77,7 +77,7 @@ describe('RetinaFace.detect inputs', () => {
     expect((await errorOf(detector.detect(path('t4.jpg'), { scales: [0] }))).message).toMatch(/scales/);
     expect((await errorOf(detector.detect(path('t4.jpg'), { maxPixels: 1000 }))).code).toBe('IMAGE');
     expect((await errorOf(detector.detect(42 as unknown as string))).message).toMatch(/input must be a file path, JPEG\/PNG bytes/);
-    expect((await errorOf(RetinaFace.load({ backend: 'tpu' as 'cpu' }))).message).toMatch(/backend: "tpu" is not one of cpu, gpu/);
+    expect((await errorOf(RetinaFace.load({ backend: 'tpu' as 'cpu' }))).message).toMatch(/backend: "tpu" is not one of cpu, wasm, gpu/);
   });
 
   it('a disposed detector refuses work', async () => {

@@ -26,10 +26,9 @@ import { badImages, goodImages, type BatchCase } from './corpus.js';
 const MODEL = join(sharedDir, 'models/mnet.25');
 /**
  * Every image at its own size keeps the batch fast (the photo is 640x360) and runs the network on
- * 1x1 and 8x8 inputs. webasm, because `npm test` runs under xvfb, where the default 'gpu' is
- * headless GL on llvmpipe: 0.15 s to compile each kernel, ~9 s for every new image size.
+ * 1x1 and 8x8 inputs, on the default backend (wasm).
  */
-const SIZE = ['--scales', '1', '--backend', 'webasm'];
+const SIZE = ['--scales', '1'];
 
 let dir: string;
 let main: string;

@@ -1,6 +1,6 @@
 /**
- * The house style's rule 12: the reference path (src/tensor, src/ops without gpu/, src/net,
- * src/anchors) is the textbook, and its growth is a decision, not a drift. The budget below is
+ * The house style's rule 12: the reference path (src/tensor, src/ops without its fast backends
+ * gpu/ and wasm/, src/net, src/anchors) is the textbook, and its growth is a decision, not a drift. The budget below is
  * that decision (2,100 lines when it was set, at 1,982): raising it belongs in the commit that
  * needs it, with the reason.
  */
@@ -11,22 +11,23 @@ import { repoRoot } from '../helpers/golden.js';
 
 const BUDGET = 2100;
 const REFERENCE = ['src/tensor', 'src/ops', 'src/net', 'src/anchors'];
+const FAST_BACKENDS = ['gpu', 'wasm'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'gpu' ? [] : tsFiles(path);
+    if (statSync(path).isDirectory()) return FAST_BACKENDS.includes(name) ? [] : tsFiles(path);
     return name.endsWith('.ts') ? [path] : [];
   });
 }
 
 describe('reference path size', () => {
-  it(`src/tensor + src/ops (without gpu/) + src/net + src/anchors stay within ${BUDGET} lines`, () => {
+  it(`src/tensor + src/ops (without gpu/, wasm/) + src/net + src/anchors stay within ${BUDGET} lines`, () => {
     const files = REFERENCE.flatMap((d) => tsFiles(join(repoRoot, d)));
     const lines = files.map((f) => [relative(repoRoot, f), readFileSync(f, 'utf8').split('\n').length - 1] as const);
     const total = lines.reduce((sum, [, n]) => sum + n, 0);
     console.log(`reference path: ${total} lines in ${files.length} files (budget ${BUDGET})`);
-    expect(files.some((f) => f.includes('/gpu/'))).toBe(false);
+    expect(files.some((f) => f.includes('/gpu/') || f.includes('/wasm/'))).toBe(false);
     expect(total, lines.map(([f, n]) => `${n} ${f}`).join('\n')).toBeLessThanOrEqual(BUDGET);
   });
 });

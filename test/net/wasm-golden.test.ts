@@ -1,0 +1,55 @@
+/**
+ * The golden cases through the wasm backend (src/ops/wasm, the default): every node of both
+ * every-layer cases on the unfused plan (each node its own op, so each golden file has a
+ * counterpart), the nine heads of the fused plan (BatchNorm and relu folded, the path detect()
+ * runs), and the nine heads of each photo case (heads-t1/t3/t4/t6, 1024 on the short side).
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { forward, type ForwardResult } from '../../src/net/forward.js';
+import { fuse } from '../../src/net/fuse.js';
+import { buildPlan, type Plan } from '../../src/net/graph.js';
+import { HEAD_NAMES } from '../../src/net/heads.js';
+import { inputTensor } from '../../src/net/input.js';
+import { createWasmBackend } from '../../src/ops/wasm/backend.js';
+import { readNpy } from '../../src/tensor/npy.js';
+import { loadModel } from '../../src/weights/load.js';
+import { expectTensorClose, goldenPath, readGoldenF32 } from '../helpers/golden.js';
+
+const model = await loadModel();
+
+for (const caseName of ['layers-t4-320x180', 'layers-t4-328x168']) {
+  describe(`${caseName} on wasm`, () => {
+    const data = readGoldenF32(caseName, 'data.npy');
+    const plan: Plan = buildPlan(model, data.shape[2], data.shape[3]);
+    let every: ForwardResult;
+    beforeAll(async () => {
+      every = await forward(plan, data, { backend: createWasmBackend(), keep: 'all' });
+    });
+
+    it('kept every node', () => expect(every.nodes.size).toBe(162));
+
+    for (const { name } of plan.steps) {
+      it(name, () => expectTensorClose(name, every.nodes.get(name)!, readGoldenF32(caseName, `${name}.npy`)));
+    }
+
+    it('fused plan (BatchNorm and relu folded): the nine heads', async () => {
+      const { heads } = await forward(fuse(plan), data, { backend: createWasmBackend() });
+      expect([...heads.keys()]).toEqual(HEAD_NAMES);
+      for (const [name, value] of heads) expectTensorClose(name, value, readGoldenF32(caseName, `${name}.npy`));
+    });
+  });
+}
+
+describe('photo heads through the fused plan on wasm', () => {
+  const backend = createWasmBackend();
+  for (const caseName of ['heads-t1', 'heads-t3', 'heads-t4', 'heads-t6']) {
+    it(caseName, async () => {
+      const resized = readNpy(new Uint8Array(readFileSync(goldenPath(caseName, 'resized.npy'))), caseName);
+      const [H, W] = resized.shape;
+      const { heads } = await forward(fuse(buildPlan(model, H, W)), inputTensor(resized.data as Uint8Array, W, H), { backend });
+      expect([...heads.keys()]).toEqual(HEAD_NAMES);
+      for (const name of HEAD_NAMES) expectTensorClose(`${caseName} ${name}`, heads.get(name)!, readGoldenF32(caseName, `${name}.npy`));
+    });
+  }
+});
