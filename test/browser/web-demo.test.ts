@@ -119,7 +119,7 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
   });
 
   /** Runs the page's detection on t1 with `backend` chosen, returns what #result holds. */
-  async function detectInPage(backend: 'webgl2' | 'webasm'): Promise<DemoResult> {
+  async function detectInPage(backend: 'wasm' | 'webgl2' | 'webasm'): Promise<DemoResult> {
     // set without change events, so that only picking the image starts a run
     await page.evaluate(([b, size, threshold]) => {
       (document.getElementById('backend') as HTMLSelectElement).value = b;
@@ -177,6 +177,17 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
     const shot = process.env.WEB_DEMO_SCREENSHOT;
     if (shot) await page.screenshot({ path: resolve(shot), fullPage: true });
   });
+
+  it('runs the same detection on wasm, the page default (our WebAssembly SIMD kernels)', async () => {
+    expect(await page.evaluate(() => (document.getElementById('backend') as HTMLSelectElement).options[0].value)).toBe('wasm');
+    const r = await detectInPage('wasm');
+    expect([r.backend, r.kernel]).toEqual(['wasm', 'wasm-simd128']);
+    expect(r.faces.length).toBe(node.length);
+    const d = compareFaces(node, r.faces);
+    console.log(`wasm in the page: ${(r.ms / 1000).toFixed(2)} s, min IoU ${d.minIou.toFixed(5)}, max |score diff| ${d.maxScoreDiff.toExponential(2)}`);
+    expect(d.minIou).toBeGreaterThan(0.98);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 
   it('runs the same detection on gpu.js webasm (worker threads) when chosen', async () => {
     const r = await detectInPage('webasm');
