@@ -95,7 +95,7 @@ export function resizeLinear(img: RgbImage, target: ResizeTarget): RgbImage {
   const { DW, DH, scaleX, scaleY } = resizeGeometry(W, H, target);
   if (DW === W && DH === H) return rgbImage(W, H, src.slice());
 
-  const xs = linearTaps(DW, W, scaleX, true);
+  const { s0: xs0, s1: xs1, w0: xw0, w1: xw1 } = linearTaps(DW, W, scaleX, true);
   const ys = linearTaps(DH, H, scaleY, false);
   const rowLen = DW * 3;
 
@@ -107,9 +107,9 @@ export function resizeLinear(img: RgbImage, target: ResizeTarget): RgbImage {
     t = new Int32Array(rowLen);
     const row = sy * W * 3;
     for (let dx = 0; dx < DW; dx++) {
-      for (let c = 0; c < 3; c++) {
-        t[dx * 3 + c] = xs.w0[dx] * src[row + xs.s0[dx] * 3 + c] + xs.w1[dx] * src[row + xs.s1[dx] * 3 + c];
-      }
+      const a = row + xs0[dx] * 3;
+      const b = row + xs1[dx] * 3;
+      for (let c = 0; c < 3; c++) t[dx * 3 + c] = xw0[dx] * src[a + c] + xw1[dx] * src[b + c];
     }
     return t;
   };
@@ -124,10 +124,11 @@ export function resizeLinear(img: RgbImage, target: ResizeTarget): RgbImage {
     cache.set(ys.s1[dy], t1);
     const b0 = ys.w0[dy];
     const b1 = ys.w1[dy];
+    const at = dy * rowLen;
     for (let i = 0; i < rowLen; i++) {
       // step 6: element i = dx*3 + c of the row, the SIMD kernel's int16 arithmetic
       const v = (((t0[i] >> 4) * b0) >> 16) + (((t1[i] >> 4) * b1) >> 16);
-      out[dy * rowLen + i] = Math.min(255, Math.max(0, (v + 2) >> 2));
+      out[at + i] = Math.min(255, Math.max(0, (v + 2) >> 2));
     }
   }
   return rgbImage(DW, DH, out);

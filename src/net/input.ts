@@ -16,10 +16,11 @@ export function inputTensor(rgb: Uint8Array, width: number, height: number): Ten
     throw new RetinaFaceError('SHAPE', `[input data] ${rgb.length} bytes do not make an RGB image of ${height}×${width} (needs ${height * width * 3}) [H,W,3]`);
   }
   const out = tensor([1, 3, height, width]);
+  const data = out.data;
   for (let c = 0; c < 3; c++) {
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        out.data[(c * height + y) * width + x] = rgb[(y * width + x) * 3 + c];
+        data[(c * height + y) * width + x] = rgb[(y * width + x) * 3 + c];
       }
     }
   }
