@@ -63,9 +63,13 @@ describe('wasm kernels agree with the reference ops', () => {
       const conv = convolution(x, weight, bias, attrs);
       const run = prepareConvolution(memory, kernels, floors, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu);
       const stored = memory.upload(x);
+      // the output lands in a freed block of its size, filled with NaN first: the kernel must write every stored float
+      const junk = memory.tensor(conv.shape);
+      memory.f32.fill(NaN, junk.offset / 4, junk.offset / 4 + planarLength(conv.shape));
+      memory.freeTensor(junk);
       const out = run(stored);
       expectTensorClose('wasm conv', memory.download(out), relu ? activation(conv) : conv);
-      // every stored position that is not the map is zero again (the next 3×3 reads it as padding)
+      // every stored position that is not the map is zero (the next 3×3 reads it as padding)
       const { C, H: OH, W: OW, WP, PS } = planarDims(out.shape);
       const f32 = memory.f32;
       let nonzero = 0;

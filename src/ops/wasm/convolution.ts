@@ -53,7 +53,7 @@ export function prepareConvolution(memory: WasmMemory, kernels: WasmKernels, flo
   const o = planarDims(outShape);
   return (x) => {
     const i = planarDims(x.shape);
-    const out = memory.tensor(outShape);
+    const out = memory.outputTensor(outShape);
     if (k === 'pointwise') kernels.pointwise(x.offset, w, out.offset, g.IC, g.OC / 4, o.PS, floor);
     else if (k === 'depthwise') (g.sy === 1 ? kernels.depthwise3x3s1 : kernels.depthwise3x3s2)(x.offset, w, out.offset, g.OC, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor);
     else (g.sy === 1 ? kernels.dense3x3s1 : kernels.dense3x3s2)(x.offset, w, out.offset, g.IC, g.OC / 4, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor);
