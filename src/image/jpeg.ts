@@ -28,7 +28,7 @@
  * instead return the rows it managed to decode with the rest gray, a silently different picture we
  * prefer not to reproduce.
  */
-import { decodeCoefficients, type JpegJsDecoded } from './jpeg-coefficients.js';
+import { decodeCoefficients, type JpegJsComponent } from './jpeg-coefficients.js';
 import { planesToRgb, type JpegColorSpace } from './jpeg-color.js';
 import { idctPlane } from './jpeg-idct.js';
 import { upsample } from './jpeg-upsample.js';
@@ -82,7 +82,8 @@ interface Frame {
  * and throws IMAGE errors naming what is wrong. Besides the frame header and EXIF it checks what
  * would make jpeg-js do much work for nothing: a missing EOI (the file was cut), more than one
  * frame, sampling factors outside 1..4 (what the standard allows), a size over `maxPixels`, more
- * than MAX_SCANS scans, and image data too short for the frame. The last is a lower bound that
+ * than MAX_SCANS scans, image data too short for the frame, and four components without an Adobe
+ * marker (jpeg-js's colour stage refuses them, and jpeg-coefficients.ts stops jpeg-js before it). The last is a lower bound that
  * holds for every valid file (checkDataSize), so a 300-byte file claiming 7000×7000 pixels is
  * refused here instead of allocating jpeg-js's 256 bytes per block.
  */
@@ -109,6 +110,9 @@ export function readJpegHeader(bytes: Uint8Array, where: string, maxPixels = Inf
     if (marker === 0xd9) {
       if (frame === undefined || scans === 0) throw imageError(where, `corrupt JPEG: end of image (FFD9) at byte ${offset - 2} before any image data`);
       checkDataSize(frame, dataBytes, where);
+      if (frame.components === 4 && adobeTransform === undefined) {
+        throw imageError(where, 'JPEG with 4 components and no Adobe (APP14) marker is not supported: CMYK or YCCK is not said');
+      }
       return { width: frame.width, height: frame.height, components: frame.components, exif, adobeTransform, jfif, componentIds: frame.ids };
     }
     if (offset + 2 > bytes.length) throw imageError(where, `truncated JPEG: the file ends inside the ${hex(marker)} segment header`);
@@ -189,6 +193,19 @@ function checkDataSize(frame: Frame, dataBytes: number, where: string): void {
 }
 
 /**
+ * What jpeg-js's own IDCT would have tripped over (it is stopped before it, jpeg-coefficients.ts):
+ * a component no scan gave blocks to, or one whose quantisation table (DQT) never came.
+ */
+function checkComponent(c: JpegJsComponent, k: number, width: number, height: number, where: string): void {
+  const rows = Math.ceil(height / 8);
+  const columns = Math.ceil(width / 8);
+  if (!Array.isArray(c.blocks) || c.blocks.length < rows || c.blocks.slice(0, rows).some((row) => !Array.isArray(row) || row.length < columns)) {
+    throw imageError(where, `corrupt JPEG: component ${k} has no coefficients for its ${width}x${height} samples`);
+  }
+  if (!(c.quantizationTable?.length === 64)) throw imageError(where, `corrupt JPEG: component ${k} has no quantisation table (DQT)`);
+}
+
+/**
  * How libjpeg reads the components (jdapimin.c `default_decompress_parms`): 1 is gray; 3 are YCbCr
  * under a JFIF marker, else RGB under an Adobe marker with transform 0, else RGB if the component
  * ids are 'R', 'G', 'B', else YCbCr; 4 are CMYK under Adobe transform 0, else YCCK. (libjpeg also
@@ -209,12 +226,13 @@ function colorSpace(header: JpegHeader): JpegColorSpace {
  * (jpeg-upsample.ts) → colour conversion (jpeg-color.ts).
  */
 export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, maxPixels: number, where: string): RgbImage {
-  let decoded: JpegJsDecoded;
+  // jpeg-js keeps one component per distinct id, in ascending id order; the frame lists them in its own order
+  const distinctIds = [...new Set(header.componentIds)].sort((a, b) => a - b);
+  let decoded: JpegJsComponent[];
   try {
-    decoded = decodeCoefficients(bytes, {
+    decoded = decodeCoefficients(bytes, distinctIds.length, {
       // jpeg-js's own limits stay as a backstop behind the header check: the pixel limit, and memory
-      // at 32 bytes a pixel (its DCT blocks take 4 bytes per sample, up to 4 components, plus the
-      // component planes and the output).
+      // at 32 bytes a pixel (its DCT blocks take 4 bytes per sample, up to 4 components)
       maxResolutionInMP: maxPixels / 1e6,
       maxMemoryUsageInMB: Math.ceil((maxPixels * 32) / 2 ** 20) + 16,
     });
@@ -222,22 +240,16 @@ export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, maxPixels: num
     const reason = e instanceof Error ? e.message : String(e);
     throw imageError(where, `corrupt or truncated JPEG ${formatPixels(header.width, header.height)}: ${reason}`);
   }
-  const { width: W, height: H } = decoded;
-  if (W !== header.width || H !== header.height) {
-    throw imageError(where, `corrupt JPEG: decoded ${W}x${H}, frame header says ${header.width}x${header.height}`);
-  }
-  // jpeg-js keeps one component per distinct id, in ascending id order; the frame lists them in its own order
-  const distinctIds = [...new Set(header.componentIds)].sort((a, b) => a - b);
-  if (decoded.components.length !== distinctIds.length) {
-    throw imageError(where, `JPEG decoder: jpeg-js showed ${decoded.components.length} components, the frame header has ${distinctIds.length} distinct ids`);
-  }
-  const components = header.componentIds.map((id) => decoded.components[distinctIds.indexOf(id)]);
+  const { width: W, height: H } = header;
+  const components = header.componentIds.map((id) => decoded[distinctIds.indexOf(id)]);
   const hMax = Math.max(...components.map((c) => c.h));
   const vMax = Math.max(...components.map((c) => c.v));
-  const planes = components.map((c) => {
+  const planes = components.map((c, k) => {
     // the component's own size, libjpeg's downsampled_width × downsampled_height
-    const plane = idctPlane(c.blocks, c.quantizationTable, Math.ceil((W * c.h) / hMax), Math.ceil((H * c.v) / vMax));
-    return upsample(plane, c.h, c.v, hMax, vMax, W, H);
+    const width = Math.ceil((W * c.h) / hMax);
+    const height = Math.ceil((H * c.v) / vMax);
+    checkComponent(c, k, width, height, where);
+    return upsample(idctPlane(c.blocks, c.quantizationTable, width, height), c.h, c.v, hMax, vMax, W, H);
   });
   return rgbImage(W, H, planesToRgb(planes, colorSpace(header), W, H));
 }

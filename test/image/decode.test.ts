@@ -162,7 +162,7 @@ describe('JPEG colour models (flat 8×8 blocks built by hand: quantisation 1, so
   });
 
   it('4 components without an Adobe marker: an IMAGE error, not a crash', () => {
-    expectImageError(flatJpeg([[1, 2, 3, 4]]), 'cmyk.jpg', /corrupt or truncated JPEG 8x8.*4 components/);
+    expectImageError(flatJpeg([[1, 2, 3, 4]]), 'cmyk.jpg', /cmyk\.jpg: JPEG with 4 components and no Adobe \(APP14\) marker is not supported/);
   });
 });
 
