@@ -60,7 +60,7 @@ describe('retinaface dump / compare', () => {
   });
 
   it('usage errors: a bad --backend, a missing --out', async () => {
-    await expect(dump(['--input', 'x.npy', '--out', out, '--backend', 'tpu'])).rejects.toThrow("dump: --backend must be cpu or gpu, got 'tpu'");
+    await expect(dump(['--input', 'x.npy', '--out', out, '--backend', 'tpu'])).rejects.toThrow("dump: --backend must be cpu, wasm or gpu, got 'tpu'");
     await expect(dump(['--input', 'x.npy'])).rejects.toThrow('dump: --input FILE and --out DIR are required');
   });
 });

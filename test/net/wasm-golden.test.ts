@@ -2,7 +2,8 @@
  * The golden cases through the wasm backend (src/ops/wasm, the default): every node of both
  * every-layer cases on the unfused plan (each node its own op, so each golden file has a
  * counterpart), the nine heads of the fused plan (BatchNorm and relu folded, the path detect()
- * runs), and the nine heads of each photo case (heads-t1/t3/t4/t6, 1024 on the short side).
+ * runs), and the nine heads of each photo case (heads-t1/t3/t4/t6, 1024 on the short side); then
+ * that a batch of input sizes reuses the memory.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { buildPlan, type Plan } from '../../src/net/graph.js';
 import { HEAD_NAMES } from '../../src/net/heads.js';
 import { inputTensor } from '../../src/net/input.js';
 import { createWasmBackend } from '../../src/ops/wasm/backend.js';
+import { WasmMemory } from '../../src/ops/wasm/memory.js';
 import { readNpy } from '../../src/tensor/npy.js';
 import { loadModel } from '../../src/weights/load.js';
 import { expectTensorClose, goldenPath, readGoldenF32 } from '../helpers/golden.js';
@@ -52,4 +54,20 @@ describe('photo heads through the fused plan on wasm', () => {
       for (const name of HEAD_NAMES) expectTensorClose(`${caseName} ${name}`, heads.get(name)!, readGoldenF32(caseName, `${name}.npy`));
     });
   }
+});
+
+describe('memory over a batch of input sizes', () => {
+  it('a second round of five sizes, in another order, grows the memory by nothing', async () => {
+    const memory = new WasmMemory();
+    const backend = createWasmBackend(memory);
+    const sizes: [number, number][] = [[96, 128], [160, 120], [64, 64], [200, 136], [120, 96]];
+    const once = async (list: [number, number][]) => {
+      for (const [h, w] of list) await forward(fuse(buildPlan(model, h, w)), inputTensor(new Uint8Array(h * w * 3).fill(90), w, h), { backend });
+    };
+    await once(sizes);
+    const after = memory.memory.buffer.byteLength;
+    await once([...sizes].reverse());
+    await once(sizes);
+    expect(memory.memory.buffer.byteLength).toBe(after);
+  });
 });

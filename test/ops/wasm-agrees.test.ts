@@ -13,7 +13,7 @@ import { convolution } from '../../src/ops/convolution.js';
 import { crop } from '../../src/ops/crop.js';
 import { elemwiseAdd } from '../../src/ops/elemwise-add.js';
 import { upSampling } from '../../src/ops/up-sampling.js';
-import { prepareConvolution, type Floors } from '../../src/ops/wasm/convolution.js';
+import { prepareConvolution, type Floors, type WeightStore } from '../../src/ops/wasm/convolution.js';
 import * as wasm from '../../src/ops/wasm/data-movement.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
 import { planarDims, planarLength, WasmMemory } from '../../src/ops/wasm/memory.js';
@@ -30,6 +30,13 @@ const kernels = instantiateKernels(memory.memory);
 const floorsAt = memory.alloc(4);
 memory.f32.set([0, -Infinity], floorsAt / 4);
 const floors: Floors = { relu: floorsAt, none: floorsAt + 4 };
+/** Every case packs its own weights. */
+const weights: WeightStore = (_key, pack) => {
+  const packed = pack();
+  const at = memory.alloc(packed.length);
+  memory.f32.set(packed, at / 4);
+  return at;
+};
 
 /** [IC, H, W, OC, kernel, stride, groups ('C' = depthwise), relu]; pad is 1 for 3×3, 0 for 1×1. */
 type ConvCase = [number, number, number, number, 1 | 3, 1 | 2, 1 | 'C', boolean];
@@ -61,7 +68,7 @@ describe('wasm kernels agree with the reference ops', () => {
       const weight = random([OC, IC / g, k, k]);
       const bias = random([OC]);
       const conv = convolution(x, weight, bias, attrs);
-      const run = prepareConvolution(memory, kernels, floors, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu);
+      const run = prepareConvolution(memory, kernels, floors, weights, 'case', 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu);
       const stored = memory.upload(x);
       // the output lands in a freed block of its size, filled with NaN first: the kernel must write every stored float
       const junk = memory.tensor(conv.shape);
@@ -109,15 +116,27 @@ describe('wasm kernels agree with the reference ops', () => {
     expect(() => wasm.concat(memory, 'rf_c1_det_concat', xs)).toThrow(/\[Concat rf_c1_det_concat\] inputs \(1,4,5,7\) and \(1,4,5,6\) differ/);
   });
 
-  it('a freed block is handed out again for the same size, zeroed', () => {
+  it('a freed block is handed out again, zeroed; neighbours merge; freeing the top block lowers the top', () => {
+    const m = new WasmMemory();
     const shape = [1, 3, 6, 5];
-    const a = memory.upload(random(shape));
+    const a = m.upload(random(shape));
     const at = a.offset;
-    memory.freeTensor(a);
+    m.freeTensor(a);
     expect(a.offset).toBe(-1);
-    const b = memory.tensor(shape);
+    const b = m.tensor(shape);
     expect(b.offset).toBe(at);
-    expect(memory.f32.subarray(at / 4, at / 4 + planarLength(shape)).every((v) => v === 0)).toBe(true);
+    expect(m.f32.subarray(at / 4, at / 4 + planarLength(shape)).every((v) => v === 0)).toBe(true);
+    // three blocks in a row, a fourth above; freeing the first three leaves one free run that holds their sum
+    const c = m.tensor(shape);
+    const d = m.tensor(shape);
+    const top = m.tensor([1, 1, 1, 1]);
+    for (const t of [c, b, d]) m.freeTensor(t);
+    const big = m.alloc(3 * planarLength(shape));
+    expect(big).toBe(at);
+    // freeing the highest block and what is below it gives the bytes back to the top
+    m.release(big, 3 * planarLength(shape));
+    m.freeTensor(top);
+    expect(m.tensor(shape).offset).toBe(at);
   });
 
   for (const [what, attrs, IC, OC] of [
@@ -129,7 +148,7 @@ describe('wasm kernels agree with the reference ops', () => {
     it(`refuses a ${what}, naming the node and its geometry`, () => {
       const a: ConvolutionAttrs = { ...attrs, kernel: [...attrs.kernel], stride: [...attrs.stride], pad: [...attrs.pad], num_filter: OC, num_group: 1, no_bias: true };
       const g = convGeometry([1, IC, 8, 8], [OC, IC, a.kernel[0], a.kernel[1]], a);
-      expect(() => prepareConvolution(memory, kernels, floors, 'odd_conv', g, { weight: new Float32Array(OC * IC * a.kernel[0] * a.kernel[1]), bias: new Float32Array(OC) }, false))
+      expect(() => prepareConvolution(memory, kernels, floors, weights, 'odd_conv', 'odd_conv', g, { weight: new Float32Array(OC * IC * a.kernel[0] * a.kernel[1]), bias: new Float32Array(OC) }, false))
         .toThrow(/^\[Convolution odd_conv\] kernel \d×\d, stride \(\d,\d\), pad \(\d,\d\), num_group 1, 4→\d channels on the wasm path/);
     });
   }

@@ -16,19 +16,29 @@ import { fusedRelu } from '../../net/fuse.js';
 import type { PlanStep } from '../../net/graph.js';
 import { convGeometry } from '../conv-geometry.js';
 import { opDef } from '../registry.js';
-import { prepareConvolution, type Floors, type WasmConvolution } from './convolution.js';
+import { prepareConvolution, type Floors, type WasmConvolution, type WeightStore } from './convolution.js';
 import { instantiateKernels } from './kernels.js';
 import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
 import { WasmMemory, type WasmTensor } from './memory.js';
 
-/** A backend with its own memory; it is released with the backend (nothing to destroy). */
-export function createWasmBackend(): Backend<WasmTensor> {
-  const memory = new WasmMemory();
+/** A backend over `memory` (its own by default, released with it: nothing to destroy). */
+export function createWasmBackend(memory = new WasmMemory()): Backend<WasmTensor> {
   const kernels = instantiateKernels(memory.memory);
   const floorsAt = memory.alloc(4);
   memory.f32.set([0, -Infinity], floorsAt / 4);
   const floors: Floors = { relu: floorsAt, none: floorsAt + 4 };
   const convolutions = new WeakMap<PlanStep, WasmConvolution>();
+  const placed = new Map<string, number>();
+  const weights: WeightStore = (key, pack) => {
+    let at = placed.get(key);
+    if (at === undefined) {
+      const packed = pack();
+      at = memory.alloc(packed.length);
+      memory.f32.set(packed, at / 4);
+      placed.set(key, at);
+    }
+    return at;
+  };
 
   const run = (step: PlanStep, inputs: WasmTensor[]): WasmTensor => {
     const [x] = inputs;
@@ -38,7 +48,9 @@ export function createWasmBackend(): Backend<WasmTensor> {
         if (conv === undefined) {
           const [weight, bias] = step.params;
           const g = convGeometry(step.inputShapes[0], weight.shape, step.attrs);
-          conv = prepareConvolution(memory, kernels, floors, step.name, g, { weight: weight.data, bias: bias?.data ?? new Float32Array(g.OC) }, fusedRelu(step));
+          // a fused step's parameters name its convolution's and BatchNorm's (net/fuse.ts)
+          const key = step.paramNames.join(',');
+          conv = prepareConvolution(memory, kernels, floors, weights, key, step.name, g, { weight: weight.data, bias: bias?.data ?? new Float32Array(g.OC) }, fusedRelu(step));
           convolutions.set(step, conv);
         }
         return conv(x);

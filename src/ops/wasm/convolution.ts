@@ -26,6 +26,14 @@ export type WasmConvolution = (x: WasmTensor) => WasmTensor;
 /** Byte offsets of the two clamp floors the kernels take: 0 (relu) and −∞ (none). */
 export interface Floors { relu: number; none: number }
 
+/**
+ * Where packed weights live: `place(key, pack)` returns the byte offset of the weights under
+ * `key`, packing and copying them into the memory the first time. Plans for other input sizes
+ * share them (the key names the MXNet parameters), so a batch of photos of many sizes does not
+ * copy the model once per size.
+ */
+export type WeightStore = (key: string, pack: () => Float32Array) => number;
+
 function kind(g: ConvGeometry): 'pointwise' | 'depthwise' | 'dense' | null {
   const square3 = g.KH === 3 && g.KW === 3 && g.py === 1 && g.px === 1 && g.sy === g.sx && (g.sy === 1 || g.sy === 2);
   if (g.KH === 1 && g.KW === 1 && g.sy === 1 && g.sx === 1 && g.py === 0 && g.px === 0 && g.g === 1 && g.OC % 4 === 0) return 'pointwise';
@@ -34,7 +42,8 @@ function kind(g: ConvGeometry): 'pointwise' | 'depthwise' | 'dense' | null {
   return null;
 }
 
-export function prepareConvolution(memory: WasmMemory, kernels: WasmKernels, floors: Floors, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean): WasmConvolution {
+/** `key` names the weights in `weights` (e.g. the node's MXNet parameter names). */
+export function prepareConvolution(memory: WasmMemory, kernels: WasmKernels, floors: Floors, weights: WeightStore, key: string, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean): WasmConvolution {
   const k = kind(g);
   if (k === null) {
     throw new RetinaFaceError(
@@ -43,11 +52,9 @@ export function prepareConvolution(memory: WasmMemory, kernels: WasmKernels, flo
         'it runs 1×1 stride 1 pad 0 and 3×3 pad 1 stride 1 or 2 (dense or depthwise), output channels a multiple of 4 unless depthwise',
     );
   }
-  const packed = k === 'pointwise' ? packPointwiseWeights(g.IC, g.OC, p.weight, p.bias)
+  const w = weights(`${k} ${key}`, () => (k === 'pointwise' ? packPointwiseWeights(g.IC, g.OC, p.weight, p.bias)
     : k === 'depthwise' ? packDepthwiseWeights(g.OC, p.weight, p.bias)
-    : packDenseWeights(g.IC, g.OC, p.weight, p.bias);
-  const w = memory.alloc(packed.length);
-  memory.f32.set(packed, w / 4);
+    : packDenseWeights(g.IC, g.OC, p.weight, p.bias)));
   const floor = relu ? floors.relu : floors.none;
   const outShape = [1, g.OC, g.OH, g.OW];
   const o = planarDims(outShape);

@@ -49,14 +49,17 @@ export function planarLength(shape: Shape): number {
 }
 
 /**
- * The memory and a first-fit-by-size allocator over it: freed blocks are kept by length and
- * handed out again for the same length (a forward pass frees and allocates the same sizes every
- * time), everything else comes from the top, growing the memory as needed.
+ * The memory and a first-fit allocator over it: free blocks are kept in address order and merged
+ * with their neighbours, so a batch of photos of many sizes reuses the same bytes instead of
+ * growing the memory by a forward pass's worth per new size. A request no free block can hold
+ * comes from the top, growing the memory as needed.
  */
 export class WasmMemory {
   readonly memory = new WebAssembly.Memory({ initial: 16 });
+  /** End of the used bytes; everything above it is free. */
   private top = 1024;
-  private readonly free = new Map<number, number[]>();
+  /** Free blocks below `top` as [byte offset, bytes], in address order, never adjacent. */
+  private readonly free: [number, number][] = [];
   private view = new Float32Array(this.memory.buffer);
 
   /** A Float32Array over the whole memory (re-made after the memory grew). */
@@ -72,26 +75,42 @@ export class WasmMemory {
     return at;
   }
 
-  /** Byte offset of `floats` floats of undefined contents (a reused block, or fresh zero pages). */
+  /** Byte offset of `floats` floats of undefined contents. */
   private allocUninitialized(floats: number): number {
-    const reused = this.free.get(floats)?.pop();
-    if (reused !== undefined) return reused;
+    // 16-byte granules keep every block's start aligned for v128 access
+    const bytes = Math.ceil((floats * 4) / 16) * 16;
+    const i = this.free.findIndex(([, size]) => size >= bytes);
+    if (i >= 0) {
+      const [at, size] = this.free[i];
+      if (size === bytes) this.free.splice(i, 1);
+      else this.free[i] = [at + bytes, size - bytes];
+      return at;
+    }
     const at = this.top;
-    const end = at + floats * 4;
+    const end = at + bytes;
     if (end > MAX_BYTES) {
       throw new RetinaFaceError('UNSUPPORTED', `wasm backend: ${Math.round(end / 2 ** 20)} MB of tensors passes the 4096 MB a wasm32 memory can address`);
     }
     const have = this.memory.buffer.byteLength;
-    // new pages are zero
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-    this.top = Math.ceil(end / 16) * 16;
+    this.top = end;
     return at;
   }
 
   release(offset: number, floats: number): void {
-    let list = this.free.get(floats);
-    if (list === undefined) this.free.set(floats, (list = []));
-    list.push(offset);
+    const bytes = Math.ceil((floats * 4) / 16) * 16;
+    let i = this.free.findIndex(([at]) => at > offset);
+    if (i < 0) i = this.free.length;
+    let block: [number, number] = [offset, bytes];
+    // merge with the block after, then the one before
+    if (i < this.free.length && offset + bytes === this.free[i][0]) block = [offset, bytes + this.free.splice(i, 1)[0][1]];
+    if (i > 0 && this.free[i - 1][0] + this.free[i - 1][1] === offset) {
+      i--;
+      block = [this.free[i][0], this.free[i][1] + block[1]];
+      this.free.splice(i, 1);
+    }
+    if (block[0] + block[1] === this.top) this.top = block[0];
+    else this.free.splice(i, 0, block);
   }
 
   /** A new zeroed tensor of `shape`. */
