@@ -1,5 +1,5 @@
 /**
- * `retinaface bench [--size WxH] [--runs N] [--backend cpu|wasm|gpu|webasm|headlessgl] [--json]
+ * `retinaface bench [--size WxH] [--runs N] [--backend cpu|wasm|gpu|webasm|headlessgl] [--threads N] [--json]
  * [--model DIR] [--image FILE] [--scale S]`: how fast this engine is here, on one backend (the
  * detector's names: 'wasm' is the default, 'gpu' gpu.js's own choice, 'webasm' and 'headlessgl'
  * force one).
@@ -27,6 +27,7 @@ import { tensor, type Tensor } from '../tensor/tensor.js';
 import { loadModel } from '../weights/load.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName } from '../detect/retinaface.js';
 import { numberValue, parseArgs } from './args.js';
+import { threadsOption } from './detect.js';
 
 
 /** The photo detect_ms is measured on, beside the repository as the shared models are. */
@@ -52,7 +53,7 @@ export interface BenchResult {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs('bench', argv, { values: ['size', 'runs', 'backend', 'model', 'image', 'scale'], switches: ['json'] });
+  const args = parseArgs('bench', argv, { values: ['size', 'runs', 'backend', 'threads', 'model', 'image', 'scale'], switches: ['json'] });
   if (args.positionals.length > 0) throw new RetinaFaceError('USAGE', `bench: unexpected argument '${args.positionals[0]}'`);
   const { width, height } = parseSize(args.values.get('size') ?? '640x640');
   const runs = numberValue('bench', args, 'runs') ?? 5;
@@ -64,10 +65,11 @@ export async function run(argv: string[]): Promise<number> {
   const image = resolve(args.values.get('image') ?? DEFAULT_IMAGE);
   if (!existsSync(image)) throw new RetinaFaceError('IO', `${image}: no such file (the photo detect_ms is measured on; give one with --image)`);
   const modelPath = args.values.get('model');
+  const threads = threadsOption(args, 'bench');
 
   const t0 = performance.now();
   const model = await loadModel(modelPath);
-  const engine = await createEngine(backend);
+  const engine = await createEngine(backend, { threads });
   const input = patternInput(height, width);
   const run = () => forward(engine.plan(model, height, width), input, { backend: engine.backend });
   let forwardMs: number[];
@@ -85,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     engine.destroy();
   }
-  const detectMs = await timeDetect(backend, modelPath, image, scale, runs);
+  const detectMs = await timeDetect(backend, threads, modelPath, image, scale, runs);
 
   const result: BenchResult = {
     backend,
@@ -117,8 +119,8 @@ function patternInput(height: number, width: number): Tensor {
 }
 
 /** `runs` timed detects of `image` after one warm-up, with the detector of src/detect. */
-async function timeDetect(backend: BackendName, model: string | undefined, image: string, scale: number | undefined, runs: number): Promise<number[]> {
-  const detector = await RetinaFace.load({ model, backend });
+async function timeDetect(backend: BackendName, threads: number | undefined, model: string | undefined, image: string, scale: number | undefined, runs: number): Promise<number[]> {
+  const detector = await RetinaFace.load({ model, backend, threads });
   const options = scale === undefined ? {} : { scales: [scale] };
   try {
     await detector.detect(image, options);

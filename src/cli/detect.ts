@@ -34,6 +34,7 @@ export const HELP = `usage: retinaface detect IMAGE... [options]
   --flip              also run the mirrored image
   --vote              bbox_vote instead of NMS (no landmarks)
   --backend B         ${BACKEND_NAMES.join(' | ')} (default wasm: our WebAssembly SIMD kernels; gpu: gpu.js's best available)
+  --threads N         wasm: threads for the convolutions (default: the cores, at most 4)
   --json              one JSON array on stdout, one entry per image
   --out DIR           write <image>.png with boxes, landmarks and scores
   --max-pixels N      refuse images (and scaled inputs) over N pixels (default ${DEFAULT_MAX_PIXELS})
@@ -44,7 +45,7 @@ type Entry = { file: string; error: string } | ({ file: string } & Detection);
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(COMMAND, argv, {
-    values: ['model', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'out', 'max-pixels'],
+    values: ['model', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'threads', 'out', 'max-pixels'],
     switches: ['flip', 'vote', 'json', 'no-exif', 'help'],
   });
   if (args.switches.has('help')) {
@@ -60,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   const exif = !args.switches.has('no-exif');
   const outDir = args.values.get('out');
 
-  const detector = await RetinaFace.load({ model: args.values.get('model'), backend });
+  const detector = await RetinaFace.load({ model: args.values.get('model'), backend, threads: threadsOption(args) });
   const entries: Entry[] = [];
   const pngNames = new Set<string>();
   try {
@@ -121,6 +122,12 @@ export function detectOptions(args: ParsedArgs, command = COMMAND): DetectOption
     throw err;
   }
   return options;
+}
+
+export function threadsOption(args: ParsedArgs, command = COMMAND): number | undefined {
+  const threads = numberValue(command, args, 'threads');
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 9)) throw usage(`--threads must be a whole number from 1 to 9, got ${threads}`, command);
+  return threads;
 }
 
 export function backendOption(args: ParsedArgs, command = COMMAND): BackendName {

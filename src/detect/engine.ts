@@ -24,20 +24,32 @@ export interface Engine {
   readonly backend: Backend<unknown>;
   /** What ran, as detect() reports it. */
   readonly name: 'cpu' | 'wasm' | 'gpu';
-  /** 'reference' on cpu, WASM_KERNEL on wasm; the gpu.js kernel class that ran otherwise (known after the first run). */
+  /** 'reference' on cpu, WASM_KERNEL on wasm (with its thread count past one); the gpu.js kernel class that ran otherwise (known after the first run). */
   kernel(): string;
   /** The plan for a (1, 3, height, width) input, built on first use. */
   plan(model: Model, height: number, width: number): Plan;
   destroy(): void;
 }
 
-export async function createEngine(backend: BackendName): Promise<Engine> {
+export interface EngineOptions {
+  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node (1 in a browser). */
+  threads?: number;
+}
+
+export async function createEngine(backend: BackendName, options: EngineOptions = {}): Promise<Engine> {
   if (backend === 'cpu') {
     return { backend: referenceBackend as Backend<unknown>, name: 'cpu', kernel: () => 'reference', plan: cachedPlans((m, h, w) => buildPlan(m, h, w)), destroy: () => {} };
   }
   if (backend === 'wasm') {
     const { createWasmBackend } = await import('../ops/wasm/backend.js');
-    return { backend: createWasmBackend() as Backend<unknown>, name: 'wasm', kernel: () => WASM_KERNEL, plan: cachedPlans((m, h, w) => fuse(buildPlan(m, h, w))), destroy: () => {} };
+    const wasm = createWasmBackend({ threads: options.threads });
+    return {
+      backend: wasm as Backend<unknown>,
+      name: 'wasm',
+      kernel: () => (wasm.threads.count > 1 ? `${WASM_KERNEL} ×${wasm.threads.count} threads` : WASM_KERNEL),
+      plan: cachedPlans((m, h, w) => fuse(buildPlan(m, h, w))),
+      destroy: () => wasm.destroy(),
+    };
   }
   // Loaded only when asked for, so the other paths never import gpu.js.
   const { createGpuBackend } = await import('../ops/gpu/backend.js');

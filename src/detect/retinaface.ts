@@ -35,16 +35,16 @@ export { BACKEND_NAMES, type BackendName };
 
 export type { ModelBytes };
 
-export interface LoadOptions {
-  /** Model directory or file (see weights/load.ts); default: $RETINAFACE_MODEL, models/mnet.25, ../shared/models/mnet.25. */
-  model?: string;
-  /** Default 'wasm'. */
-  backend?: BackendName;
-}
-
 export interface FromFilesOptions {
   /** Default 'wasm'. */
   backend?: BackendName;
+  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node (1 in a browser). */
+  threads?: number;
+}
+
+export interface LoadOptions extends FromFilesOptions {
+  /** Model directory or file (see weights/load.ts); default: $RETINAFACE_MODEL, models/mnet.25, ../shared/models/mnet.25. */
+  model?: string;
 }
 
 /** Raw pixels, row-major, interleaved RGB or RGBA (alpha ignored); a browser ImageData fits. */
@@ -101,15 +101,17 @@ export class RetinaFace {
   /** The model found on disk (Node.js only; see LoadOptions.model), read and checked. */
   static async load(options: LoadOptions = {}): Promise<RetinaFace> {
     const backend = checkedBackend(options.backend);
+    const threads = checkedThreads(options.threads);
     const { loadModel } = (await import(/* @vite-ignore */ PATH_LOADER)) as typeof import('../weights/load.js');
     const model = await loadModel(options.model);
-    return new RetinaFace(model, await createEngine(backend));
+    return new RetinaFace(model, await createEngine(backend, { threads }));
   }
 
   /** The model from its files' bytes (MXNet symbol text + .params bytes, or one .safetensors), checked as `load` does. */
   static async fromFiles(files: ModelBytes, options: FromFilesOptions = {}): Promise<RetinaFace> {
     const backend = checkedBackend(options.backend);
-    return new RetinaFace(modelFromBytes(files), await createEngine(backend));
+    const threads = checkedThreads(options.threads);
+    return new RetinaFace(modelFromBytes(files), await createEngine(backend, { threads }));
   }
 
   /** Faces in `input`; see DetectOptions for the knobs and their defaults. */
@@ -152,6 +154,16 @@ function checkedBackend(backend: BackendName = DEFAULT_BACKEND): BackendName {
     throw new RetinaFaceError('OPTION', `option backend: ${JSON.stringify(backend)} is not one of ${BACKEND_NAMES.join(', ')}`);
   }
   return backend;
+}
+
+/** At most this many threads: the control words of ops/wasm/threads.ts hold 8 workers. */
+const MAX_THREADS = 9;
+
+function checkedThreads(threads: number | undefined): number | undefined {
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+    throw new RetinaFaceError('OPTION', `option threads: ${JSON.stringify(threads)} is not a whole number from 1 to ${MAX_THREADS}`);
+  }
+  return threads;
 }
 
 function toImage(input: ImageInput, options: { exif?: boolean; maxPixels: number }): RgbImage {

@@ -78,6 +78,18 @@ describe('RetinaFace.detect inputs', () => {
     expect((await errorOf(detector.detect(path('t4.jpg'), { maxPixels: 1000 }))).code).toBe('IMAGE');
     expect((await errorOf(detector.detect(42 as unknown as string))).message).toMatch(/input must be a file path, JPEG\/PNG bytes/);
     expect((await errorOf(RetinaFace.load({ backend: 'tpu' as 'cpu' }))).message).toMatch(/backend: "tpu" is not one of cpu, wasm, gpu/);
+    for (const threads of [0, 1.5, 10]) expect((await errorOf(RetinaFace.load({ threads })))).toMatchObject({ code: 'OPTION', message: expect.stringMatching(/threads: .* is not a whole number from 1 to 9/) });
+  });
+
+  it('one thread and the default threads give the same faces, bit for bit', async () => {
+    const one = await RetinaFace.load({ threads: 1 });
+    try {
+      const a = await one.detect(path('t4.jpg'), small);
+      expect(a.kernel).toBe('wasm-simd128');
+      expect((await detector.detect(path('t4.jpg'), small)).faces).toEqual(a.faces);
+    } finally {
+      one.dispose();
+    }
   });
 
   it('a disposed detector refuses work', async () => {

@@ -3,7 +3,8 @@
  * every-layer cases on the unfused plan (each node its own op, so each golden file has a
  * counterpart), the nine heads of the fused plan (BatchNorm and relu folded, the path detect()
  * runs), and the nine heads of each photo case (heads-t1/t3/t4/t6, 1024 on the short side); then
- * that a batch of input sizes reuses the memory.
+ * that two threads give the one-thread heads bit for bit, and that a batch of input sizes reuses
+ * the memory.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +60,7 @@ describe('photo heads through the fused plan on wasm', () => {
 describe('memory over a batch of input sizes', () => {
   it('a second round of five sizes, in another order, grows the memory by nothing', async () => {
     const memory = new WasmMemory();
-    const backend = createWasmBackend(memory);
+    const backend = createWasmBackend({ memory });
     const sizes: [number, number][] = [[96, 128], [160, 120], [64, 64], [200, 136], [120, 96]];
     const once = async (list: [number, number][]) => {
       for (const [h, w] of list) await forward(fuse(buildPlan(model, h, w)), inputTensor(new Uint8Array(h * w * 3).fill(90), w, h), { backend });
@@ -69,5 +70,28 @@ describe('memory over a batch of input sizes', () => {
     await once([...sizes].reverse());
     await once(sizes);
     expect(memory.memory.buffer.byteLength).toBe(after);
+  });
+});
+
+describe('worker threads', () => {
+  it('two threads (convolutions split by output channels) give the single-threaded heads bit for bit', async () => {
+    const data = readGoldenF32('layers-t4-328x168', 'data.npy');
+    const plan = fuse(buildPlan(model, data.shape[2], data.shape[3]));
+    const one = createWasmBackend({ threads: 1 });
+    const two = createWasmBackend({ threads: 2 });
+    try {
+      expect([one.threads.count, two.threads.count]).toEqual([1, 2]);
+      // a worker takes tens of ms to start; until it is ready its ranges run on the caller
+      await forward(plan, data, { backend: two });
+      await new Promise((done) => setTimeout(done, 500));
+      const before = two.threads.workerRuns;
+      const a = await forward(plan, data, { backend: one });
+      const b = await forward(plan, data, { backend: two });
+      expect(two.threads.workerRuns - before).toBeGreaterThan(50);
+      for (const name of HEAD_NAMES) expect(b.heads.get(name)!.data).toEqual(a.heads.get(name)!.data);
+      expectTensorClose('two threads', b.heads.get(HEAD_NAMES[0])!, readGoldenF32('layers-t4-328x168', `${HEAD_NAMES[0]}.npy`));
+    } finally {
+      two.destroy();
+    }
   });
 });

@@ -16,6 +16,7 @@ import { upSampling } from '../../src/ops/up-sampling.js';
 import { prepareConvolution, type Floors, type WeightStore } from '../../src/ops/wasm/convolution.js';
 import * as wasm from '../../src/ops/wasm/data-movement.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
+import { startThreads } from '../../src/ops/wasm/threads.js';
 import { planarDims, planarLength, WasmMemory } from '../../src/ops/wasm/memory.js';
 import { tensor, type Tensor } from '../../src/tensor/tensor.js';
 import { size, type Shape } from '../../src/tensor/shape.js';
@@ -27,6 +28,7 @@ const random = (shape: Shape): Tensor => tensor(shape, randomArray(size(shape), 
 
 const memory = new WasmMemory();
 const kernels = instantiateKernels(memory.memory);
+const single = startThreads(memory, kernels, 1);
 const floorsAt = memory.alloc(4);
 memory.f32.set([0, -Infinity], floorsAt / 4);
 const floors: Floors = { relu: floorsAt, none: floorsAt + 4 };
@@ -68,7 +70,7 @@ describe('wasm kernels agree with the reference ops', () => {
       const weight = random([OC, IC / g, k, k]);
       const bias = random([OC]);
       const conv = convolution(x, weight, bias, attrs);
-      const run = prepareConvolution(memory, kernels, floors, weights, 'case', 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu);
+      const run = prepareConvolution(memory, single, floors, weights, 'case', 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu);
       const stored = memory.upload(x);
       // the output lands in a freed block of its size, filled with NaN first: the kernel must write every stored float
       const junk = memory.tensor(conv.shape);
@@ -148,7 +150,7 @@ describe('wasm kernels agree with the reference ops', () => {
     it(`refuses a ${what}, naming the node and its geometry`, () => {
       const a: ConvolutionAttrs = { ...attrs, kernel: [...attrs.kernel], stride: [...attrs.stride], pad: [...attrs.pad], num_filter: OC, num_group: 1, no_bias: true };
       const g = convGeometry([1, IC, 8, 8], [OC, IC, a.kernel[0], a.kernel[1]], a);
-      expect(() => prepareConvolution(memory, kernels, floors, weights, 'odd_conv', 'odd_conv', g, { weight: new Float32Array(OC * IC * a.kernel[0] * a.kernel[1]), bias: new Float32Array(OC) }, false))
+      expect(() => prepareConvolution(memory, single, floors, weights, 'odd_conv', 'odd_conv', g, { weight: new Float32Array(OC * IC * a.kernel[0] * a.kernel[1]), bias: new Float32Array(OC) }, false))
         .toThrow(/^\[Convolution odd_conv\] kernel \d×\d, stride \(\d,\d\), pad \(\d,\d\), num_group 1, 4→\d channels on the wasm path/);
     });
   }

@@ -2,8 +2,8 @@
  * The wasm backend of the forward pass (net/forward.ts `Backend`): hand-written WebAssembly SIMD
  * kernels for the convolutions (this folder), every activation in one WebAssembly.Memory in the
  * planar layout of memory.ts. Run it on a plan from net/fuse.ts to get BatchNorm and relu folded
- * into the convolutions. Single-threaded, no workers: it runs wherever WebAssembly SIMD does
- * (Node, browsers, edge workers).
+ * into the convolutions. It runs wherever WebAssembly SIMD does (Node, browsers, edge workers); in
+ * Node the convolutions are split over worker threads as well (threads.ts).
  *
  * The data-movement ops of the FPN and SSH (relu, elemwise_add, Concat, UpSampling, Crop) are
  * short loops over the stored planes (data-movement.ts); the rest (softmax and Reshape on the
@@ -20,10 +20,27 @@ import { prepareConvolution, type Floors, type WasmConvolution, type WeightStore
 import { instantiateKernels } from './kernels.js';
 import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
 import { WasmMemory, type WasmTensor } from './memory.js';
+import { defaultThreadCount, startThreads, type KernelThreads } from './threads.js';
 
-/** A backend over `memory` (its own by default, released with it: nothing to destroy). */
-export function createWasmBackend(memory = new WasmMemory()): Backend<WasmTensor> {
-  const kernels = instantiateKernels(memory.memory);
+export interface WasmBackend extends Backend<WasmTensor> {
+  /** The threads the convolutions are split over (threads.ts). */
+  readonly threads: Pick<KernelThreads, 'count' | 'workerRuns'>;
+  /** Stops the worker threads; the memory goes with the backend. */
+  destroy(): void;
+}
+
+export interface WasmBackendOptions {
+  /** Threads to split the convolutions over (threads.ts); default: the cores, at most 4, in Node; 1 elsewhere. */
+  threads?: number;
+  /** Where the tensors live; default a new memory, shared when there are threads. */
+  memory?: WasmMemory;
+}
+
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  const count = options.threads ?? defaultThreadCount();
+  const memory = options.memory ?? new WasmMemory(count > 1);
+  const kernels = instantiateKernels(memory.memory, memory.shared);
+  const threads = startThreads(memory, kernels, count);
   const floorsAt = memory.alloc(4);
   memory.f32.set([0, -Infinity], floorsAt / 4);
   const floors: Floors = { relu: floorsAt, none: floorsAt + 4 };
@@ -50,7 +67,7 @@ export function createWasmBackend(memory = new WasmMemory()): Backend<WasmTensor
           const g = convGeometry(step.inputShapes[0], weight.shape, step.attrs);
           // a fused step's parameters name its convolution's and BatchNorm's (net/fuse.ts)
           const key = step.paramNames.join(',');
-          conv = prepareConvolution(memory, kernels, floors, weights, key, step.name, g, { weight: weight.data, bias: bias?.data ?? new Float32Array(g.OC) }, fusedRelu(step));
+          conv = prepareConvolution(memory, threads, floors, weights, key, step.name, g, { weight: weight.data, bias: bias?.data ?? new Float32Array(g.OC) }, fusedRelu(step));
           convolutions.set(step, conv);
         }
         return conv(x);
@@ -79,6 +96,8 @@ export function createWasmBackend(memory = new WasmMemory()): Backend<WasmTensor
     run,
     download: (x) => memory.download(x),
     free: (x) => memory.freeTensor(x),
+    threads,
+    destroy: () => threads.destroy(),
   };
 }
 

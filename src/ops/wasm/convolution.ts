@@ -11,8 +11,8 @@ import type { ConvGeometry } from '../conv-geometry.js';
 import { packDenseWeights } from './convolution-dense.js';
 import { packDepthwiseWeights } from './convolution-depthwise.js';
 import { packPointwiseWeights } from './convolution-pointwise.js';
-import type { WasmKernels } from './kernels.js';
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
+import type { KernelThreads } from './threads.js';
 
 export interface ConvWeights {
   /** (OC, IC/g, KH, KW) */
@@ -42,8 +42,12 @@ function kind(g: ConvGeometry): 'pointwise' | 'depthwise' | 'dense' | null {
   return null;
 }
 
-/** `key` names the weights in `weights` (e.g. the node's MXNet parameter names). */
-export function prepareConvolution(memory: WasmMemory, kernels: WasmKernels, floors: Floors, weights: WeightStore, key: string, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean): WasmConvolution {
+/**
+ * `key` names the weights in `weights` (e.g. the node's MXNet parameter names). The kernel runs
+ * split over `threads` by output channel blocks (depthwise: channels), each range its slice of
+ * the packed weights and of the output planes.
+ */
+export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, floors: Floors, weights: WeightStore, key: string, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean): WasmConvolution {
   const k = kind(g);
   if (k === null) {
     throw new RetinaFaceError(
@@ -61,10 +65,16 @@ export function prepareConvolution(memory: WasmMemory, kernels: WasmKernels, flo
   return (x) => {
     const i = planarDims(x.shape);
     const out = memory.outputTensor(outShape);
-    if (k === 'pointwise') kernels.pointwise(x.offset, w, out.offset, g.IC, g.OC / 4, o.PS, floor);
-    else if (k === 'depthwise') (g.sy === 1 ? kernels.depthwise3x3s1 : kernels.depthwise3x3s2)(x.offset, w, out.offset, g.OC, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor);
-    else (g.sy === 1 ? kernels.dense3x3s1 : kernels.dense3x3s2)(x.offset, w, out.offset, g.IC, g.OC / 4, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor);
-    kernels.zeroBorder(out.offset, o.C, o.H, o.W, o.WP, o.PS);
+    // a range's output planes start 4·PS floats further per block (one plane per channel depthwise)
+    const plane = o.PS * 4;
+    if (k === 'pointwise') {
+      threads.split('pointwise', g.OC / 4, (b, n) => [x.offset, w + b * (g.IC + 1) * 16, out.offset + b * 4 * plane, g.IC, n, o.PS, floor]);
+    } else if (k === 'depthwise') {
+      threads.split(g.sy === 1 ? 'depthwise3x3s1' : 'depthwise3x3s2', g.OC, (c, n) => [x.offset + c * i.PS * 4, w + c * 40, out.offset + c * plane, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]);
+    } else {
+      threads.split(g.sy === 1 ? 'dense3x3s1' : 'dense3x3s2', g.OC / 4, (b, n) => [x.offset, w + b * (1 + 9 * g.IC) * 16, out.offset + b * 4 * plane, g.IC, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]);
+    }
+    threads.split('zeroBorder', o.C, (c, n) => [out.offset + c * plane, n, o.H, o.W, o.WP, o.PS]);
     return out;
   };
 }

@@ -44,9 +44,19 @@ function zeroBorderFunction(): FunctionBody {
   return f;
 }
 
-let compiled: WebAssembly.Module | null = null;
+/** The exports in a fixed order: worker threads are told which to run by index. */
+export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder'];
 
-function compile(): WebAssembly.Module {
+/** Compiled once per process, one module for an unshared and one for a shared memory. */
+const compiled = new Map<boolean, WebAssembly.Module>();
+
+export function kernelModule(shared: boolean): WebAssembly.Module {
+  let module = compiled.get(shared);
+  if (module === undefined) compiled.set(shared, (module = compile(shared)));
+  return module;
+}
+
+function compile(shared: boolean): WebAssembly.Module {
   const functions = new Map<keyof WasmKernels, FunctionBody>([
     ['pointwise', pointwiseFunction()],
     ['dense3x3s1', denseFunction(1)],
@@ -56,13 +66,12 @@ function compile(): WebAssembly.Module {
     ['zeroBorder', zeroBorderFunction()],
   ]);
   try {
-    return new WebAssembly.Module(encodeModule(functions));
+    return new WebAssembly.Module(encodeModule(functions, shared));
   } catch (e) {
     throw new RetinaFaceError('BACKEND', `wasm backend: this runtime cannot compile WebAssembly SIMD (${(e as Error).message})`);
   }
 }
 
-export function instantiateKernels(memory: WebAssembly.Memory): WasmKernels {
-  compiled ??= compile();
-  return new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as WasmKernels;
+export function instantiateKernels(memory: WebAssembly.Memory, shared = false): WasmKernels {
+  return new WebAssembly.Instance(kernelModule(shared), { env: { memory } }).exports as unknown as WasmKernels;
 }

@@ -18,6 +18,7 @@
 import { RetinaFaceError } from '../../errors.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
 import { tensor, type Tensor } from '../../tensor/tensor.js';
+import { MAX_PAGES } from './wasm-module.js';
 
 export interface WasmTensor {
   /** Logical NCHW shape (N = 1). */
@@ -28,6 +29,8 @@ export interface WasmTensor {
 
 /** Floats the 3×3 kernels may read past a tensor's last plane. */
 const SLACK = 32;
+/** The memory's first bytes: the worker threads' control words (threads.ts), below every tensor. */
+export const CONTROL_BYTES = 1024;
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB; the engine refuses a tensor past it rather than wrap. */
 const MAX_BYTES = 2 ** 32;
@@ -55,12 +58,18 @@ export function planarLength(shape: Shape): number {
  * comes from the top, growing the memory as needed.
  */
 export class WasmMemory {
-  readonly memory = new WebAssembly.Memory({ initial: 16 });
-  /** End of the used bytes; everything above it is free. */
-  private top = 1024;
+  readonly memory: WebAssembly.Memory;
+  /** End of the used bytes; everything above it is free. Bytes 0..CONTROL_BYTES-1 are threads.ts's. */
+  private top = CONTROL_BYTES;
   /** Free blocks below `top` as [byte offset, bytes], in address order, never adjacent. */
   private readonly free: [number, number][] = [];
-  private view = new Float32Array(this.memory.buffer);
+  private view: Float32Array;
+
+  /** `shared`: a SharedArrayBuffer memory that worker threads can run kernels on (threads.ts). */
+  constructor(readonly shared = false) {
+    this.memory = new WebAssembly.Memory(shared ? { initial: 16, maximum: MAX_PAGES, shared: true } : { initial: 16 });
+    this.view = new Float32Array(this.memory.buffer);
+  }
 
   /** A Float32Array over the whole memory (re-made after the memory grew). */
   get f32(): Float32Array {

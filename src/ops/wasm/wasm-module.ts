@@ -158,8 +158,14 @@ function name(text: string, out: number[]): void {
   out.push(...bytes);
 }
 
-/** The module's bytes: memory import `env.memory`, then each function exported under its name. */
-export function encodeModule(functions: ReadonlyMap<string, FunctionBody>): Uint8Array<ArrayBuffer> {
+/** wasm32's largest memory, in 64 KiB pages: a shared memory must declare its maximum. */
+export const MAX_PAGES = 65536;
+
+/**
+ * The module's bytes: memory import `env.memory` (shared, for worker threads, or not), then each
+ * function exported under its name.
+ */
+export function encodeModule(functions: ReadonlyMap<string, FunctionBody>, shared: boolean): Uint8Array<ArrayBuffer> {
   const bodies = [...functions.values()];
   const types: number[] = [];
   uleb(bodies.length, types);
@@ -172,7 +178,14 @@ export function encodeModule(functions: ReadonlyMap<string, FunctionBody>): Uint
   const imports: number[] = [1];
   name('env', imports);
   name('memory', imports);
-  imports.push(0x02, 0x00, 0x01); // memory, limits: min 1 page, no maximum
+  // memory; limits: min 1 page, and no maximum (0x00) or, shared (0x03), the largest
+  imports.push(0x02);
+  if (shared) {
+    imports.push(0x03, 0x01);
+    uleb(MAX_PAGES, imports);
+  } else {
+    imports.push(0x00, 0x01);
+  }
   const funcs: number[] = [];
   uleb(bodies.length, funcs);
   bodies.forEach((_, i) => uleb(i, funcs));
