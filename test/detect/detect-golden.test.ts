@@ -95,7 +95,7 @@ describe('multi-scale on the default backend (wasm)', () => {
       const h = (await forward(fuse(buildPlan(model, x.shape[2], x.shape[3])), x, { backend })).heads;
       heads.push(h);
       return h;
-    }, px, options);
+    }, px, options).finally(() => backend.destroy());
     expect(heads).toHaveLength(10);
     expectSameFaces('pyramid-t3', nms, readGoldenFaces('pyramid-t3'), { px: 0.05, minIou: 0.999, score: 1e-4 });
     let call = 0;

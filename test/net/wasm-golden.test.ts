@@ -7,7 +7,7 @@
  * the memory.
  */
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forward, type ForwardResult } from '../../src/net/forward.js';
 import { fuse } from '../../src/net/fuse.js';
 import { buildPlan, type Plan } from '../../src/net/graph.js';
@@ -25,9 +25,11 @@ for (const caseName of ['layers-t4-320x180', 'layers-t4-328x168']) {
   describe(`${caseName} on wasm`, () => {
     const data = readGoldenF32(caseName, 'data.npy');
     const plan: Plan = buildPlan(model, data.shape[2], data.shape[3]);
+    const backend = createWasmBackend();
+    afterAll(() => backend.destroy());
     let every: ForwardResult;
     beforeAll(async () => {
-      every = await forward(plan, data, { backend: createWasmBackend(), keep: 'all' });
+      every = await forward(plan, data, { backend, keep: 'all' });
     });
 
     it('kept every node', () => expect(every.nodes.size).toBe(162));
@@ -37,7 +39,7 @@ for (const caseName of ['layers-t4-320x180', 'layers-t4-328x168']) {
     }
 
     it('fused plan (BatchNorm and relu folded): the nine heads', async () => {
-      const { heads } = await forward(fuse(plan), data, { backend: createWasmBackend() });
+      const { heads } = await forward(fuse(plan), data, { backend });
       expect([...heads.keys()]).toEqual(HEAD_NAMES);
       for (const [name, value] of heads) expectTensorClose(name, value, readGoldenF32(caseName, `${name}.npy`));
     });
@@ -46,6 +48,7 @@ for (const caseName of ['layers-t4-320x180', 'layers-t4-328x168']) {
 
 describe('photo heads through the fused plan on wasm', () => {
   const backend = createWasmBackend();
+  afterAll(() => backend.destroy());
   for (const caseName of ['heads-t1', 'heads-t3', 'heads-t4', 'heads-t6']) {
     it(caseName, async () => {
       const resized = readNpy(new Uint8Array(readFileSync(goldenPath(caseName, 'resized.npy'))), caseName);
