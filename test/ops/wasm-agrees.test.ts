@@ -141,6 +141,15 @@ describe('wasm kernels agree with the reference ops', () => {
     expect(m.tensor(shape).offset).toBe(at);
   });
 
+  it('a tensor past wasm32\'s 4 GiB, or a memory that cannot grow, is an UNSUPPORTED error, not a crash', () => {
+    const m = new WasmMemory();
+    expect(() => m.alloc(2 ** 30)).toThrow(/wasm backend: 4097 MB of tensors passes the 4096 MB a wasm32 memory can address/);
+    m.memory.grow = () => {
+      throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    };
+    expect(() => m.tensor([1, 64, 1000, 1000])).toThrow(/wasm backend: cannot grow the memory to \d+ MB of tensors \(WebAssembly.Memory.grow\(\): Maximum memory size exceeded\)/);
+  });
+
   for (const [what, attrs, IC, OC] of [
     ['5×5 kernel', { kernel: [5, 5], stride: [1, 1], pad: [2, 2] }, 4, 4],
     ['3×3 without padding', { kernel: [3, 3], stride: [1, 1], pad: [0, 0] }, 4, 4],

@@ -98,10 +98,16 @@ export class WasmMemory {
     const at = this.top;
     const end = at + bytes;
     if (end > MAX_BYTES) {
-      throw new RetinaFaceError('UNSUPPORTED', `wasm backend: ${Math.round(end / 2 ** 20)} MB of tensors passes the 4096 MB a wasm32 memory can address`);
+      throw new RetinaFaceError('UNSUPPORTED', `wasm backend: ${Math.ceil(end / 2 ** 20)} MB of tensors passes the 4096 MB a wasm32 memory can address`);
     }
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end > have) {
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      } catch (e) {
+        throw new RetinaFaceError('UNSUPPORTED', `wasm backend: cannot grow the memory to ${Math.ceil(end / 2 ** 20)} MB of tensors (${(e as Error).message})`);
+      }
+    }
     this.top = end;
     return at;
   }
