@@ -6,8 +6,12 @@
  *
  * Register tile: four output channels × eight x-neighbours of one row (8 f32x4 accumulators).
  * Per input channel and tap the tile loads two vectors of x — at stride 2 four, keeping every
- * other lane with a shuffle — and four splatted weights, for 32 multiply-adds. Legend: IC/OC
- * channels, OCB = OC/4, OH/OW output map, WPI/PSI and WPO/PSO stored widths and plane strides.
+ * other lane with a shuffle — and four splatted weights, for 32 multiply-adds. Loops, outer to
+ * inner: output row, x-vector, block of four output channels, tap, input channel. The innermost
+ * loop is then the pointwise kernel's (one tap at a shifted base); with the nine taps unrolled
+ * inside the input-channel loop instead, the same instructions ran at 13 GFLOP/s, not 29
+ * (BENCHMARKS.md). Legend: IC/OC channels, OCB = OC/4, OH/OW output map, WPI/PSI and WPO/PSO
+ * stored widths and plane strides.
  */
 import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
 
