@@ -65,16 +65,26 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
   return (x) => {
     const i = planarDims(x.shape);
     const out = memory.outputTensor(outShape);
-    // a range's output planes start 4·PS floats further per block (one plane per channel depthwise)
+    // a range's output planes start 4·PS floats further per block (one plane per channel depthwise);
+    // each range then restores the border of its own planes
     const plane = o.PS * 4;
+    const border = (c: number, n: number) => [out.offset + c * plane, n, o.H, o.W, o.WP, o.PS];
     if (k === 'pointwise') {
-      threads.split('pointwise', g.OC / 4, (b, n) => [x.offset, w + b * (g.IC + 1) * 16, out.offset + b * 4 * plane, g.IC, n, o.PS, floor]);
+      threads.split(g.OC / 4, [
+        ['pointwise', (b, n) => [x.offset, w + b * (g.IC + 1) * 16, out.offset + b * 4 * plane, g.IC, n, o.PS, floor]],
+        ['zeroBorder', (b, n) => border(4 * b, 4 * n)],
+      ]);
     } else if (k === 'depthwise') {
-      threads.split(g.sy === 1 ? 'depthwise3x3s1' : 'depthwise3x3s2', g.OC, (c, n) => [x.offset + c * i.PS * 4, w + c * 40, out.offset + c * plane, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]);
+      threads.split(g.OC, [
+        [g.sy === 1 ? 'depthwise3x3s1' : 'depthwise3x3s2', (c, n) => [x.offset + c * i.PS * 4, w + c * 40, out.offset + c * plane, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]],
+        ['zeroBorder', border],
+      ]);
     } else {
-      threads.split(g.sy === 1 ? 'dense3x3s1' : 'dense3x3s2', g.OC / 4, (b, n) => [x.offset, w + b * (1 + 9 * g.IC) * 16, out.offset + b * 4 * plane, g.IC, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]);
+      threads.split(g.OC / 4, [
+        [g.sy === 1 ? 'dense3x3s1' : 'dense3x3s2', (b, n) => [x.offset, w + b * (1 + 9 * g.IC) * 16, out.offset + b * 4 * plane, g.IC, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]],
+        ['zeroBorder', (b, n) => border(4 * b, 4 * n)],
+      ]);
     }
-    threads.split('zeroBorder', o.C, (c, n) => [out.offset + c * plane, n, o.H, o.W, o.WP, o.PS]);
     return out;
   };
 }

@@ -6,7 +6,9 @@
  * thread computes it, so the result is bit for bit the single-threaded one.
  *
  * The threads talk through control words in the memory's first bytes (memory.ts CONTROL_BYTES),
- * one slot of SLOT ints per worker: [state, kernel index, argument count, arguments…, ready, error].
+ * one slot of SLOT ints per worker: [state, call count, then per call: kernel index, argument
+ * count, arguments…; at the end ready, error]. A job is a short list of calls on one range (a
+ * convolution, then zeroBorder on the same output planes), so each range costs one wake-up.
  * The caller writes a job and sets state 1; the worker, blocked in Atomics.wait while state is 0,
  * runs it, sets state back to 0 and notifies. Node lets its main thread wait too; a browser does
  * not, so there the kernels run on the calling thread alone (as in edge workers). A worker that is
@@ -21,10 +23,16 @@ export interface KernelThreads {
   readonly count: number;
   /** Ranges run on worker threads so far (the rest ran on the caller). */
   readonly workerRuns: number;
-  /** kernels[name](...args(from, n)) over ranges [from, from + n) that cover 0..total, one per thread. */
-  split(name: keyof WasmKernels, total: number, args: (from: number, n: number) => number[]): void;
+  /**
+   * For ranges [from, from + n) that cover 0..total, one per thread: each call's
+   * kernels[name](...args(from, n)), in order.
+   */
+  split(total: number, calls: readonly KernelCall[]): void;
   destroy(): void;
 }
+
+/** One kernel and its arguments for a range. */
+export type KernelCall = readonly [name: keyof WasmKernels, args: (from: number, n: number) => number[]];
 
 const SLOT = 32;
 const READY = 30;
@@ -42,9 +50,12 @@ Atomics.store(ctrl, base + ${READY}, 1);
 for (;;) {
   Atomics.wait(ctrl, base, 0);
   if (Atomics.load(ctrl, base) === 2) break;
-  const args = Array.from(ctrl.subarray(base + 3, base + 3 + ctrl[base + 2]));
   try {
-    kernels[names[ctrl[base + 1]]](...args);
+    for (let call = 0, at = base + 2; call < ctrl[base + 1]; call++) {
+      const argc = ctrl[at + 1];
+      kernels[names[ctrl[at]]](...Array.from(ctrl.subarray(at + 2, at + 2 + argc)));
+      at += 2 + argc;
+    }
     ctrl[base + ${ERROR}] = 0;
   } catch (e) {
     ctrl[base + ${ERROR}] = 1;
@@ -75,7 +86,10 @@ export function defaultThreadCount(): number {
 export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: number): KernelThreads {
   const api = count > 1 ? workerThreads() : null;
   if (api === null || !memory.shared) {
-    return { count: 1, workerRuns: 0, split: (name, total, args) => kernels[name](...args(0, total)), destroy: () => {} };
+    const split = (total: number, calls: readonly KernelCall[]) => {
+      for (const [name, args] of calls) kernels[name](...args(0, total));
+    };
+    return { count: 1, workerRuns: 0, split, destroy: () => {} };
   }
   const workerCount = Math.min(count - 1, CONTROL_BYTES / 4 / SLOT);
   const ctrl = new Int32Array(memory.memory.buffer, 0, CONTROL_BYTES / 4);
@@ -89,7 +103,10 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
     workers.push(worker);
   }
 
-  const split: KernelThreads['split'] = (name, total, args) => {
+  const runHere = (calls: readonly KernelCall[], from: number, n: number) => {
+    for (const [name, args] of calls) kernels[name](...args(from, n));
+  };
+  const split: KernelThreads['split'] = (total, calls) => {
     const threads = Math.min(workerCount + 1, total);
     const posted: number[] = [];
     let from = Math.ceil(total / threads);
@@ -97,28 +114,33 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
     for (let w = 0; w < threads - 1; w++) {
       const n = Math.ceil((total - from) / (threads - 1 - w));
       const base = w * SLOT;
-      const a = args(from, n);
       if (Atomics.load(ctrl, base + READY) === 1) {
-        ctrl[base + 1] = KERNEL_NAMES.indexOf(name);
-        ctrl[base + 2] = a.length;
-        ctrl.set(a, base + 3);
+        let at = base + 2;
+        for (const [name, args] of calls) {
+          const a = args(from, n);
+          ctrl[at] = KERNEL_NAMES.indexOf(name);
+          ctrl[at + 1] = a.length;
+          ctrl.set(a, at + 2);
+          at += 2 + a.length;
+        }
+        ctrl[base + 1] = calls.length;
         Atomics.store(ctrl, base, 1);
         Atomics.notify(ctrl, base);
         posted.push(base);
         workerRuns++;
       } else {
-        kernels[name](...a);
+        runHere(calls, from, n);
       }
       from += n;
     }
-    kernels[name](...args(0, own));
+    runHere(calls, 0, own);
     for (const base of posted) {
       while (Atomics.load(ctrl, base) === 1) {
         if (Atomics.wait(ctrl, base, 1, TIMEOUT_MS) === 'timed-out') {
-          throw new RetinaFaceError('BACKEND', `wasm backend: worker thread ${base / SLOT + 1} did not finish ${name} within ${TIMEOUT_MS / 1000} s`);
+          throw new RetinaFaceError('BACKEND', `wasm backend: worker thread ${base / SLOT + 1} did not finish ${calls[0][0]} within ${TIMEOUT_MS / 1000} s`);
         }
       }
-      if (ctrl[base + ERROR] !== 0) throw new RetinaFaceError('BACKEND', `wasm backend: ${name} failed on worker thread ${base / SLOT + 1}`);
+      if (ctrl[base + ERROR] !== 0) throw new RetinaFaceError('BACKEND', `wasm backend: ${calls.map(([name]) => name).join(' + ')} failed on worker thread ${base / SLOT + 1}`);
     }
   };
 
