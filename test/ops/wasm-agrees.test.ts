@@ -99,8 +99,8 @@ describe('wasm kernels agree with the reference ops', () => {
   it('relu, elemwise_add, Concat (8 + 3 + 6 channels), UpSampling ×2, Crop', () => {
     const x = random([1, 5, 13, 11]);
     const y = random([1, 5, 13, 11]);
-    expectTensorClose('relu', memory.download(wasm.relu(memory, memory.upload(x))), activation(x));
-    expectTensorClose('add', memory.download(wasm.elemwiseAdd(memory, memory.upload(x), memory.upload(y))), elemwiseAdd(x, y));
+    expectTensorClose('relu', memory.download(wasm.relu(memory, single, memory.upload(x))), activation(x));
+    expectTensorClose('add', memory.download(wasm.elemwiseAdd(memory, single, memory.upload(x), memory.upload(y))), elemwiseAdd(x, y));
     const xs = [random([1, 8, 5, 7]), random([1, 3, 5, 7]), random([1, 6, 5, 7])];
     expectTensorClose('concat', memory.download(wasm.concat(memory, 'case', xs.map((t) => memory.upload(t)))), concat(xs, { dim: 1, num_args: 3 }));
     for (const shape of [[1, 6, 7, 5], [1, 4, 1, 1]]) {

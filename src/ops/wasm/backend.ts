@@ -73,9 +73,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         return conv(x);
       }
       case 'Activation':
-        return relu(memory, x);
+        return relu(memory, threads, x);
       case 'elemwise_add':
-        return elemwiseAdd(memory, x, inputs[1]);
+        return elemwiseAdd(memory, threads, x, inputs[1]);
       case 'Concat':
         if (step.attrs.dim !== 1) throw unsupported(step, `dim=${step.attrs.dim}`, 'dim=1 (channels)');
         return concat(memory, step.name, inputs);

@@ -1,13 +1,15 @@
 /**
  * The wasm backend's ops that move values rather than multiply them — relu, elemwise_add, Concat
- * (channels), nearest UpSampling and Crop — as short loops over the stored planes of memory.ts,
- * twins of the reference ops of the same names in src/ops. They are a few percent of a forward
- * pass (the FPN's and SSH's joins), so plain JavaScript on the memory's Float32Array serves.
- * Zeros in, zeros out: relu and add keep the border zero, and the others write only the map.
+ * (channels), nearest UpSampling and Crop — over the stored planes of memory.ts, twins of the
+ * reference ops of the same names in src/ops. relu and add run over whole planes as SIMD kernels
+ * (kernels.ts) split by channels over the threads; the others are plain JavaScript copies on the
+ * memory's Float32Array (a few percent of a forward: the FPN's and SSH's joins). Zeros in, zeros
+ * out: relu and add keep the border zero, and the others write only the map.
  */
 import { RetinaFaceError } from '../../errors.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
+import type { KernelThreads } from './threads.js';
 
 /** Stored floats of x, border included. */
 function stored(memory: WasmMemory, x: WasmTensor): Float32Array {
@@ -15,20 +17,17 @@ function stored(memory: WasmMemory, x: WasmTensor): Float32Array {
   return memory.f32.subarray(x.offset / 4, x.offset / 4 + C * PS);
 }
 
-export function relu(memory: WasmMemory, x: WasmTensor): WasmTensor {
-  const out = memory.tensor(x.shape);
-  const src = stored(memory, x);
-  const dst = stored(memory, out);
-  for (let i = 0; i < src.length; i++) dst[i] = src[i] > 0 ? src[i] : 0;
+export function relu(memory: WasmMemory, threads: KernelThreads, x: WasmTensor): WasmTensor {
+  const out = memory.outputTensor(x.shape);
+  const { C, PS } = planarDims(x.shape);
+  threads.split(C, [['relu', (c, n) => [x.offset + c * PS * 4, out.offset + c * PS * 4, n * PS]]]);
   return out;
 }
 
-export function elemwiseAdd(memory: WasmMemory, a: WasmTensor, b: WasmTensor): WasmTensor {
-  const out = memory.tensor(a.shape);
-  const x = stored(memory, a);
-  const y = stored(memory, b);
-  const dst = stored(memory, out);
-  for (let i = 0; i < x.length; i++) dst[i] = x[i] + y[i];
+export function elemwiseAdd(memory: WasmMemory, threads: KernelThreads, a: WasmTensor, b: WasmTensor): WasmTensor {
+  const out = memory.outputTensor(a.shape);
+  const { C, PS } = planarDims(a.shape);
+  threads.split(C, [['add', (c, n) => [a.offset + c * PS * 4, b.offset + c * PS * 4, out.offset + c * PS * 4, n * PS]]]);
   return out;
 }
 

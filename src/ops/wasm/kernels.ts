@@ -12,6 +12,8 @@ import { FunctionBody, I32, countedLoop, encodeModule } from './wasm-module.js';
 type Fn = (...args: number[]) => void;
 
 export interface WasmKernels {
+  relu: Fn;
+  add: Fn;
   pointwise: Fn;
   dense3x3s1: Fn;
   dense3x3s2: Fn;
@@ -44,8 +46,27 @@ function zeroBorderFunction(): FunctionBody {
   return f;
 }
 
+/**
+ * relu(x, out, n) and add(a, b, out, n) over n floats (a multiple of 4: whole planes). relu is
+ * pmax(0, x), which is the reference's `x > 0 ? x : 0` for NaN and −0 too.
+ */
+function elementwiseFunction(op: 'relu' | 'add'): FunctionBody {
+  const inputs = op === 'relu' ? 1 : 2;
+  const f = new FunctionBody(inputs + 2);
+  const OUT = inputs;
+  const N = inputs + 1;
+  const i = f.local(I32);
+  countedLoop(f, i, () => f.i32(0), () => f.get(N).i32(4).i32Mul(), 16, () => {
+    f.get(OUT).get(i).i32Add();
+    if (op === 'relu') f.v128Zero().get(0).get(i).i32Add().v128Load().f32x4Pmax();
+    else f.get(0).get(i).i32Add().v128Load().get(1).get(i).i32Add().v128Load().f32x4Add();
+    f.v128Store();
+  });
+  return f;
+}
+
 /** The exports in a fixed order: worker threads are told which to run by index. */
-export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder'];
+export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder'];
 
 /** Compiled once per process, one module for an unshared and one for a shared memory. */
 const compiled = new Map<boolean, WebAssembly.Module>();
@@ -58,6 +79,8 @@ export function kernelModule(shared: boolean): WebAssembly.Module {
 
 function compile(shared: boolean): WebAssembly.Module {
   const functions = new Map<keyof WasmKernels, FunctionBody>([
+    ['relu', elementwiseFunction('relu')],
+    ['add', elementwiseFunction('add')],
     ['pointwise', pointwiseFunction()],
     ['dense3x3s1', denseFunction(1)],
     ['dense3x3s2', denseFunction(2)],
