@@ -1,18 +1,24 @@
 /**
  * More cores for the wasm kernels, in Node: worker threads that instantiate the same module over
- * the same shared memory, and `split`, which runs one kernel call as contiguous ranges of output
- * channels (or channel blocks) — one range on the calling thread, one on each worker — and
- * returns when all are done. Every output value is computed by the same instructions whichever
- * thread computes it, so the result is bit for bit the single-threaded one.
+ * the same shared memory, and `split`, which runs a kernel call over 0..total output channels (or
+ * channel blocks) in chunks that the calling thread and the workers take in turn from a shared
+ * counter, returning when all are done. Every output value is computed by the same instructions
+ * whichever thread computes it, so the result is bit for bit the single-threaded one; taking
+ * chunks instead of fixed halves keeps a thread that started late or runs slower from holding the
+ * others up.
  *
- * The threads talk through control words in the memory's first bytes (memory.ts CONTROL_BYTES),
- * one slot of SLOT ints per worker: [state, call count, then per call: kernel index, argument
- * count, arguments…; at the end ready, error]. A job is a short list of calls on one range (a
- * convolution, then zeroBorder on the same output planes), so each range costs one wake-up.
- * The caller writes a job and sets state 1; the worker, blocked in Atomics.wait while state is 0,
- * runs it, sets state back to 0 and notifies. Node lets its main thread wait too; a browser does
- * not, so there the kernels run on the calling thread alone (as in edge workers). A worker that is
- * not ready yet (starting takes tens of ms) has its range run by the caller instead.
+ * The threads talk through control words in the memory's first bytes (memory.ts CONTROL_BYTES):
+ * per worker a slot [state, ready, error, -], then one job: [call count, total, chunk, next
+ * chunk, then per call: kernel index, argument count, and per argument its value at range (0, 0),
+ * its step per unit of `from` and per unit of `n`]. Every call's arguments are affine in the range
+ * (offsets grow with `from`, one count is `n`), so a worker computes its own from these. A job is
+ * a short list of calls (a convolution, then zeroBorder on the same output planes).
+ *
+ * The caller writes the job and sets each ready worker's state to 1; a worker, blocked in
+ * Atomics.wait while its state is 0, takes chunks until none is left, sets its state back to 0 and
+ * notifies. Node lets its main thread wait too; a browser does not, so there the kernels run on
+ * the calling thread alone (as in edge workers). A worker not ready yet (starting takes tens of
+ * ms) is simply not woken.
  */
 import { RetinaFaceError } from '../../errors.js';
 import { KERNEL_NAMES, kernelModule, type WasmKernels } from './kernels.js';
@@ -21,26 +27,31 @@ import { CONTROL_BYTES, type WasmMemory } from './memory.js';
 export interface KernelThreads {
   /** Threads that run kernels, the calling one included. */
   readonly count: number;
-  /** Ranges run on worker threads so far (the rest ran on the caller). */
+  /** Chunks run on worker threads so far (the rest ran on the caller). */
   readonly workerRuns: number;
-  /**
-   * For ranges [from, from + n) that cover 0..total, one per thread: each call's
-   * kernels[name](...args(from, n)), in order.
-   */
+  /** Over ranges [from, from + n) that cover 0..total, each call's kernels[name](...args(from, n)), in order per range. */
   split(total: number, calls: readonly KernelCall[]): void;
   destroy(): void;
 }
 
-/** One kernel and its arguments for a range. */
+/** One kernel and its arguments for a range; they must be affine in `from` and `n`. */
 export type KernelCall = readonly [name: keyof WasmKernels, args: (from: number, n: number) => number[]];
 
-const SLOT = 32;
-const READY = 30;
-const ERROR = 31;
+/** Worker slots: 4 ints each, at most MAX_WORKERS; the job follows them. */
+const SLOT = 4;
+const MAX_WORKERS = 8;
+const STATE = 0;
+const READY = 1;
+const ERROR = 2;
+const JOB = SLOT * MAX_WORKERS;
+const [CALLS, TOTAL, CHUNK, NEXT] = [JOB, JOB + 1, JOB + 2, JOB + 3];
+const JOB_CALLS = JOB + 4;
+/** Chunks per thread and kernel call: small enough to balance, few enough to cost nothing. */
+const CHUNKS_PER_THREAD = 4;
 /** No kernel call of a forward pass takes a second; a worker silent this long is gone. */
 const TIMEOUT_MS = 60_000;
 
-/** What a worker runs (CommonJS, `eval`): instantiate, flag ready, then serve its slot until told to stop. */
+/** What a worker runs (CommonJS, `eval`): instantiate, flag ready, then take chunks of each job until told to stop. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, base, names } = workerData;
@@ -48,100 +59,117 @@ const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
 Atomics.store(ctrl, base + ${READY}, 1);
 for (;;) {
-  Atomics.wait(ctrl, base, 0);
-  if (Atomics.load(ctrl, base) === 2) break;
+  Atomics.wait(ctrl, base + ${STATE}, 0);
+  if (Atomics.load(ctrl, base + ${STATE}) === 2) break;
   try {
-    for (let call = 0, at = base + 2; call < ctrl[base + 1]; call++) {
-      const argc = ctrl[at + 1];
-      kernels[names[ctrl[at]]](...Array.from(ctrl.subarray(at + 2, at + 2 + argc)));
-      at += 2 + argc;
+    const total = ctrl[${TOTAL}];
+    const chunk = ctrl[${CHUNK}];
+    for (let from = Atomics.add(ctrl, ${NEXT}, chunk); from < total; from = Atomics.add(ctrl, ${NEXT}, chunk)) {
+      const n = Math.min(chunk, total - from);
+      for (let call = 0, at = ${JOB_CALLS}; call < ctrl[${CALLS}]; call++) {
+        const argc = ctrl[at + 1];
+        const args = new Array(argc);
+        for (let k = 0; k < argc; k++) args[k] = ctrl[at + 2 + 3 * k] + from * ctrl[at + 3 + 3 * k] + n * ctrl[at + 4 + 3 * k];
+        kernels[names[ctrl[at]]](...args);
+        at += 2 + 3 * argc;
+      }
     }
     ctrl[base + ${ERROR}] = 0;
   } catch (e) {
     ctrl[base + ${ERROR}] = 1;
   }
-  Atomics.store(ctrl, base, 0);
-  Atomics.notify(ctrl, base);
+  Atomics.store(ctrl, base + ${STATE}, 0);
+  Atomics.notify(ctrl, base + ${STATE});
 }
 `;
 
 interface NodeWorker { unref(): void; terminate(): Promise<number> }
 type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
 
+type NodeProcess = { getBuiltinModule?: (id: string) => unknown };
+const nodeProcess = (globalThis as { process?: NodeProcess }).process;
+
 /** Node's worker_threads, or null where there is none (browsers, edge workers). */
 function workerThreads(): { Worker: WorkerConstructor } | null {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return (p?.getBuiltinModule?.('node:worker_threads') as { Worker: WorkerConstructor } | undefined) ?? null;
+  return (nodeProcess?.getBuiltinModule?.('node:worker_threads') as { Worker: WorkerConstructor } | undefined) ?? null;
 }
 
 /** The threads this machine offers kernels by default: its cores, at most 4, in Node; 1 elsewhere. */
 export function defaultThreadCount(): number {
-  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:os') as
-    | { availableParallelism(): number }
-    | undefined;
+  const os = nodeProcess?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
   return workerThreads() === null || os === undefined ? 1 : Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
 /** `count` threads over `memory` (shared when count > 1); count 1 runs everything on the caller. */
 export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: number): KernelThreads {
+  const runHere = (calls: readonly KernelCall[], from: number, n: number) => {
+    for (const [name, args] of calls) kernels[name](...args(from, n));
+  };
   const api = count > 1 ? workerThreads() : null;
   if (api === null || !memory.shared) {
-    const split = (total: number, calls: readonly KernelCall[]) => {
-      for (const [name, args] of calls) kernels[name](...args(0, total));
-    };
-    return { count: 1, workerRuns: 0, split, destroy: () => {} };
+    return { count: 1, workerRuns: 0, split: (total, calls) => runHere(calls, 0, total), destroy: () => {} };
   }
-  const workerCount = Math.min(count - 1, CONTROL_BYTES / 4 / SLOT);
+  const workerCount = Math.min(count - 1, MAX_WORKERS);
   const ctrl = new Int32Array(memory.memory.buffer, 0, CONTROL_BYTES / 4);
   const module = kernelModule(true);
   const workers: NodeWorker[] = [];
-  let workerRuns = 0;
   for (let w = 0; w < workerCount; w++) {
     const worker = new api.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: memory.memory, base: w * SLOT, names: KERNEL_NAMES } });
     // a worker blocked in Atomics.wait must not keep the process alive
     worker.unref();
     workers.push(worker);
   }
+  let workerRuns = 0;
 
-  const runHere = (calls: readonly KernelCall[], from: number, n: number) => {
-    for (const [name, args] of calls) kernels[name](...args(from, n));
-  };
-  const split: KernelThreads['split'] = (total, calls) => {
-    const threads = Math.min(workerCount + 1, total);
-    const posted: number[] = [];
-    let from = Math.ceil(total / threads);
-    const own = from;
-    for (let w = 0; w < threads - 1; w++) {
-      const n = Math.ceil((total - from) / (threads - 1 - w));
-      const base = w * SLOT;
-      if (Atomics.load(ctrl, base + READY) === 1) {
-        let at = base + 2;
-        for (const [name, args] of calls) {
-          const a = args(from, n);
-          ctrl[at] = KERNEL_NAMES.indexOf(name);
-          ctrl[at + 1] = a.length;
-          ctrl.set(a, at + 2);
-          at += 2 + a.length;
-        }
-        ctrl[base + 1] = calls.length;
-        Atomics.store(ctrl, base, 1);
-        Atomics.notify(ctrl, base);
-        posted.push(base);
-        workerRuns++;
-      } else {
-        runHere(calls, from, n);
+  /** Writes the calls as [index, argc, (value at (0,0), step per from, step per n) per argument]. */
+  const writeJob = (calls: readonly KernelCall[]) => {
+    let at = JOB_CALLS;
+    for (const [name, args] of calls) {
+      const base = args(0, 0);
+      const perFrom = args(1, 0);
+      const perN = args(0, 1);
+      const probe = args(2, 3);
+      if (at + 2 + 3 * base.length > CONTROL_BYTES / 4) throw new RetinaFaceError('BACKEND', `wasm backend: the job for ${name} does not fit the control words`);
+      ctrl[at] = KERNEL_NAMES.indexOf(name);
+      ctrl[at + 1] = base.length;
+      for (let k = 0; k < base.length; k++) {
+        const [b, f, n] = [base[k], perFrom[k] - base[k], perN[k] - base[k]];
+        if (probe[k] !== b + 2 * f + 3 * n) throw new RetinaFaceError('BACKEND', `wasm backend: argument ${k} of ${name} is not affine in the range`);
+        ctrl[at + 2 + 3 * k] = b;
+        ctrl[at + 3 + 3 * k] = f;
+        ctrl[at + 4 + 3 * k] = n;
       }
-      from += n;
+      at += 2 + 3 * base.length;
     }
-    runHere(calls, 0, own);
-    for (const base of posted) {
-      while (Atomics.load(ctrl, base) === 1) {
-        if (Atomics.wait(ctrl, base, 1, TIMEOUT_MS) === 'timed-out') {
+    ctrl[CALLS] = calls.length;
+  };
+
+  const split: KernelThreads['split'] = (total, calls) => {
+    const woken: number[] = [];
+    for (let w = 0; w < workerCount; w++) if (Atomics.load(ctrl, w * SLOT + READY) === 1) woken.push(w * SLOT);
+    if (woken.length === 0 || total < 2) return runHere(calls, 0, total);
+    const chunk = Math.max(1, Math.floor(total / ((woken.length + 1) * CHUNKS_PER_THREAD)));
+    writeJob(calls);
+    ctrl[TOTAL] = total;
+    ctrl[CHUNK] = chunk;
+    Atomics.store(ctrl, NEXT, 0);
+    for (const base of woken) {
+      Atomics.store(ctrl, base + STATE, 1);
+      Atomics.notify(ctrl, base + STATE);
+    }
+    for (let from = Atomics.add(ctrl, NEXT, chunk); from < total; from = Atomics.add(ctrl, NEXT, chunk)) {
+      runHere(calls, from, Math.min(chunk, total - from));
+      workerRuns--;
+    }
+    for (const base of woken) {
+      while (Atomics.load(ctrl, base + STATE) === 1) {
+        if (Atomics.wait(ctrl, base + STATE, 1, TIMEOUT_MS) === 'timed-out') {
           throw new RetinaFaceError('BACKEND', `wasm backend: worker thread ${base / SLOT + 1} did not finish ${calls[0][0]} within ${TIMEOUT_MS / 1000} s`);
         }
       }
       if (ctrl[base + ERROR] !== 0) throw new RetinaFaceError('BACKEND', `wasm backend: ${calls.map(([name]) => name).join(' + ')} failed on worker thread ${base / SLOT + 1}`);
     }
+    workerRuns += Math.ceil(total / chunk);
   };
 
   return {
@@ -152,8 +180,8 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
     split,
     destroy: () => {
       for (let w = 0; w < workerCount; w++) {
-        Atomics.store(ctrl, w * SLOT, 2);
-        Atomics.notify(ctrl, w * SLOT);
+        Atomics.store(ctrl, w * SLOT + STATE, 2);
+        Atomics.notify(ctrl, w * SLOT + STATE);
       }
       for (const worker of workers) void worker.terminate();
     },
