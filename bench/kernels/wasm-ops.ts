@@ -8,7 +8,7 @@ import { activation } from '../../src/ops/activation.js';
 import type { ConvolutionAttrs } from '../../src/ops/conv-geometry.js';
 import { convGeometry } from '../../src/ops/conv-geometry.js';
 import { convolution } from '../../src/ops/convolution.js';
-import { prepareConvolution, type WeightStore } from '../../src/ops/wasm/convolution.js';
+import { placeFloors, prepareConvolution, type WeightStore } from '../../src/ops/wasm/convolution.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
 import { startThreads } from '../../src/ops/wasm/threads.js';
 import { WasmMemory, type WasmTensor } from '../../src/ops/wasm/memory.js';
@@ -18,8 +18,7 @@ import { compare, seeded } from './harness.js';
 const memory = new WasmMemory();
 const kernels = instantiateKernels(memory.memory);
 const single = startThreads(memory, kernels, 1);
-const floorsAt = memory.alloc(4);
-memory.f32.set([0, -Infinity], floorsAt / 4);
+const floors = placeFloors(memory);
 const weights: WeightStore = (_key, pack) => {
   const packed = pack();
   const at = memory.alloc(packed.length);
@@ -50,7 +49,7 @@ for (const [name, IC, OC, H, k, s, g] of CASES) {
   const weight = tensor([OC, IC / g, k, k], seeded(OC * (IC / g) * k * k, 2));
   const bias = tensor([OC], seeded(OC, 3));
   const ref = activation(convolution(x, weight, bias, attrs)).data;
-  const conv = prepareConvolution(memory, single, { relu: floorsAt, none: floorsAt + 4 }, weights, name, name, convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, true);
+  const conv = prepareConvolution(memory, single, floors, weights, name, name, convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, true);
   const stored = memory.upload(x);
   const flop = 2 * OC * (IC / g) * k * k * ref.length / OC;
   await compare(name, flop, ref, [{

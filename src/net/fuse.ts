@@ -14,6 +14,7 @@
  * unchanged. A chain is fused only when each intermediate output has that one reader and is
  * neither a head nor a node the caller keeps.
  */
+import { convGeometry, type ConvGeometry, type ConvWeights } from '../ops/conv-geometry.js';
 import { batchNormScaleShift } from '../ops/gpu/batch-norm.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import type { Plan, PlanStep } from './graph.js';
@@ -27,6 +28,13 @@ export type FusedConvolutionStep = ConvolutionStep & {
   /** The nodes this step stands for, in order (the convolution first). */
   readonly fused: readonly string[];
 };
+
+/** A Convolution step's geometry and parameters as the fast backends prepare them. */
+export function convolutionParts(step: ConvolutionStep): { g: ConvGeometry; weights: ConvWeights; relu: boolean } {
+  const [weight, bias] = step.params;
+  const g = convGeometry(step.inputShapes[0], weight.shape, step.attrs);
+  return { g, weights: { weight: weight.data, bias: bias?.data ?? new Float32Array(g.OC) }, relu: fusedRelu(step) };
+}
 
 /** Whether the step came out of `fuse` with a relu epilogue. */
 export function fusedRelu(step: PlanStep): boolean {

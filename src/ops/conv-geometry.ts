@@ -24,6 +24,14 @@ export interface ConvolutionAttrs {
   readonly no_bias: boolean;
 }
 
+/** A Convolution's parameters as the fast backends pack them. */
+export interface ConvWeights {
+  /** (OC, IC/g, KH, KW) */
+  weight: Float32Array;
+  /** (OC): the node's bias (zeros under no_bias), with any folded BatchNorm shift */
+  bias: Float32Array;
+}
+
 export interface ConvGeometry {
   N: number; IC: number; H: number; W: number;
   OC: number; OH: number; OW: number;

@@ -13,7 +13,7 @@ import { convolution } from '../../src/ops/convolution.js';
 import { crop } from '../../src/ops/crop.js';
 import { elemwiseAdd } from '../../src/ops/elemwise-add.js';
 import { upSampling } from '../../src/ops/up-sampling.js';
-import { prepareConvolution, type Floors, type WeightStore } from '../../src/ops/wasm/convolution.js';
+import { placeFloors, prepareConvolution, type WeightStore } from '../../src/ops/wasm/convolution.js';
 import * as wasm from '../../src/ops/wasm/data-movement.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
 import { startThreads } from '../../src/ops/wasm/threads.js';
@@ -29,9 +29,7 @@ const random = (shape: Shape): Tensor => tensor(shape, randomArray(size(shape), 
 const memory = new WasmMemory();
 const kernels = instantiateKernels(memory.memory);
 const single = startThreads(memory, kernels, 1);
-const floorsAt = memory.alloc(4);
-memory.f32.set([0, -Infinity], floorsAt / 4);
-const floors: Floors = { relu: floorsAt, none: floorsAt + 4 };
+const floors = placeFloors(memory);
 /** Every case packs its own weights. */
 const weights: WeightStore = (_key, pack) => {
   const packed = pack();

@@ -13,9 +13,8 @@
 import { RetinaFaceError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Backend } from '../../net/forward.js';
-import { fusedRelu } from '../../net/fuse.js';
+import { convolutionParts } from '../../net/fuse.js';
 import type { PlanStep } from '../../net/graph.js';
-import { convGeometry } from '../conv-geometry.js';
 import { relu } from './activation.js';
 import { batchNorm, batchNormScaleShift, packBatchNorm } from './batch-norm.js';
 import { concat } from './concat.js';
@@ -58,9 +57,8 @@ export function createGpuBackend(mode: GpuMode = 'gpu'): GpuBackend {
       case 'Convolution': {
         let conv = convolutions.get(step);
         if (conv === undefined) {
-          const [weight, bias] = step.params;
-          const g = convGeometry(step.inputShapes[0], weight.shape, step.attrs);
-          conv = prepareConvolution(device, step.name, g, { weight: weight.data, bias: bias?.data ?? new Float32Array(g.OC) }, fusedRelu(step));
+          const { g, weights, relu } = convolutionParts(step);
+          conv = prepareConvolution(device, step.name, g, weights, relu);
           convolutions.set(step, conv);
         }
         return conv(x);

@@ -16,8 +16,7 @@
  * copy of the blocked input is made first and kept per GpuTensor, so the SSH convolutions sharing
  * an input copy it once.
  */
-import type { ConvGeometry } from '../conv-geometry.js';
-import type { ConvWeights } from './convolution.js';
+import type { ConvGeometry, ConvWeights } from '../conv-geometry.js';
 import type { GpuDevice, KernelThis } from './device.js';
 import { blockedDims, storedWidth, type GpuTensor } from './device-tensor.js';
 

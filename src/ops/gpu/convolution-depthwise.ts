@@ -8,8 +8,7 @@
  * those four channels of an input pixel are adjacent. Weights are stored tap-major,
  * w[(ky·KW + kx)·CP + c], then the CP biases.
  */
-import type { ConvGeometry } from '../conv-geometry.js';
-import type { ConvWeights } from './convolution.js';
+import type { ConvGeometry, ConvWeights } from '../conv-geometry.js';
 import type { GpuDevice, KernelThis } from './device.js';
 import { storedWidth, type GpuTensor } from './device-tensor.js';
 

@@ -9,8 +9,7 @@
  * four multiply-adds; weights are stored input-major, w[ic·OCP + oc], then the OCP biases. The
  * input and output maps have the same stored extents, so the thread's own index is the input's.
  */
-import type { ConvGeometry } from '../conv-geometry.js';
-import type { ConvWeights } from './convolution.js';
+import type { ConvGeometry, ConvWeights } from '../conv-geometry.js';
 import type { GpuDevice, KernelThis } from './device.js';
 import { storedWidth, type GpuTensor } from './device-tensor.js';
 

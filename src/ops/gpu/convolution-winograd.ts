@@ -15,8 +15,7 @@
  *
  *   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
  */
-import type { ConvGeometry } from '../conv-geometry.js';
-import type { ConvWeights } from './convolution.js';
+import type { ConvGeometry, ConvWeights } from '../conv-geometry.js';
 import type { GpuDevice, KernelThis } from './device.js';
 import { blockedDims, storedWidth, type GpuTensor } from './device-tensor.js';
 

@@ -10,16 +10,9 @@ import { convolutionDense, packDenseWeights } from './convolution-dense.js';
 import { convolutionDepthwise, packDepthwiseWeights } from './convolution-depthwise.js';
 import { convolutionPointwise, packPointwiseWeights } from './convolution-pointwise.js';
 import { convolutionWinograd, packWinogradWeights, winogradApplies } from './convolution-winograd.js';
-import type { ConvGeometry } from '../conv-geometry.js';
+import type { ConvGeometry, ConvWeights } from '../conv-geometry.js';
 import type { GpuDevice } from './device.js';
 import { blockedDims, storedWidth, type GpuTensor } from './device-tensor.js';
-
-export interface ConvWeights {
-  /** (OC, IC/g, KH, KW) */
-  weight: Float32Array;
-  /** (OC): the node's bias (zeros under no_bias), with any folded BatchNorm shift */
-  bias: Float32Array;
-}
 
 /** A Convolution node bound to its packed weights: x (1, IC, H, W) → (1, OC, OH, OW). */
 export type GpuConvolution = (x: GpuTensor) => Promise<GpuTensor>;

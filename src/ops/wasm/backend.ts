@@ -5,18 +5,18 @@
  * into the convolutions. It runs wherever WebAssembly SIMD does (Node, browsers, edge workers); in
  * Node the convolutions are split over worker threads as well (threads.ts).
  *
- * The data-movement ops of the FPN and SSH (relu, elemwise_add, Concat, UpSampling, Crop) are
- * short loops over the stored planes (data-movement.ts); the rest (softmax and Reshape on the
- * small score heads, a BatchNorm left unfused) run the reference kernel on the downloaded tensor.
+ * The data-movement ops of the FPN and SSH (relu, elemwise_add, Concat, UpSampling, Crop) work on
+ * the stored planes (data-movement.ts: relu and add as SIMD kernels, the rest as copies); the rest
+ * (softmax and Reshape on the small score heads, a BatchNorm left unfused) run the reference
+ * kernel on the downloaded tensor.
  */
 import { RetinaFaceError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Backend } from '../../net/forward.js';
-import { fusedRelu } from '../../net/fuse.js';
+import { convolutionParts } from '../../net/fuse.js';
 import type { PlanStep } from '../../net/graph.js';
-import { convGeometry } from '../conv-geometry.js';
 import { opDef } from '../registry.js';
-import { prepareConvolution, type Floors, type WasmConvolution, type WeightStore } from './convolution.js';
+import { placeFloors, prepareConvolution, type WasmConvolution, type WeightStore } from './convolution.js';
 import { instantiateKernels } from './kernels.js';
 import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
 import { WasmMemory, type WasmTensor } from './memory.js';
@@ -41,12 +41,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const memory = options.memory ?? new WasmMemory(count > 1);
   const kernels = instantiateKernels(memory.memory, memory.shared);
   const threads = startThreads(memory, kernels, count);
-  const floorsAt = memory.alloc(4);
-  memory.f32.set([0, -Infinity], floorsAt / 4);
-  const floors: Floors = { relu: floorsAt, none: floorsAt + 4 };
+  const floors = placeFloors(memory);
   const convolutions = new WeakMap<PlanStep, WasmConvolution>();
   const placed = new Map<string, number>();
-  const weights: WeightStore = (key, pack) => {
+  const place: WeightStore = (key, pack) => {
     let at = placed.get(key);
     if (at === undefined) {
       const packed = pack();
@@ -63,11 +61,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       case 'Convolution': {
         let conv = convolutions.get(step);
         if (conv === undefined) {
-          const [weight, bias] = step.params;
-          const g = convGeometry(step.inputShapes[0], weight.shape, step.attrs);
+          const { g, weights, relu: fusedRelu } = convolutionParts(step);
           // a fused step's parameters name its convolution's and BatchNorm's (net/fuse.ts)
-          const key = step.paramNames.join(',');
-          conv = prepareConvolution(memory, threads, floors, weights, key, step.name, g, { weight: weight.data, bias: bias?.data ?? new Float32Array(g.OC) }, fusedRelu(step));
+          conv = prepareConvolution(memory, threads, floors, place, step.paramNames.join(','), step.name, g, weights, fusedRelu);
           convolutions.set(step, conv);
         }
         return conv(x);

@@ -7,24 +7,24 @@
  * ops/conv-geometry.ts.
  */
 import { RetinaFaceError } from '../../errors.js';
-import type { ConvGeometry } from '../conv-geometry.js';
+import type { ConvGeometry, ConvWeights } from '../conv-geometry.js';
 import { packDenseWeights } from './convolution-dense.js';
 import { packDepthwiseWeights } from './convolution-depthwise.js';
 import { packPointwiseWeights } from './convolution-pointwise.js';
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
 import type { KernelThreads } from './threads.js';
 
-export interface ConvWeights {
-  /** (OC, IC/g, KH, KW) */
-  weight: Float32Array;
-  /** (OC): the node's bias (zeros under no_bias), with any folded BatchNorm shift */
-  bias: Float32Array;
-}
-
 export type WasmConvolution = (x: WasmTensor) => WasmTensor;
 
 /** Byte offsets of the two clamp floors the kernels take: 0 (relu) and −∞ (none). */
 export interface Floors { relu: number; none: number }
+
+/** The two floors, placed in `memory`. */
+export function placeFloors(memory: WasmMemory): Floors {
+  const at = memory.alloc(2);
+  memory.f32.set([0, -Infinity], at / 4);
+  return { relu: at, none: at + 4 };
+}
 
 /**
  * Where packed weights live: `place(key, pack)` returns the byte offset of the weights under
