@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
 import { DEFAULT_BACKEND } from '../detect/engine.js';
+import { MAX_THREADS } from '../ops/wasm/threads.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
 import { readFileChecked } from '../read-file.js';
@@ -126,7 +127,9 @@ export function detectOptions(args: ParsedArgs, command = COMMAND): DetectOption
 
 export function threadsOption(args: ParsedArgs, command = COMMAND): number | undefined {
   const threads = numberValue(command, args, 'threads');
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 9)) throw usage(`--threads must be a whole number from 1 to 9, got ${threads}`, command);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+    throw usage(`--threads must be a whole number from 1 to ${MAX_THREADS}, got ${threads}`, command);
+  }
   return threads;
 }
 

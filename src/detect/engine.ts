@@ -47,7 +47,7 @@ export async function createEngine(backend: BackendName, options: EngineOptions 
       backend: wasm as Backend<unknown>,
       name: 'wasm',
       kernel: () => (wasm.threads.count > 1 ? `${WASM_KERNEL} ×${wasm.threads.count} threads` : WASM_KERNEL),
-      plan: cachedPlans((m, h, w) => fuse(buildPlan(m, h, w))),
+      plan: cachedPlans(fusedPlan),
       destroy: () => wasm.destroy(),
     };
   }
@@ -58,9 +58,14 @@ export async function createEngine(backend: BackendName, options: EngineOptions 
     backend: gpu as Backend<unknown>,
     name: 'gpu',
     kernel: () => gpu.report().kernel,
-    plan: cachedPlans((m, h, w) => fuse(buildPlan(m, h, w))),
+    plan: cachedPlans(fusedPlan),
     destroy: () => gpu.destroy(),
   };
+}
+
+/** The fast backends' plan: BatchNorm and relu folded into the convolutions. */
+function fusedPlan(model: Model, height: number, width: number): Plan {
+  return fuse(buildPlan(model, height, width));
 }
 
 function cachedPlans(build: (model: Model, height: number, width: number) => Plan): Engine['plan'] {

@@ -30,6 +30,7 @@ import { readFileChecked } from '../read-file.js';
 import { chooseScales, detectFaces, type Face } from './detect.js';
 import { BACKEND_NAMES, createEngine, DEFAULT_BACKEND, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
+import { MAX_THREADS } from '../ops/wasm/threads.js';
 
 export { BACKEND_NAMES, type BackendName };
 
@@ -155,9 +156,6 @@ function checkedBackend(backend: BackendName = DEFAULT_BACKEND): BackendName {
   }
   return backend;
 }
-
-/** At most this many threads: the control words of ops/wasm/threads.ts hold 8 workers. */
-const MAX_THREADS = 9;
 
 function checkedThreads(threads: number | undefined): number | undefined {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {

@@ -40,6 +40,8 @@ export type KernelCall = readonly [name: keyof WasmKernels, args: (from: number,
 /** Worker slots: 4 ints each, at most MAX_WORKERS; the job follows them. */
 const SLOT = 4;
 const MAX_WORKERS = 8;
+/** The most threads `startThreads` can run: the workers the control words hold, and the caller. */
+export const MAX_THREADS = MAX_WORKERS + 1;
 const STATE = 0;
 const READY = 1;
 const ERROR = 2;
@@ -157,9 +159,10 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
       Atomics.store(ctrl, base + STATE, 1);
       Atomics.notify(ctrl, base + STATE);
     }
+    let mine = 0;
     for (let from = Atomics.add(ctrl, NEXT, chunk); from < total; from = Atomics.add(ctrl, NEXT, chunk)) {
       runHere(calls, from, Math.min(chunk, total - from));
-      workerRuns--;
+      mine++;
     }
     for (const base of woken) {
       while (Atomics.load(ctrl, base + STATE) === 1) {
@@ -169,7 +172,7 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
       }
       if (ctrl[base + ERROR] !== 0) throw new RetinaFaceError('BACKEND', `wasm backend: ${calls.map(([name]) => name).join(' + ')} failed on worker thread ${base / SLOT + 1}`);
     }
-    workerRuns += Math.ceil(total / chunk);
+    workerRuns += Math.ceil(total / chunk) - mine;
   };
 
   return {
