@@ -8,7 +8,7 @@ import { activation } from '../../src/ops/activation.js';
 import type { ConvolutionAttrs } from '../../src/ops/conv-geometry.js';
 import { convGeometry } from '../../src/ops/conv-geometry.js';
 import { convolution } from '../../src/ops/convolution.js';
-import { placeFloors, prepareConvolution, type WeightStore } from '../../src/ops/wasm/convolution.js';
+import { placeFloors, prepareConvolution, weightStore } from '../../src/ops/wasm/convolution.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
 import { startThreads } from '../../src/ops/wasm/threads.js';
 import { WasmMemory, type WasmTensor } from '../../src/ops/wasm/memory.js';
@@ -19,12 +19,7 @@ const memory = new WasmMemory();
 const kernels = instantiateKernels(memory.memory);
 const single = startThreads(memory, kernels, 1);
 const floors = placeFloors(memory);
-const weights: WeightStore = (_key, pack) => {
-  const packed = pack();
-  const at = memory.alloc(packed.length);
-  memory.f32.set(packed, at / 4);
-  return at;
-};
+const weights = weightStore(memory);
 
 /** [layer, IC, OC, H (= W), kernel, stride, groups] */
 const CASES: [string, number, number, number, 1 | 3, 1 | 2, number][] = [

@@ -13,7 +13,7 @@ import { convolution } from '../../src/ops/convolution.js';
 import { crop } from '../../src/ops/crop.js';
 import { elemwiseAdd } from '../../src/ops/elemwise-add.js';
 import { upSampling } from '../../src/ops/up-sampling.js';
-import { placeFloors, prepareConvolution, type WeightStore } from '../../src/ops/wasm/convolution.js';
+import { placeFloors, prepareConvolution, weightStore } from '../../src/ops/wasm/convolution.js';
 import * as wasm from '../../src/ops/wasm/data-movement.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
 import { startThreads } from '../../src/ops/wasm/threads.js';
@@ -30,13 +30,8 @@ const memory = new WasmMemory();
 const kernels = instantiateKernels(memory.memory);
 const single = startThreads(memory, kernels, 1);
 const floors = placeFloors(memory);
-/** Every case packs its own weights. */
-const weights: WeightStore = (_key, pack) => {
-  const packed = pack();
-  const at = memory.alloc(packed.length);
-  memory.f32.set(packed, at / 4);
-  return at;
-};
+/** Weights by case name: every case packs its own. */
+const weights = weightStore(memory);
 
 /** [IC, H, W, OC, kernel, stride, groups ('C' = depthwise), relu]; pad is 1 for 3×3, 0 for 1×1. */
 type ConvCase = [number, number, number, number, 1 | 3, 1 | 2, 1 | 'C', boolean];
@@ -62,13 +57,14 @@ describe('wasm kernels agree with the reference ops', () => {
   for (const [IC, H, W, OC, k, s, groups, relu] of CONV_CASES) {
     const g = groups === 'C' ? IC : 1;
     const p = k === 3 ? 1 : 0;
-    it(`Convolution x=(1,${IC},${H},${W}) OC=${OC} k=${k} s=${s} p=${p} g=${g}${relu ? ' +relu' : ''}`, () => {
+    const title = `Convolution x=(1,${IC},${H},${W}) OC=${OC} k=${k} s=${s} p=${p} g=${g}${relu ? ' +relu' : ''}`;
+    it(title, () => {
       const attrs: ConvolutionAttrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: OC, num_group: g, no_bias: false };
       const x = random([1, IC, H, W]);
       const weight = random([OC, IC / g, k, k]);
       const bias = random([OC]);
       const conv = convolution(x, weight, bias, attrs);
-      const run = prepareConvolution(memory, single, floors, weights, 'case', 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu);
+      const run = prepareConvolution(memory, single, floors, weights, title, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu);
       const stored = memory.upload(x);
       // the output lands in a freed block of its size, filled with NaN first: the kernel must write every stored float
       const junk = memory.tensor(conv.shape);
@@ -157,7 +153,7 @@ describe('wasm kernels agree with the reference ops', () => {
     it(`refuses a ${what}, naming the node and its geometry`, () => {
       const a: ConvolutionAttrs = { ...attrs, kernel: [...attrs.kernel], stride: [...attrs.stride], pad: [...attrs.pad], num_filter: OC, num_group: 1, no_bias: true };
       const g = convGeometry([1, IC, 8, 8], [OC, IC, a.kernel[0], a.kernel[1]], a);
-      expect(() => prepareConvolution(memory, single, floors, weights, 'odd_conv', 'odd_conv', g, { weight: new Float32Array(OC * IC * a.kernel[0] * a.kernel[1]), bias: new Float32Array(OC) }, false))
+      expect(() => prepareConvolution(memory, single, floors, weights, what, 'odd_conv', g, { weight: new Float32Array(OC * IC * a.kernel[0] * a.kernel[1]), bias: new Float32Array(OC) }, false))
         .toThrow(/^\[Convolution odd_conv\] kernel \d×\d, stride \(\d,\d\), pad \(\d,\d\), num_group 1, 4→\d channels on the wasm path/);
     });
   }

@@ -16,7 +16,7 @@ import type { Backend } from '../../net/forward.js';
 import { convolutionParts } from '../../net/fuse.js';
 import type { PlanStep } from '../../net/graph.js';
 import { opDef } from '../registry.js';
-import { placeFloors, prepareConvolution, type WasmConvolution, type WeightStore } from './convolution.js';
+import { placeFloors, prepareConvolution, weightStore, type WasmConvolution } from './convolution.js';
 import { instantiateKernels } from './kernels.js';
 import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
 import { WasmMemory, type WasmTensor } from './memory.js';
@@ -43,17 +43,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const threads = startThreads(memory, kernels, count);
   const floors = placeFloors(memory);
   const convolutions = new WeakMap<PlanStep, WasmConvolution>();
-  const placed = new Map<string, number>();
-  const place: WeightStore = (key, pack) => {
-    let at = placed.get(key);
-    if (at === undefined) {
-      const packed = pack();
-      at = memory.alloc(packed.length);
-      memory.f32.set(packed, at / 4);
-      placed.set(key, at);
-    }
-    return at;
-  };
+  const place = weightStore(memory);
 
   const run = (step: PlanStep, inputs: WasmTensor[]): WasmTensor => {
     const [x] = inputs;

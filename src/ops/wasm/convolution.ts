@@ -34,6 +34,21 @@ export function placeFloors(memory: WasmMemory): Floors {
  */
 export type WeightStore = (key: string, pack: () => Float32Array) => number;
 
+/** A WeightStore over `memory`, keeping each key's weights for the memory's life. */
+export function weightStore(memory: WasmMemory): WeightStore {
+  const placed = new Map<string, number>();
+  return (key, pack) => {
+    let at = placed.get(key);
+    if (at === undefined) {
+      const packed = pack();
+      at = memory.alloc(packed.length);
+      memory.f32.set(packed, at / 4);
+      placed.set(key, at);
+    }
+    return at;
+  };
+}
+
 function kind(g: ConvGeometry): 'pointwise' | 'depthwise' | 'dense' | null {
   const square3 = g.KH === 3 && g.KW === 3 && g.py === 1 && g.px === 1 && g.sy === g.sx && (g.sy === 1 || g.sy === 2);
   if (g.KH === 1 && g.KW === 1 && g.sy === 1 && g.sx === 1 && g.py === 0 && g.px === 0 && g.g === 1 && g.OC % 4 === 0) return 'pointwise';
