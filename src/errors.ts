@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'OPTION'       // a detection or CLI option out of range
   | 'USAGE'        // a CLI usage error (unknown flag, missing argument)
   | 'IO'           // a file that cannot be read or written
-  | 'BACKEND';     // a requested compute backend is not available
+  | 'BACKEND'      // a requested compute backend is not available
+  | 'LANDMARKS';   // five landmarks that admit no alignment (not finite, all equal, collinear)
 
 export class RetinaFaceError extends Error {
   readonly code: ErrorCode;
