@@ -46,7 +46,7 @@ export interface FromFilesOptions {
 }
 
 export interface LoadOptions extends FromFilesOptions {
-  /** Model directory or file (see weights/load.ts); default: $RETINAFACE_MODEL, models/mnet.25, ../shared/models/mnet.25. */
+  /** Model directory or file (see weights/load.ts); default: $RETINAFACE_MODEL, then the bundled models/mnet.25; a bundled model's bare name ('mnet.25') picks it. */
   model?: string;
 }
 

@@ -6,9 +6,11 @@
  * Node the convolutions are split over worker threads as well (threads.ts).
  *
  * The data-movement ops of the FPN and SSH (relu, elemwise_add, Concat, UpSampling, Crop) work on
- * the stored planes (data-movement.ts: relu and add as SIMD kernels, the rest as copies); the rest
- * (softmax and Reshape on the small score heads, a BatchNorm left unfused) run the reference
- * kernel on the downloaded tensor.
+ * the stored planes (data-movement.ts: relu and add as SIMD kernels, the rest as copies), and so do
+ * the channel softmax of the score heads and mnet_cov2's input scaling (softmax.ts,
+ * binary-scalar.ts: plain JavaScript loops, where a SIMD kernel would not pay); the rest (Reshape
+ * on the small score heads, a BatchNorm left unfused, a softmax over another axis) runs the
+ * reference kernel on the downloaded tensor.
  */
 import { RetinaFaceError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -19,6 +21,8 @@ import { opDef } from '../registry.js';
 import { placeFloors, prepareConvolution, weightStore, type WasmConvolution } from './convolution.js';
 import { instantiateKernels } from './kernels.js';
 import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
+import { binaryScalar } from './binary-scalar.js';
+import { softmaxChannels } from './softmax.js';
 import { WasmMemory, type WasmTensor } from './memory.js';
 import { defaultThreadCount, startThreads, type KernelThreads } from './threads.js';
 
@@ -69,11 +73,21 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         return upSampling(memory, x, step.attrs.scale);
       case 'Crop':
         return crop(memory, x, step.shape);
-      default: {
-        const ins: Tensor[] = inputs.map((t) => memory.download(t));
-        return memory.upload(opDef(step.op, step.name).reference(ins, step.params, step.attrs, step.shape));
-      }
+      case '_minus_scalar':
+      case '_mul_scalar':
+        return binaryScalar(memory, step.op, x, step.attrs);
+      case 'SoftmaxActivation':
+        return softmaxChannels(memory, x);
+      case 'softmax':
+        // the stored planes are (1, C, H, W): axis 1 (or −3) is the channel softmax
+        return step.attrs.axis === 1 || step.attrs.axis === -3 ? softmaxChannels(memory, x) : reference(step, inputs);
+      default:
+        return reference(step, inputs);
     }
+  };
+  const reference = (step: PlanStep, inputs: WasmTensor[]): WasmTensor => {
+    const ins: Tensor[] = inputs.map((t) => memory.download(t));
+    return memory.upload(opDef(step.op, step.name).reference(ins, step.params, step.attrs, step.shape));
   };
 
   return {
