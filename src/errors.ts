@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'IO'           // a file that cannot be read or written
   | 'MAT'          // a MAT-file we cannot read (damaged, or a class or version we do not read)
   | 'WIDER'        // a WIDER FACE ground-truth or prediction folder that does not fit the protocol
-  | 'BACKEND';     // a requested compute backend is not available
+  | 'BACKEND'      // a requested compute backend is not available
+  | 'LANDMARKS';   // five landmarks that admit no alignment (not finite, all equal, collinear)
 
 export class RetinaFaceError extends Error {
   readonly code: ErrorCode;
