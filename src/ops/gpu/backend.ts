@@ -16,6 +16,7 @@ import type { Backend } from '../../net/forward.js';
 import { convolutionParts } from '../../net/fuse.js';
 import type { PlanStep } from '../../net/graph.js';
 import { relu } from './activation.js';
+import { binaryScalar } from './binary-scalar.js';
 import { batchNorm, batchNormScaleShift, packBatchNorm } from './batch-norm.js';
 import { concat } from './concat.js';
 import { prepareConvolution, type GpuConvolution } from './convolution.js';
@@ -89,8 +90,13 @@ export function createGpuBackend(mode: GpuMode = 'gpu'): GpuBackend {
       case 'softmax': {
         const axis = step.attrs.axis < 0 ? step.attrs.axis + step.shape.length : step.attrs.axis;
         if (axis !== 1) throw unsupported(step, `axis=${step.attrs.axis}`, 'axis=1 (channels)');
-        return softmax(device, step.name, x);
+        return softmax(device, step, x);
       }
+      case 'SoftmaxActivation':
+        return softmax(device, step, x);
+      case '_minus_scalar':
+      case '_mul_scalar':
+        return binaryScalar(device, step.op, x, step.attrs);
     }
   };
 

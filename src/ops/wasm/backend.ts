@@ -3,12 +3,15 @@
  * kernels for the convolutions (this folder), every activation in one WebAssembly.Memory in the
  * planar layout of memory.ts. Run it on a plan from net/fuse.ts to get BatchNorm and relu folded
  * into the convolutions. It runs wherever WebAssembly SIMD does (Node, browsers, edge workers); in
- * Node the convolutions are split over worker threads as well (threads.ts).
+ * Node, and in a browser worker of a cross-origin isolated page, the convolutions are split over
+ * worker threads as well (threads.ts).
  *
  * The data-movement ops of the FPN and SSH (relu, elemwise_add, Concat, UpSampling, Crop) work on
- * the stored planes (data-movement.ts: relu and add as SIMD kernels, the rest as copies); the rest
- * (softmax and Reshape on the small score heads, a BatchNorm left unfused) run the reference
- * kernel on the downloaded tensor.
+ * the stored planes (data-movement.ts: relu and add as SIMD kernels, the rest as copies), and so do
+ * the channel softmax of the score heads and mnet_cov2's input scaling (softmax.ts,
+ * binary-scalar.ts: plain JavaScript loops, where a SIMD kernel would not pay); the rest (Reshape
+ * on the small score heads, a BatchNorm left unfused, a softmax over another axis) runs the
+ * reference kernel on the downloaded tensor.
  */
 import { RetinaFaceError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -19,8 +22,10 @@ import { opDef } from '../registry.js';
 import { placeFloors, prepareConvolution, weightStore, type WasmConvolution } from './convolution.js';
 import { instantiateKernels } from './kernels.js';
 import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
+import { binaryScalar } from './binary-scalar.js';
+import { softmaxChannels } from './softmax.js';
 import { WasmMemory, type WasmTensor } from './memory.js';
-import { defaultThreadCount, startThreads, type KernelThreads } from './threads.js';
+import { defaultThreadCount, startThreads, threadsAvailable, type KernelThreads } from './threads.js';
 
 export interface WasmBackend extends Backend<WasmTensor> {
   /** The threads the convolutions are split over (threads.ts). */
@@ -30,15 +35,15 @@ export interface WasmBackend extends Backend<WasmTensor> {
 }
 
 export interface WasmBackendOptions {
-  /** Threads to split the convolutions over (threads.ts); default: the cores, at most 4, in Node; 1 elsewhere. */
+  /** Threads to split the convolutions over (threads.ts); default: the cores, at most 4, where worker threads can run; 1 elsewhere. */
   threads?: number;
-  /** Where the tensors live; default a new memory, shared when there are threads. */
+  /** Where the tensors live; default a new memory, shared when there are threads (threads.ts threadsAvailable). */
   memory?: WasmMemory;
 }
 
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const count = options.threads ?? defaultThreadCount();
-  const memory = options.memory ?? new WasmMemory(count > 1);
+  const memory = options.memory ?? new WasmMemory(count > 1 && threadsAvailable());
   const kernels = instantiateKernels(memory.memory, memory.shared);
   const threads = startThreads(memory, kernels, count);
   const floors = placeFloors(memory);
@@ -69,11 +74,21 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         return upSampling(memory, x, step.attrs.scale);
       case 'Crop':
         return crop(memory, x, step.shape);
-      default: {
-        const ins: Tensor[] = inputs.map((t) => memory.download(t));
-        return memory.upload(opDef(step.op, step.name).reference(ins, step.params, step.attrs, step.shape));
-      }
+      case '_minus_scalar':
+      case '_mul_scalar':
+        return binaryScalar(memory, step.op, x, step.attrs);
+      case 'SoftmaxActivation':
+        return softmaxChannels(memory, x);
+      case 'softmax':
+        // the stored planes are (1, C, H, W): axis 1 (or −3) is the channel softmax
+        return step.attrs.axis === 1 || step.attrs.axis === -3 ? softmaxChannels(memory, x) : reference(step, inputs);
+      default:
+        return reference(step, inputs);
     }
+  };
+  const reference = (step: PlanStep, inputs: WasmTensor[]): WasmTensor => {
+    const ins: Tensor[] = inputs.map((t) => memory.download(t));
+    return memory.upload(opDef(step.op, step.name).reference(ins, step.params, step.attrs, step.shape));
   };
 
   return {
