@@ -1,7 +1,7 @@
 /**
  * The house style's rule 12: the reference path (src/tensor, src/ops without its fast backends
  * gpu/ and wasm/, src/net, src/anchors) is the textbook, and its growth is a decision, not a drift. The budget below is
- * that decision (2,100 lines when it was set, at 1,982): raising it belongs in the commit that
+ * that decision (2,100 lines when it was set, at 1,982; 2,120 when the backend contract, ops/backend.ts, moved down from net/ and ops/gpu/): raising it belongs in the commit that
  * needs it, with the reason.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/golden.js';
 
-const BUDGET = 2100;
+const BUDGET = 2120;
 const REFERENCE = ['src/tensor', 'src/ops', 'src/net', 'src/anchors'];
 const FAST_BACKENDS = ['gpu', 'wasm'];
 
