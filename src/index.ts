@@ -1,7 +1,7 @@
 /**
  * The public API: load a detector once, detect faces in images.
  *
- *   const detector = await RetinaFace.load({ model: 'models/mnet.25', backend: 'wasm' });
+ *   const detector = await RetinaFace.load();  // the bundled mnet.25 on the wasm backend
  *   const { faces } = await detector.detect('group.jpg', { threshold: 0.5 });
  *
  * In a browser (web/main.ts): `RetinaFace.fromFiles({ symbol, params }, { backend: 'webgl2' })`

@@ -41,7 +41,7 @@ export interface Spread {
 
 export interface BenchResult {
   backend: BackendName;
-  /** What ran (net/forward.ts kernelSummary): "wasm-simd128 + reference Reshape, softmax", a gpu.js kernel class, "reference" on cpu. */
+  /** What ran (net/forward.ts kernelSummary): "wasm-simd128 + reference Reshape", a gpu.js kernel class, "reference" on cpu. */
   kernel: string;
   /** "WxH" of the forward. */
   size: string;

@@ -9,10 +9,15 @@ import { referenceBackend, type Backend } from '../ops/backend.js';
 import { fuse } from '../net/fuse.js';
 import { buildPlan, type Plan } from '../net/graph.js';
 import type { Model } from '../weights/model.js';
+import { RetinaFaceError } from '../errors.js';
 
 export type BackendName = 'cpu' | 'wasm' | 'gpu' | 'webasm' | 'headlessgl' | 'webgl2';
 export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'gpu', 'webasm', 'headlessgl', 'webgl2'];
 export const DEFAULT_BACKEND: BackendName = 'wasm';
+
+/** The versions of the optional peer dependencies, as package.json's peerDependencies pins them. */
+const GPU_JS_VERSION = '2.24.1';
+const GL_VERSION = '8.1.6';
 
 /** Plans kept per input size; a pyramid of five scales with flip needs five. */
 const MAX_CACHED_PLANS = 8;
@@ -45,8 +50,7 @@ export async function createEngine(backend: BackendName, options: EngineOptions 
       destroy: () => wasm.destroy(),
     };
   }
-  // Loaded only when asked for, so the other paths never import gpu.js.
-  const { createGpuBackend } = await import('../ops/gpu/backend.js');
+  const { createGpuBackend } = await importGpuBackend(backend);
   const gpu = createGpuBackend(backend);
   return {
     backend: gpu as Backend<unknown>,
@@ -54,6 +58,20 @@ export async function createEngine(backend: BackendName, options: EngineOptions 
     plan: cachedPlans(fusedPlan),
     destroy: () => gpu.destroy(),
   };
+}
+
+/**
+ * The gpu.js backend, loaded only when asked for so that the other paths never import gpu.js:
+ * gpu.js (and gl, for headless GL) are optional peer dependencies, absent from a default install.
+ */
+async function importGpuBackend(backend: BackendName): Promise<typeof import('../ops/gpu/backend.js')> {
+  try {
+    return await import('../ops/gpu/backend.js');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /'gpu\.js'/.test((err as Error).message);
+    if (!missing) throw err;
+    throw new RetinaFaceError('BACKEND', `backend '${backend}' runs on gpu.js, an optional peer dependency that is not installed: npm install gpu.js@${GPU_JS_VERSION} (and gl@${GL_VERSION} for headless GL in Node)`);
+  }
 }
 
 /** The fast backends' plan: BatchNorm and relu folded into the convolutions. */

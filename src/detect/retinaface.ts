@@ -44,7 +44,7 @@ export interface FromFilesOptions {
 }
 
 export interface LoadOptions extends FromFilesOptions {
-  /** Model directory or file (see weights/load.ts); default: $RETINAFACE_MODEL, models/mnet.25, ../shared/models/mnet.25. */
+  /** Model directory or file (see weights/load.ts); default: $RETINAFACE_MODEL, then the bundled models/mnet.25; a bundled model's bare name ('mnet.25') picks it. */
   model?: string;
 }
 
@@ -82,7 +82,7 @@ export interface Detection {
   backend: 'cpu' | 'wasm' | 'gpu';
   /**
    * What ran (net/forward.ts kernelSummary): 'reference' on cpu; 'wasm-simd128' on wasm, with the
-   * ops it left to the reference ('wasm-simd128 + reference Reshape, softmax'); the gpu.js kernel
+   * ops it left to the reference ('wasm-simd128 + reference Reshape'); the gpu.js kernel
    * class on gpu ("WebAssemblyKernel", "HeadlessGLKernel", "WebGL2Kernel").
    */
   kernel: string;

@@ -65,7 +65,7 @@ export async function forward<T = Tensor>(plan: Plan, input: Tensor, options: Fo
   const nodes = new Map<string, Tensor>();
   const trace: NodeRun[] = [];
   for (const step of plan.steps) {
-    const { kernel, run } = kernelFor(backend, step.op);
+    const { kernel, run } = kernelFor(backend, step);
     const started = performance.now();
     const output = await run(step, step.inputs.map((name) => values.get(name)!));
     trace.push({ node: step.name, op: step.op, stage: step.stage, kernel, ms: performance.now() - started });
@@ -87,7 +87,7 @@ export async function forward<T = Tensor>(plan: Plan, input: Tensor, options: Fo
 
 /**
  * What ran, in one line: the backend's kernel name, then the ops that fell back to the reference
- * ('wasm-simd128 + reference Reshape, softmax'); 'reference' when nothing else ran.
+ * ('wasm-simd128 + reference Reshape'); 'reference' when nothing else ran.
  */
 export function kernelSummary(trace: readonly NodeRun[]): string {
   const own = [...new Set(trace.filter((r) => r.kernel !== REFERENCE_KERNEL).map((r) => r.kernel))];

@@ -3,7 +3,7 @@
  * so that a backend never imports it (ONNX Runtime's execution providers and tfjs's
  * `registerKernel` are the models). A backend says where the numbers live (`upload`, `download`,
  * `free`) and which MXNet ops it has a kernel for (`kernels`, keyed by the registry's op names).
- * The forward asks `kernelFor(backend, op)`: the backend's own kernel when it has one, otherwise
+ * The forward asks `kernelFor(backend, node)`: the backend's own kernel when it has one, otherwise
  * the registry's reference kernel on the downloaded inputs, uploaded back; either way it records
  * which kernel ran, so no fallback is silent.
  *
@@ -49,6 +49,8 @@ export interface Backend<T = unknown> {
   /** What its own kernels are reported as: 'reference', 'wasm-simd128', gpu.js's kernel class. */
   readonly kernel: string;
   readonly kernels: KernelTable<T>;
+  /** Nodes of an op in `kernels` that its kernel does not cover (an attribute value) and leaves to the reference. */
+  declines?(node: OpNode): boolean;
   /** A plain tensor into the backend (the network input; a fallback's output). */
   upload(t: Tensor): T | Promise<T>;
   /** Back to a plain tensor (heads, kept nodes; a fallback's inputs). */
@@ -76,10 +78,10 @@ export interface ChosenKernel<T> {
   run(node: OpNode, inputs: T[]): T | Promise<T>;
 }
 
-/** The backend's kernel for `op`, or the reference kernel run on downloaded inputs. */
-export function kernelFor<T>(backend: Backend<T>, op: OpName): ChosenKernel<T> {
-  const own = backend.kernels[op] as Kernel<T> | undefined;
-  if (own !== undefined) return { kernel: backend.kernel, run: own };
+/** The backend's kernel for `node`, or the reference kernel run on downloaded inputs. */
+export function kernelFor<T>(backend: Backend<T>, node: OpNode): ChosenKernel<T> {
+  const own = backend.kernels[node.op] as Kernel<T> | undefined;
+  if (own !== undefined && backend.declines?.(node) !== true) return { kernel: backend.kernel, run: own };
   return {
     kernel: REFERENCE_KERNEL,
     run: async (node, inputs) => {

@@ -86,7 +86,7 @@ describe('forward', () => {
     const kernel: Kernel<number> = async (node, inputs) => {
       log.run++;
       for (const h of inputs) expect(log.freed.has(h), `${node.name} reads a freed value`).toBe(false);
-      held.set(next, (await kernelFor(referenceBackend, node.op).run(node, inputs.map((h) => held.get(h)!))) as Tensor);
+      held.set(next, (await kernelFor(referenceBackend, node).run(node, inputs.map((h) => held.get(h)!))) as Tensor);
       return next++;
     };
     const recording: Backend<number> = {
@@ -114,7 +114,7 @@ describe('forward', () => {
       ...referenceBackend,
       name: 'partial',
       kernel: 'own',
-      kernels: { Convolution: (node, inputs) => kernelFor(referenceBackend, 'Convolution').run(node, inputs) as Promise<Tensor> },
+      kernels: { Convolution: (node, inputs) => kernelFor(referenceBackend, node).run(node, inputs) as Promise<Tensor> },
       upload(t) { uploads.push(t.shape.join(',')); return t; },
     };
     const ours = await forward(plan, input, { backend: partial });

@@ -14,6 +14,7 @@ import { RetinaFaceError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { batchNormScaleShift, convolutionParts, type Backend, type KernelTable, type OpNode } from '../backend.js';
 import { relu } from './activation.js';
+import { binaryScalar } from './binary-scalar.js';
 import { batchNorm, packBatchNorm } from './batch-norm.js';
 import { concat } from './concat.js';
 import { prepareConvolution, type GpuConvolution } from './convolution.js';
@@ -81,8 +82,11 @@ export function createGpuBackend(mode: GpuMode = 'gpu'): GpuBackend {
     softmax: (node, [x]) => {
       const axis = node.attrs.axis < 0 ? node.attrs.axis + node.shape.length : node.attrs.axis;
       if (axis !== 1) throw unsupported(node, `axis=${node.attrs.axis}`, 'axis=1 (channels)');
-      return softmax(device, node.name, x);
+      return softmax(device, node, x);
     },
+    SoftmaxActivation: (node, [x]) => softmax(device, node, x),
+    _minus_scalar: (node, [x]) => binaryScalar(device, node.op, x, node.attrs),
+    _mul_scalar: (node, [x]) => binaryScalar(device, node.op, x, node.attrs),
   };
 
   return {

@@ -6,10 +6,12 @@
  * Node the convolutions are split over worker threads as well (threads.ts).
  *
  * The data-movement ops of the FPN and SSH (relu, elemwise_add, Concat, UpSampling, Crop) work on
- * the stored planes (data-movement.ts: relu and add as SIMD kernels, the rest as copies). The ops
- * left out of its kernel table (softmax and Reshape on the small score heads, a BatchNorm left
- * unfused) run the reference kernel on the downloaded tensor (ops/backend.ts `kernelFor`), and the
- * forward's trace says so.
+ * the stored planes (data-movement.ts: relu and add as SIMD kernels, the rest as copies), and so do
+ * the channel softmax of the score heads and mnet_cov2's input scaling (softmax.ts,
+ * binary-scalar.ts: plain JavaScript loops, where a SIMD kernel would not pay). The rest (Reshape
+ * on the small score heads, a BatchNorm left unfused: ops left out of the kernel table; a softmax
+ * over another axis: `declines`) runs the reference kernel on the downloaded tensor
+ * (ops/backend.ts `kernelFor`), and the forward's trace says so.
  */
 import { RetinaFaceError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -17,6 +19,8 @@ import { convolutionParts, type Backend, type KernelTable, type OpNode } from '.
 import { placeFloors, prepareConvolution, weightStore, type WasmConvolution } from './convolution.js';
 import { instantiateKernels } from './kernels.js';
 import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
+import { binaryScalar } from './binary-scalar.js';
+import { softmaxChannels } from './softmax.js';
 import { WasmMemory, type WasmTensor } from './memory.js';
 import { defaultThreadCount, startThreads, type KernelThreads } from './threads.js';
 
@@ -65,12 +69,18 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     },
     UpSampling: (node, [x]) => upSampling(memory, x, node.attrs.scale),
     Crop: (node, [x]) => crop(memory, x, node.shape),
+    _minus_scalar: (node, [x]) => binaryScalar(memory, node.op, x, node.attrs),
+    _mul_scalar: (node, [x]) => binaryScalar(memory, node.op, x, node.attrs),
+    SoftmaxActivation: (_node, [x]) => softmaxChannels(memory, x),
+    softmax: (_node, [x]) => softmaxChannels(memory, x),
   };
 
   return {
     name: 'wasm',
     kernel: threads.count > 1 ? `${WASM_KERNEL} ×${threads.count} threads` : WASM_KERNEL,
     kernels: table,
+    // the stored planes are (1, C, H, W): axis 1 (or −3) is the channel softmax
+    declines: (node) => node.op === 'softmax' && node.attrs.axis !== 1 && node.attrs.axis !== -3,
     upload: (t: Tensor) => memory.upload(t),
     download: (x) => memory.download(x),
     free: (x) => memory.freeTensor(x),
