@@ -41,7 +41,7 @@ export type { ImageInput, ImageOptions, RawPixels } from './image-input.js';
 export interface FromFilesOptions {
   /** Default 'wasm'. */
   backend?: BackendName;
-  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node (1 in a browser). */
+  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node and in a browser worker of a cross-origin isolated page; 1 elsewhere (ops/wasm/threads.ts). */
   threads?: number;
 }
 

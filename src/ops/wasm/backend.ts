@@ -3,7 +3,8 @@
  * kernels for the convolutions (this folder), every activation in one WebAssembly.Memory in the
  * planar layout of memory.ts. Run it on a plan from net/fuse.ts to get BatchNorm and relu folded
  * into the convolutions. It runs wherever WebAssembly SIMD does (Node, browsers, edge workers); in
- * Node the convolutions are split over worker threads as well (threads.ts).
+ * Node, and in a browser worker of a cross-origin isolated page, the convolutions are split over
+ * worker threads as well (threads.ts).
  *
  * The data-movement ops of the FPN and SSH (relu, elemwise_add, Concat, UpSampling, Crop) work on
  * the stored planes (data-movement.ts: relu and add as SIMD kernels, the rest as copies), and so do
@@ -24,7 +25,7 @@ import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js'
 import { binaryScalar } from './binary-scalar.js';
 import { softmaxChannels } from './softmax.js';
 import { WasmMemory, type WasmTensor } from './memory.js';
-import { defaultThreadCount, startThreads, type KernelThreads } from './threads.js';
+import { defaultThreadCount, startThreads, threadsAvailable, type KernelThreads } from './threads.js';
 
 export interface WasmBackend extends Backend<WasmTensor> {
   /** The threads the convolutions are split over (threads.ts). */
@@ -34,15 +35,15 @@ export interface WasmBackend extends Backend<WasmTensor> {
 }
 
 export interface WasmBackendOptions {
-  /** Threads to split the convolutions over (threads.ts); default: the cores, at most 4, in Node; 1 elsewhere. */
+  /** Threads to split the convolutions over (threads.ts); default: the cores, at most 4, where worker threads can run; 1 elsewhere. */
   threads?: number;
-  /** Where the tensors live; default a new memory, shared when there are threads. */
+  /** Where the tensors live; default a new memory, shared when there are threads (threads.ts threadsAvailable). */
   memory?: WasmMemory;
 }
 
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const count = options.threads ?? defaultThreadCount();
-  const memory = options.memory ?? new WasmMemory(count > 1);
+  const memory = options.memory ?? new WasmMemory(count > 1 && threadsAvailable());
   const kernels = instantiateKernels(memory.memory, memory.shared);
   const threads = startThreads(memory, kernels, count);
   const floors = placeFloors(memory);
