@@ -22,6 +22,7 @@ import { headName } from '../net/heads.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Model } from '../weights/model.js';
+import { alignmentStory, type AlignmentStory } from './alignment.js';
 import { channelTiles, drawBoxes, preview, probabilityOverlay } from './figures.js';
 
 /** Backbone outputs that feed the pyramid, one per stride (stages.ts). */
@@ -63,6 +64,8 @@ export interface Story {
   strides: StrideStory[];
   preNms: number;
   faces: Face[];
+  /** The faces aligned for recognition (InsightFace's norm_crop). */
+  alignment: AlignmentStory;
   figures: { input: Figure; faces: Figure };
   /** ms per stage: decode, resize, backbone, fpn, ssh, heads, decode per stride, nms. */
   timing: [string, number][];
@@ -101,6 +104,9 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
     timing.push([`network: ${stage} (src/net/forward.ts)`, ms]);
   }
   timing.push(['decode, clip, threshold per stride, cpu_nms (src/detect/detect.ts)', detectMs - (networkEnd - t0)]);
+  const t1 = performance.now();
+  const alignment = alignmentStory(image, faces);
+  timing.push(['align the faces: estimate_norm, warpAffine (src/align/face-align.ts)', performance.now() - t1]);
 
   const [, , H, W] = input!.shape;
   const p = preview(image);
@@ -172,6 +178,7 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
     strides,
     preNms,
     faces,
+    alignment,
     figures: {
       input: { file: 'input.png', png: p.image, caption: `${file}, ${image.width}×${image.height} (shown at ${Math.round(p.k * 100)} %)` },
       faces: { file: 'faces.png', png: drawDetections(p.image, faces.map(scaled)), caption: `${faces.length} faces after cpu_nms at IoU ${o.nmsThreshold}, with their five landmarks` },
