@@ -7,12 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { estimateNorm, normCrop } from '../../src/align/face-align.js';
 import { rgbImage } from '../../src/image/rgb-image.js';
 import { RetinaFaceError } from '../../src/errors.js';
-import { expectTensorClose, readGolden, readGoldenF32 } from '../helpers/golden.js';
-
-function goldenLandmarks(caseName: string): [number, number][][] {
-  const { shape, data } = readGoldenF32(`heads-${caseName}`, 'landmarks.npy');
-  return Array.from({ length: shape[0] }, (_, i) => Array.from({ length: 5 }, (_, k) => [data[i * 10 + k * 2], data[i * 10 + k * 2 + 1]] as [number, number]));
-}
+import { expectTensorClose, readGolden } from '../helpers/golden.js';
+import { goldenLandmarks } from './golden-align.js';
 
 function goldenPixels(caseName: string) {
   const { shape, data } = readGolden(`heads-${caseName}`, 'pixels.npy');
