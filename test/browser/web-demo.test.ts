@@ -188,7 +188,7 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
     const { result: r, longestTaskMs, longestGapMs } = await watchMainThread(() => detectInPage('wasm'));
     console.log(`wasm in the page: ${(r.ms / 1000).toFixed(2)} s, ${r.kernel}, ${r.faces.length} faces; the page's longest main-thread task ${longestTaskMs.toFixed(0)} ms, longest gap of a 10 ms timer ${longestGapMs.toFixed(0)} ms`);
     expect([r.backend, r.where, r.crossOriginIsolated]).toEqual(['wasm', 'worker', true]);
-    expect(Number(/^wasm-simd128 ×(\d+) threads$/.exec(r.kernel)?.[1])).toBeGreaterThan(1);
+    expect(Number(/^wasm-simd128 ×(\d+) threads \+ reference Reshape$/.exec(r.kernel)?.[1])).toBeGreaterThan(1);
     expect(nodeWasm.length).toBeGreaterThan(0);
     expect(r.faces).toEqual(nodeWasm);
     // a forward on the main thread would be a task of nearly r.ms; drawing the result takes a few ms
@@ -198,7 +198,7 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
 
   it('runs wasm on one thread when asked, with the same faces', async () => {
     const r = await detectInPage('wasm', '1');
-    expect([r.kernel, r.where]).toEqual(['wasm-simd128', 'worker']);
+    expect([r.kernel, r.where]).toEqual(['wasm-simd128 + reference Reshape', 'worker']);
     expect(r.faces).toEqual(nodeWasm);
   }, 120_000);
 

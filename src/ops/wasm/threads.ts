@@ -28,6 +28,7 @@
 import { RetinaFaceError } from '../../errors.js';
 import { KERNEL_NAMES, kernelModule, type WasmKernels } from './kernels.js';
 import { CONTROL_BYTES, type WasmMemory } from './memory.js';
+import { MAX_WORKERS } from './thread-limit.js';
 
 export interface KernelThreads {
   /** Threads that run kernels, the calling one included. */
@@ -42,11 +43,8 @@ export interface KernelThreads {
 /** One kernel and its arguments for a range; they must be affine in `from` and `n`. */
 export type KernelCall = readonly [name: keyof WasmKernels, args: (from: number, n: number) => number[]];
 
-/** Worker slots: 4 ints each, at most MAX_WORKERS; the job follows them. */
+/** Worker slots: 4 ints each, at most MAX_WORKERS (thread-limit.ts); the job follows them. */
 const SLOT = 4;
-const MAX_WORKERS = 8;
-/** The most threads `startThreads` can run: the workers the control words hold, and the caller. */
-export const MAX_THREADS = MAX_WORKERS + 1;
 const STATE = 0;
 const READY = 1;
 const ERROR = 2;
