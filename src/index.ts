@@ -1,15 +1,18 @@
 /**
  * The public API: load a detector once, detect faces in images.
  *
- *   const detector = await RetinaFace.load({ model: 'models/mnet.25', backend: 'wasm' });
+ *   const detector = await RetinaFace.load();  // the bundled mnet.25 on the wasm backend
  *   const { faces } = await detector.detect('group.jpg', { threshold: 0.5 });
  *
  * In a browser (web/main.ts): `RetinaFace.fromFiles({ symbol, params }, { backend: 'webgl2' })`
  * with the model files' bytes, then detect on JPEG bytes or ImageData.
  */
 export { RetinaFace, BACKEND_NAMES } from './detect/retinaface.js';
-export type { BackendName, DetectObserver, Detection, FromFilesOptions, ImageInput, ImageOptions, LoadOptions, ModelBytes, RawPixels } from './detect/retinaface.js';
+export type { AlignOption, BackendName, DetectObserver, Detection, FromFilesOptions, ImageInput, ImageOptions, LoadOptions, ModelBytes, RawPixels } from './detect/retinaface.js';
 export type { Face, Point } from './detect/detect.js';
+export { alignFace } from './detect/align-face.js';
+export type { AlignedFace, AlignOptions } from './detect/align-face.js';
+export { ARCFACE_DST, referencePoints } from './align/face-align.js';
 export type { DetectOptions } from './detect/options.js';
 export type { Tensor } from './tensor/tensor.js';
 export { RetinaFaceError } from './errors.js';

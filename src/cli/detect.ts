@@ -1,25 +1,28 @@
 /**
- * `retinaface detect IMAGE|DIR... [--model DIR] [--threshold 0.5] [--nms 0.4] [--target-size 1024]
- * [--max-size 1980] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote] [--backend gpu]
- * [--out DIR] [--max-pixels 50e6] [--no-exif] [--json | --jsonl] [--from FILE] [--shard K/N]
- * [--resume OUT.jsonl] [--jobs N]`
+ * `retinaface detect IMAGE|DIR... [--model DIR|NAME] [--threshold 0.5] [--nms 0.4]
+ * [--target-size 1024] [--max-size 1980] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote]
+ * [--backend gpu] [--out DIR] [--max-pixels 50e6] [--no-exif] [--json | --jsonl] [--from FILE]
+ * [--shard K/N] [--resume OUT.jsonl] [--jobs N]`
  *
  * The options and `DetectSettings`, and the handler that each batch worker opens (batch.ts runs
  * the inputs, the outputs, shards, resume and jobs): one detector, then per image read, decode,
- * detect and, with `--out DIR`, one annotated PNG (boxes, landmarks, scores). A failed image is one
- * line on stderr and an entry `{ "file", "error" }`; exit 0 when every image worked, 1 when some
- * failed, 2 for a usage error (bad or unknown options, checked before the model is loaded).
+ * detect and, with `--out DIR`, one annotated picture (boxes, landmarks, scores; a JPEG for a JPEG
+ * input, a PNG otherwise). A failed image is one line on stderr and an entry `{ "file", "error" }`;
+ * exit 0 when every image worked, 1 when some failed, 2 for a usage error (bad or unknown options,
+ * checked before the model is loaded).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
 import { DEFAULT_BACKEND } from '../detect/engine.js';
-import { MAX_THREADS } from '../ops/wasm/threads.js';
+import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
 import { readFileChecked } from '../read-file.js';
+import { bundledModels, DEFAULT_MODEL } from '../weights/locate.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
-import { drawDetections, encodePng } from '../image/draw.js';
+import { drawDetections, encodeJpeg, encodePng } from '../image/draw.js';
+import { sniffImageFormat } from '../image/sniff.js';
 import { numberValue, parseArgs, type ParsedArgs } from './args.js';
 import { BATCH_FLAGS, BATCH_HELP, batchOptions, runBatch, type OpenHandler } from './batch.js';
 
@@ -27,7 +30,8 @@ const COMMAND = 'detect';
 
 export const HELP = `usage: retinaface detect IMAGE... [options]
 
-  --model PATH        model directory or file (default: $RETINAFACE_MODEL, models/mnet.25, ../shared/models/mnet.25)
+  --model PATH|NAME   model directory or file, or a bundled model's name (${bundledModels().join(', ')});
+                      default: $RETINAFACE_MODEL, then the bundled ${DEFAULT_MODEL}
   --threshold T       keep faces with score >= T, in [0, 1] (default 0.5)
   --nms T             NMS suppresses at IoU >= T, in (0, 1] (default 0.4)
   --target-size N     short side of the network input (default 1024)
@@ -38,7 +42,7 @@ export const HELP = `usage: retinaface detect IMAGE... [options]
   --vote              bbox_vote instead of NMS (no landmarks)
   --backend B         ${BACKEND_NAMES.join(' | ')} (default wasm: our WebAssembly SIMD kernels; gpu: gpu.js's best available)
   --threads N         wasm: threads for the convolutions (default: the cores, at most 4)
-  --out DIR           write <image>.png with boxes, landmarks and scores
+  --out DIR           write the image with boxes, landmarks and scores: <image>.jpg for a JPEG, else <image>.png
   --max-pixels N      refuse images (and scaled inputs) over N pixels (default ${DEFAULT_MAX_PIXELS})
   --no-exif           ignore the JPEG EXIF orientation
 
@@ -80,16 +84,21 @@ export async function run(argv: string[]): Promise<number> {
   return runBatch(batch, { module: import.meta.url, settings, names: settings.outDir !== undefined });
 }
 
-/** One detector per worker; per image: read, decode, detect, and the annotated PNG under --out. */
+/** One detector per worker; per image: read, decode, detect, and the annotated picture under --out. */
 export const openHandler: OpenHandler<DetectSettings> = async (s, context) => {
   const detector = await RetinaFace.load({ model: s.model, backend: s.backend, threads: s.threads ?? context.threads });
   return {
     async process({ path, name }) {
       const started = performance.now();
-      const image = decodeImage(readFileChecked(path), { where: path, exif: s.exif, maxPixels: s.maxPixels });
+      const bytes = readFileChecked(path);
+      const image = decodeImage(bytes, { where: path, exif: s.exif, maxPixels: s.maxPixels });
       const result = await detector.detect({ ...image, channels: 3 }, { ...s.options, maxPixels: s.maxPixels });
       const ms = performance.now() - started;
-      if (s.outDir !== undefined) writePng(s.outDir, `${name}.png`, encodePng(drawDetections(image, result.faces)));
+      if (s.outDir !== undefined) {
+        const drawn = drawDetections(image, result.faces);
+        const jpeg = sniffImageFormat(bytes) === 'jpeg';
+        writeOut(s.outDir, `${name}.${jpeg ? 'jpg' : 'png'}`, jpeg ? encodeJpeg(drawn) : encodePng(drawn));
+      }
       return { entry: result, text: table(path, result, ms) };
     },
     close: () => detector.dispose(),
@@ -147,10 +156,10 @@ export function backendOption(args: ParsedArgs, command = COMMAND): BackendName 
   return b as BackendName;
 }
 
-function writePng(dir: string, name: string, png: Uint8Array): void {
+function writeOut(dir: string, name: string, bytes: Uint8Array): void {
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, name), png);
+    writeFileSync(join(dir, name), bytes);
   } catch (err) {
     throw new RetinaFaceError('IO', `${join(dir, name)}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
