@@ -5,12 +5,17 @@
  * canvas: boxes with scores, the five landmarks, a stride's face-probability map (the heads that
  * detect's `onHeads` hands over) and the anchors of the feature-map cell under a click.
  *
+ * Anonymize mode: with "remove the faces" ticked the run is `detector.anonymize` instead: the canvas
+ * shows the picture with every face blurred, pixelated or filled, and #download offers it as a PNG
+ * made in the page (canvas → Blob → object URL). Nothing is uploaded: the image is read from the
+ * file picker or the drop, processed here and handed back to the user's own machine.
+ *
  * Images: JPEGs go to the engine as bytes (its own decoder, so the pixels equal Node's); other
  * formats are decoded by the browser and passed as pixels. The finished run is written as JSON into
  * #result and `body[data-state]` says where the page is (idle, loading, running, done, error); the
  * browser tests read both.
  */
-import { RetinaFace, type BackendName, type Detection, type ModelBytes, type Tensor } from '../src/index.js';
+import { RetinaFace, type AnonymizeOptions, type BackendName, type Detection, type ModelBytes, type RgbImage, type Tensor } from '../src/index.js';
 import { ANCHOR_CONFIG } from '../src/anchors/config.js';
 import { generateAnchorsFpn } from '../src/anchors/generate-anchors.js';
 import { chooseScales } from '../src/detect/detect.js';
@@ -29,6 +34,8 @@ export interface DemoResult extends Detection {
   ms: number;
   /** Whether the page is cross-origin isolated (gpu.js webasm then runs on worker threads). */
   crossOriginIsolated: boolean;
+  /** In anonymize mode, how the faces were removed (the picture is offered at #download). */
+  anonymized?: AnonymizeOptions;
 }
 
 const STRIDE_COLOURS: Record<number, string> = { 32: '#ff4fd8', 16: '#ffb000', 8: '#00e5ff' };
@@ -41,11 +48,14 @@ const backendSelect = $<HTMLSelectElement>('backend');
 const targetSizeInput = $<HTMLInputElement>('target-size');
 const thresholdInput = $<HTMLInputElement>('threshold');
 const runButton = $<HTMLButtonElement>('run');
+const anonymizeBox = $<HTMLInputElement>('anonymize');
+const download = $<HTMLAnchorElement>('download');
 
 let modelFiles: ModelBytes | undefined;
 let detector: { backend: BackendName; ready: Promise<RetinaFace> } | undefined;
 let image: { bytes: Uint8Array; name: string; bitmap: ImageBitmap } | undefined;
-let last: { result: DemoResult; heads: ReadonlyMap<string, Tensor> } | undefined;
+/** The last run; in anonymize mode with the anonymized picture, ready to draw. */
+let last: { result: DemoResult; heads: ReadonlyMap<string, Tensor>; anonymized?: OffscreenCanvas } | undefined;
 let clicked: { x: number; y: number } | undefined;
 let busy = Promise.resolve();
 
@@ -113,6 +123,7 @@ async function useImage(bytes: Uint8Array, name: string): Promise<void> {
   const bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
   image = { bytes, name, bitmap };
   last = undefined;
+  hideDownload();
   clicked = undefined;
   canvas.width = bitmap.width;
   canvas.height = bitmap.height;
@@ -145,12 +156,23 @@ function detectNow(): Promise<void> {
       setState('running', `Detecting in ${img.name}…`);
       let heads: ReadonlyMap<string, Tensor> = new Map();
       let input = { width: 0, height: 0 };
+      const onHeads = (h: ReadonlyMap<string, Tensor>, size: { height: number; width: number }) => { heads = h; input = size; };
+      const anonymized = anonymizeBox.checked ? anonymizeOptions() : undefined;
+      hideDownload();
       const t0 = performance.now();
-      const detection = await d.detect(engineInput(img), { ...options, onHeads: (h, size) => { heads = h; input = size; } });
+      let picture: RgbImage | undefined;
+      let detection: Detection;
+      if (anonymized) {
+        const { image: pixels, ...found } = await d.anonymize(engineInput(img), { ...options, ...anonymized, onHeads });
+        [picture, detection] = [pixels, found];
+      } else {
+        detection = await d.detect(engineInput(img), { ...options, onHeads });
+      }
       const ms = performance.now() - t0;
       const [scale] = chooseScales(detection.height, detection.width, resolveOptions(options));
-      const result: DemoResult = { ...detection, options, input, scale, ms, crossOriginIsolated: globalThis.crossOriginIsolated === true };
-      last = { result, heads };
+      const result: DemoResult = { ...detection, options, input, scale, ms, crossOriginIsolated: globalThis.crossOriginIsolated === true, anonymized };
+      last = { result, heads, anonymized: picture && toCanvas(picture) };
+      if (last.anonymized) await offerDownload(last.anonymized, img.name);
       $('result').textContent = JSON.stringify(result);
       $('run-info').textContent = `${detection.faces.length} face${detection.faces.length === 1 ? '' : 's'} in ${(ms / 1000).toFixed(2)} s · ${detection.kernel} · network input ${input.width}×${input.height} (scale ${scale.toFixed(3)})`;
       showFaces(result);
@@ -161,6 +183,40 @@ function detectNow(): Promise<void> {
     }
     draw();
   }
+}
+
+function anonymizeOptions(): AnonymizeOptions {
+  return {
+    mode: $<HTMLSelectElement>('anonymize-mode').value as AnonymizeOptions['mode'],
+    shape: $<HTMLSelectElement>('anonymize-shape').value as AnonymizeOptions['shape'],
+    boxScale: Number($<HTMLInputElement>('box-scale').value),
+  };
+}
+
+/** RGB pixels on an opaque canvas of their size. */
+function toCanvas(img: RgbImage): OffscreenCanvas {
+  const rgba = new ImageData(img.width, img.height);
+  for (let p = 0; p < img.width * img.height; p++) {
+    rgba.data.set(img.data.subarray(p * 3, p * 3 + 3), p * 4);
+    rgba.data[p * 4 + 3] = 255;
+  }
+  const c = new OffscreenCanvas(img.width, img.height);
+  c.getContext('2d')!.putImageData(rgba, 0, 0);
+  return c;
+}
+
+/** #download offers the anonymized picture as a PNG (lossless: outside the faces, the pixels as decoded). */
+async function offerDownload(picture: OffscreenCanvas, name: string): Promise<void> {
+  const blob = await picture.convertToBlob({ type: 'image/png' });
+  download.href = URL.createObjectURL(blob);
+  download.download = `${name.replace(/\.[^.]*$/, '')}-anonymized.png`;
+  download.hidden = false;
+}
+
+function hideDownload(): void {
+  if (download.href) URL.revokeObjectURL(download.href);
+  download.removeAttribute('href');
+  download.hidden = true;
 }
 
 function showFaces(result: DemoResult): void {
@@ -179,7 +235,7 @@ function selectedStride(): number {
 function draw(): void {
   if (image === undefined) return;
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(image.bitmap, 0, 0);
+  ctx.drawImage(last?.anonymized ?? image.bitmap, 0, 0);
   const unit = Math.max(1, Math.round(Math.max(canvas.width, canvas.height) / 700));
   const stride = selectedStride();
   $('legend').classList.toggle('shown', stride > 0 && last !== undefined);
@@ -283,7 +339,7 @@ canvas.addEventListener('click', (e) => {
   draw();
 });
 for (const el of Array.from(document.querySelectorAll('input[name=heatmap], #show-faces, #show-anchors'))) el.addEventListener('change', draw);
-for (const el of [backendSelect, targetSizeInput, thresholdInput]) el.addEventListener('change', () => void detectNow());
+for (const id of ['backend', 'target-size', 'threshold', 'anonymize', 'anonymize-mode', 'anonymize-shape', 'box-scale']) $(id).addEventListener('change', () => void detectNow());
 runButton.addEventListener('click', () => void detectNow());
 
 $<HTMLInputElement>('image-file').addEventListener('change', async (e) => {

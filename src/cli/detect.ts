@@ -18,7 +18,8 @@ import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../
 import { RetinaFaceError } from '../errors.js';
 import { readFileChecked } from '../read-file.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
-import { drawDetections, encodePng } from '../image/draw.js';
+import { drawDetections } from '../image/draw.js';
+import { encodePng } from '../image/encode.js';
 import { numberValue, parseArgs, type ParsedArgs } from './args.js';
 
 const COMMAND = 'detect';
