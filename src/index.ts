@@ -1,7 +1,7 @@
 /**
  * The public API: load a detector once, detect faces in images.
  *
- *   const detector = await RetinaFace.load({ model: 'models/mnet.25', backend: 'wasm' });
+ *   const detector = await RetinaFace.load();  // the bundled mnet.25 on the wasm backend
  *   const { faces } = await detector.detect('group.jpg', { threshold: 0.5 });
  *   const { image } = await detector.anonymize('group.jpg', { mode: 'blur' });  // RGB pixels, faces blurred
  *
@@ -9,8 +9,11 @@
  * with the model files' bytes, then detect on JPEG bytes or ImageData.
  */
 export { RetinaFace, BACKEND_NAMES } from './detect/retinaface.js';
-export type { Anonymized, BackendName, DetectObserver, Detection, FromFilesOptions, ImageInput, ImageOptions, LoadOptions, ModelBytes, RawPixels } from './detect/retinaface.js';
+export type { AlignOption, Anonymized, BackendName, DetectObserver, Detection, FromFilesOptions, ImageInput, ImageOptions, LoadOptions, ModelBytes, RawPixels } from './detect/retinaface.js';
 export type { Face, Point } from './detect/detect.js';
+export { alignFace } from './detect/align-face.js';
+export type { AlignedFace, AlignOptions } from './detect/align-face.js';
+export { ARCFACE_DST, referencePoints } from './align/face-align.js';
 export { anonymize, ANONYMIZE_MODES, ANONYMIZE_SHAPES } from './anonymize/anonymize.js';
 export type { AnonymizeMode, AnonymizeOptions, AnonymizeShape, FaceBox } from './anonymize/anonymize.js';
 export type { RgbImage } from './image/rgb-image.js';

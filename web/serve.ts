@@ -4,7 +4,7 @@
  *
  *   /model/index.json   the model's file names: {"symbol": "...-symbol.json", "params": "...-NNNN.params"}
  *                       or {"safetensors": "....safetensors"}; 404 when no model is found
- *   /model/<file>       those files, from $RETINAFACE_MODEL, models/mnet.25 or ../shared/models/mnet.25
+ *   /model/<file>       those files, from $RETINAFACE_MODEL or the bundled models/mnet.25
  *   /samples/index.json the sample images' names ([] without ../shared/images)
  *   /samples/<file>     one of them
  *
@@ -38,8 +38,8 @@ const TYPES: Readonly<Record<string, string>> = {
 /** The model directory the page is given, as locateModel in src/weights/locate.ts searches. */
 export function modelDir(): string | undefined {
   const env = process.env.RETINAFACE_MODEL;
-  const candidates = env ? [resolve(env)] : [resolve(repoRoot, 'models/mnet.25'), resolve(repoRoot, '../shared/models/mnet.25')];
-  return candidates.find((d) => existsSync(d) && statSync(d).isDirectory());
+  const dir = env ? resolve(env) : resolve(repoRoot, 'models/mnet.25');
+  return existsSync(dir) && statSync(dir).isDirectory() ? dir : undefined;
 }
 
 /** The model's files inside `dir`: MXNet's pair, or one .safetensors. */

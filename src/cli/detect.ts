@@ -13,10 +13,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
 import { DEFAULT_BACKEND } from '../detect/engine.js';
-import { MAX_THREADS } from '../ops/wasm/threads.js';
+import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
 import { readFileChecked } from '../read-file.js';
+import { bundledModels, DEFAULT_MODEL } from '../weights/locate.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import { drawDetections } from '../image/draw.js';
 import { encodePng } from '../image/encode.js';
@@ -26,7 +27,8 @@ const COMMAND = 'detect';
 
 export const HELP = `usage: retinaface detect IMAGE... [options]
 
-  --model PATH        model directory or file (default: $RETINAFACE_MODEL, models/mnet.25, ../shared/models/mnet.25)
+  --model PATH|NAME   model directory or file, or a bundled model's name (${bundledModels().join(', ')});
+                      default: $RETINAFACE_MODEL, then the bundled ${DEFAULT_MODEL}
   --threshold T       keep faces with score >= T, in [0, 1] (default 0.5)
   --nms T             NMS suppresses at IoU >= T, in (0, 1] (default 0.4)
   --target-size N     short side of the network input (default 1024)

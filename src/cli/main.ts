@@ -4,23 +4,42 @@
  * Every RetinaFaceError becomes one line on stderr (`error: <message>`); exit codes: 0 ok, 1 some
  * input failed, 2 usage error. `--debug` anywhere shows stack traces.
  */
+import { readFileSync } from 'node:fs';
+import { BACKEND_NAMES, DEFAULT_BACKEND } from '../detect/engine.js';
 import { RetinaFaceError } from '../errors.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  detect: { summary: 'faces and landmarks in images (IMAGE... [--json] [--out DIR] [--flip] [--backend gpu]; detect --help)', load: async () => (await import('./detect.js')).run },
-  explain: { summary: 'one detection walked through stage by stage as an HTML report with figures (IMAGE --out DIR)', load: async () => (await import('./explain.js')).run },
+  detect: { summary: 'faces and landmarks in images (IMAGE... [--json] [--out DIR] [--flip] [--backend B]; detect --help)', load: async () => (await import('./detect.js')).run },
+  explain: { summary: 'one detection walked through stage by stage as an HTML report with figures (IMAGE --out DIR [--backend B])', load: async () => (await import('./explain.js')).run },
   convert: { summary: 'write the MXNet model as one .safetensors file (--model PATH --out FILE)', load: async () => (await import('./convert.js')).run },
   'train-targets': { summary: 'a training crop, its anchor labels and targets, optionally its losses (--image FILE --gt GT.json)', load: async () => (await import('./train-targets.js')).run },
-  dump: { summary: "run the network once and write every node's output as <node>.npy (--input FILE --out DIR)", load: async () => (await import('./dump.js')).run },
+  dump: { summary: "run the network once and write every node's output as <node>.npy (--input FILE --out DIR [--backend B])", load: async () => (await import('./dump.js')).run },
   compare: { summary: 'compare two folders of node .npy files, node by node in graph order (REF_DIR OUR_DIR [--tol 1e-4])', load: async () => (await import('./compare.js')).run },
-  bench: { summary: 'forward, detect and cold-start time and peak memory on one backend ([--size WxH] [--runs N] [--backend cpu|gpu] [--json])', load: async () => (await import('./bench.js')).run },
+  eval: { summary: 'WIDER FACE easy / medium / hard AP, scored as the official evaluation.py (wider --pred DIR --gt DIR [--json]; eval --help)', load: async () => (await import('./eval.js')).run },
+  bench: { summary: 'forward, detect and cold-start time and peak memory on one backend ([--size WxH] [--runs N] [--backend B] [--json])', load: async () => (await import('./bench.js')).run },
 };
 
 function usage(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
-  return ['usage: retinaface <command> [options]', '', 'commands:', ...rows, '', 'add --debug to any command for stack traces'].join('\n');
+  return [
+    'usage: retinaface <command> [options]   (retinaface --version: the version)',
+    '',
+    'commands:',
+    ...rows,
+    '',
+    BACKENDS_LINE,
+    'add --debug to any command for stack traces',
+  ].join('\n');
+}
+
+/** The backends, for every help text: what --backend takes. */
+const BACKENDS_LINE = `backends (--backend): ${BACKEND_NAMES.join(', ')}; default ${DEFAULT_BACKEND}`;
+
+/** The version in the package.json beside dist/ (or src/, run from the repository). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -29,14 +48,18 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + '\n');
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`retinaface-ts ${version()}\n`);
+    return 0;
+  }
   const command = COMMANDS[name];
   if (command === undefined) {
     process.stderr.write(`error: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')}); see retinaface --help\n`);
     return 2;
   }
-  // `retinaface <command> --help`: detect has a full option list, the others their summary line.
-  if (rest.includes('--help') && name !== 'detect') {
-    process.stdout.write(`usage: retinaface ${name}: ${command.summary}\n`);
+  // `retinaface <command> --help`: detect and eval have a full option list, the others their summary line.
+  if (rest.includes('--help') && name !== 'detect' && name !== 'eval') {
+    process.stdout.write(`usage: retinaface ${name}: ${command.summary}\n${command.summary.includes('--backend') ? BACKENDS_LINE + '\n' : ''}`);
     return 0;
   }
   return (await command.load())(rest);

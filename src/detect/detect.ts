@@ -12,6 +12,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { RgbImage } from '../image/rgb-image.js';
+import type { AlignedFace } from '../align/face-align.js';
 import { resizeLinear } from '../image/resize.js';
 import { inputTensor } from '../net/input.js';
 import { ANCHOR_CONFIG } from '../anchors/config.js';
@@ -31,6 +32,10 @@ export interface Face {
   score: number;
   /** Left eye, right eye, nose, left mouth corner, right mouth corner; empty with `vote`. */
   landmarks: Point[];
+  /** With detect's `align`: the face cropped and aligned by its landmarks (InsightFace's norm_crop). */
+  aligned?: AlignedFace;
+  /** With detect's `align`: why this face has no `aligned` (landmarks that admit no alignment). */
+  alignError?: string;
 }
 
 /** Runs the network on a (1, 3, H, W) input and returns its nine heads by name. */

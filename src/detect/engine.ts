@@ -5,17 +5,19 @@
  * plan (BatchNorm and relu folded into the convolutions, net/fuse.ts). Plans are built once per
  * input size and kept, the least recently used dropped past MAX_CACHED_PLANS.
  */
-import { referenceBackend, type Backend } from '../net/forward.js';
+import { referenceBackend, type Backend } from '../ops/backend.js';
 import { fuse } from '../net/fuse.js';
 import { buildPlan, type Plan } from '../net/graph.js';
 import type { Model } from '../weights/model.js';
+import { RetinaFaceError } from '../errors.js';
 
 export type BackendName = 'cpu' | 'wasm' | 'gpu' | 'webasm' | 'headlessgl' | 'webgl2';
 export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'gpu', 'webasm', 'headlessgl', 'webgl2'];
 export const DEFAULT_BACKEND: BackendName = 'wasm';
 
-/** What the wasm engine reports as its kernel: WebAssembly's 128-bit SIMD, no gpu.js. */
-export const WASM_KERNEL = 'wasm-simd128';
+/** The versions of the optional peer dependencies, as package.json's peerDependencies pins them. */
+const GPU_JS_VERSION = '2.24.1';
+const GL_VERSION = '8.1.6';
 
 /** Plans kept per input size; a pyramid of five scales with flip needs five. */
 const MAX_CACHED_PLANS = 8;
@@ -24,21 +26,19 @@ export interface Engine {
   readonly backend: Backend<unknown>;
   /** What ran, as detect() reports it. */
   readonly name: 'cpu' | 'wasm' | 'gpu';
-  /** 'reference' on cpu, WASM_KERNEL on wasm (with its thread count past one); the gpu.js kernel class that ran otherwise (known after the first run). */
-  kernel(): string;
   /** The plan for a (1, 3, height, width) input, built on first use. */
   plan(model: Model, height: number, width: number): Plan;
   destroy(): void;
 }
 
 export interface EngineOptions {
-  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node (1 in a browser). */
+  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node and in a browser worker of a cross-origin isolated page; 1 elsewhere (ops/wasm/threads.ts). */
   threads?: number;
 }
 
 export async function createEngine(backend: BackendName, options: EngineOptions = {}): Promise<Engine> {
   if (backend === 'cpu') {
-    return { backend: referenceBackend as Backend<unknown>, name: 'cpu', kernel: () => 'reference', plan: cachedPlans((m, h, w) => buildPlan(m, h, w)), destroy: () => {} };
+    return { backend: referenceBackend as Backend<unknown>, name: 'cpu', plan: cachedPlans((m, h, w) => buildPlan(m, h, w)), destroy: () => {} };
   }
   if (backend === 'wasm') {
     const { createWasmBackend } = await import('../ops/wasm/backend.js');
@@ -46,21 +46,32 @@ export async function createEngine(backend: BackendName, options: EngineOptions 
     return {
       backend: wasm as Backend<unknown>,
       name: 'wasm',
-      kernel: () => (wasm.threads.count > 1 ? `${WASM_KERNEL} ×${wasm.threads.count} threads` : WASM_KERNEL),
       plan: cachedPlans(fusedPlan),
       destroy: () => wasm.destroy(),
     };
   }
-  // Loaded only when asked for, so the other paths never import gpu.js.
-  const { createGpuBackend } = await import('../ops/gpu/backend.js');
+  const { createGpuBackend } = await importGpuBackend(backend);
   const gpu = createGpuBackend(backend);
   return {
     backend: gpu as Backend<unknown>,
     name: 'gpu',
-    kernel: () => gpu.report().kernel,
     plan: cachedPlans(fusedPlan),
     destroy: () => gpu.destroy(),
   };
+}
+
+/**
+ * The gpu.js backend, loaded only when asked for so that the other paths never import gpu.js:
+ * gpu.js (and gl, for headless GL) are optional peer dependencies, absent from a default install.
+ */
+async function importGpuBackend(backend: BackendName): Promise<typeof import('../ops/gpu/backend.js')> {
+  try {
+    return await import('../ops/gpu/backend.js');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /'gpu\.js'/.test((err as Error).message);
+    if (!missing) throw err;
+    throw new RetinaFaceError('BACKEND', `backend '${backend}' runs on gpu.js, an optional peer dependency that is not installed: npm install gpu.js@${GPU_JS_VERSION} (and gl@${GL_VERSION} for headless GL in Node)`);
+  }
 }
 
 /** The fast backends' plan: BatchNorm and relu folded into the convolutions. */

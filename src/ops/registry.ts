@@ -1,5 +1,6 @@
 /**
- * The nine MXNet operators of mnet.25, keyed by their exact MXNet name, written out as one literal:
+ * The MXNet operators of mnet.25 (nine) and mnet_cov2 (three more: `_minus_scalar`, `_mul_scalar`,
+ * `SoftmaxActivation`), keyed by their exact MXNet name, written out as one literal:
  * nothing is discovered by file name. Each entry reads the node's attribute strings
  * (`parseAttrs`), computes and checks the output shape when the plan is built (`inferShape`), and
  * runs the plain reference kernel (`reference`), adapting the graph's (inputs, parameters) lists to
@@ -11,12 +12,14 @@ import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { RawAttrs } from './attrs.js';
 import { activation, inferActivationShape, parseActivationAttrs, type ActivationAttrs } from './activation.js';
+import { binaryScalarAttrs, inferBinaryScalarShape, minusScalar, mulScalar, type BinaryScalarAttrs } from './binary-scalar.js';
 import { batchNorm, inferBatchNormShape, parseBatchNormAttrs, type BatchNormAttrs } from './batch-norm.js';
 import { concat, inferConcatShape, parseConcatAttrs, type ConcatAttrs } from './concat.js';
 import { convolution, inferConvolutionShape, parseConvolutionAttrs, type ConvolutionAttrs } from './convolution.js';
 import { crop, inferCropShape, parseCropAttrs, type CropAttrs } from './crop.js';
 import { elemwiseAdd, inferElemwiseAddShape, parseElemwiseAddAttrs, type ElemwiseAddAttrs } from './elemwise-add.js';
 import { inferReshapeShape, parseReshapeAttrs, reshape, type ReshapeAttrs } from './reshape.js';
+import { inferSoftmaxActivationShape, parseSoftmaxActivationAttrs, softmaxActivation, type SoftmaxActivationAttrs } from './softmax-activation.js';
 import { inferSoftmaxShape, parseSoftmaxAttrs, softmax, type SoftmaxAttrs } from './softmax.js';
 import { inferUpSamplingShape, parseUpSamplingAttrs, upSampling, type UpSamplingAttrs } from './up-sampling.js';
 
@@ -31,6 +34,9 @@ export interface OpAttrsByName {
   Concat: ConcatAttrs;
   Reshape: ReshapeAttrs;
   softmax: SoftmaxAttrs;
+  _minus_scalar: BinaryScalarAttrs;
+  _mul_scalar: BinaryScalarAttrs;
+  SoftmaxActivation: SoftmaxActivationAttrs;
 }
 
 export type OpName = keyof OpAttrsByName;
@@ -100,6 +106,24 @@ export const REGISTRY: ReadonlyMap<string, OpDef<any>> = new Map<string, OpDef<a
     inferShape: inferSoftmaxShape,
     reference: ([x], _params, attrs) => softmax(x, attrs),
   } satisfies OpDef<SoftmaxAttrs>],
+  ['_minus_scalar', {
+    dataInputs: 1,
+    parseAttrs: binaryScalarAttrs('_minus_scalar'),
+    inferShape: inferBinaryScalarShape,
+    reference: ([x], _params, attrs) => minusScalar(x, attrs),
+  } satisfies OpDef<BinaryScalarAttrs>],
+  ['_mul_scalar', {
+    dataInputs: 1,
+    parseAttrs: binaryScalarAttrs('_mul_scalar'),
+    inferShape: inferBinaryScalarShape,
+    reference: ([x], _params, attrs) => mulScalar(x, attrs),
+  } satisfies OpDef<BinaryScalarAttrs>],
+  ['SoftmaxActivation', {
+    dataInputs: 1,
+    parseAttrs: parseSoftmaxActivationAttrs,
+    inferShape: inferSoftmaxActivationShape,
+    reference: ([x]) => softmaxActivation(x),
+  } satisfies OpDef<SoftmaxActivationAttrs>],
 ]);
 
 /** The registry entry for `op`, or UNSUPPORTED naming the op, the node and what is supported. */

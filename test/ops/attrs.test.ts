@@ -29,7 +29,7 @@ describe('MXNet attr strings → typed values', () => {
 describe('registry', () => {
   it('an unknown op is UNSUPPORTED naming op, node and the supported list', () => {
     expect(() => opDef('Pooling', 'pool1')).toThrow(
-      "[Pooling pool1] op 'Pooling' is not supported (supported: Convolution, BatchNorm, Activation, UpSampling, Crop, elemwise_add, Concat, Reshape, softmax)",
+      "[Pooling pool1] op 'Pooling' is not supported (supported: Convolution, BatchNorm, Activation, UpSampling, Crop, elemwise_add, Concat, Reshape, softmax, _minus_scalar, _mul_scalar, SoftmaxActivation)",
     );
   });
 });

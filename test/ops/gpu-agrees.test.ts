@@ -12,16 +12,20 @@ import { convGeometry, type ConvolutionAttrs } from '../../src/ops/conv-geometry
 import { convolution } from '../../src/ops/convolution.js';
 import { crop } from '../../src/ops/crop.js';
 import { elemwiseAdd } from '../../src/ops/elemwise-add.js';
+import { minusScalar, mulScalar } from '../../src/ops/binary-scalar.js';
 import { reshape } from '../../src/ops/reshape.js';
 import { softmax } from '../../src/ops/softmax.js';
+import { softmaxActivation } from '../../src/ops/softmax-activation.js';
 import { upSampling } from '../../src/ops/up-sampling.js';
 import { relu as gpuRelu } from '../../src/ops/gpu/activation.js';
-import { batchNorm as gpuBatchNorm, batchNormScaleShift, packBatchNorm } from '../../src/ops/gpu/batch-norm.js';
+import { batchNormScaleShift } from '../../src/ops/backend.js';
+import { binaryScalar as gpuBinaryScalar } from '../../src/ops/gpu/binary-scalar.js';
+import { batchNorm as gpuBatchNorm, packBatchNorm } from '../../src/ops/gpu/batch-norm.js';
 import { concat as gpuConcat } from '../../src/ops/gpu/concat.js';
 import { prepareConvolution } from '../../src/ops/gpu/convolution.js';
 import { crop as gpuCrop } from '../../src/ops/gpu/crop.js';
 import { GpuDevice, modeUnavailable, type GpuMode } from '../../src/ops/gpu/device.js';
-import { fromBlocked, toBlocked } from '../../src/ops/gpu/device-tensor.js';
+import { blockedDims, fromBlocked, toBlocked } from '../../src/ops/gpu/device-tensor.js';
 import { elemwiseAdd as gpuElemwiseAdd } from '../../src/ops/gpu/elemwise-add.js';
 import { reshape as gpuReshape } from '../../src/ops/gpu/reshape.js';
 import { softmax as gpuSoftmax } from '../../src/ops/gpu/softmax.js';
@@ -169,9 +173,36 @@ for (const { mode, kernel } of MODES) {
     it('Reshape (0,2,-1,0), softmax axis 1, Reshape (0,4,-1,0) on a (1,4,5,7) score map', async () => {
       const x = tensor([1, 4, 5, 7], random([1, 4, 5, 7]).data.map((v) => v * 8));
       const want = reshape(softmax(reshape(x, [1, 2, 10, 7]), { axis: 1 }), [1, 4, 5, 7]);
-      const ours = await viaGpu([x], async ([b]) => gpuReshape(await gpuSoftmax(device, 'case', gpuReshape(b, [1, 2, 10, 7])), [1, 4, 5, 7]));
+      const ours = await viaGpu([x], async ([b]) => gpuReshape(await gpuSoftmax(device, { op: 'softmax', name: 'case' }, gpuReshape(b, [1, 2, 10, 7])), [1, 4, 5, 7]));
       expectTensorClose(`${mode} softmax`, ours, want);
     });
+
+    it('SoftmaxActivation mode=channel on a (1,3,10,7) type map (mnet_cov2\'s three classes) and on (1,2,1,1)', async () => {
+      for (const shape of [[1, 3, 10, 7], [1, 2, 1, 1]]) {
+        const x = tensor(shape, random(shape).data.map((v) => v * 8));
+        const ours = await viaGpu([x], ([b]) => gpuSoftmax(device, { op: 'SoftmaxActivation', name: 'case' }, b));
+        expectTensorClose(`${mode} SoftmaxActivation`, ours, softmaxActivation(x));
+      }
+    });
+
+    for (const [op, reference, scalar] of [['_minus_scalar', minusScalar, 127.5], ['_mul_scalar', mulScalar, 0.0078125]] as const) {
+      it(`${op} ${scalar} on (1,3,13,11) and (1,5,1,2): the map, and zeros everywhere else stored`, async () => {
+        for (const shape of [[1, 3, 13, 11], [1, 5, 1, 2]]) {
+          const x = tensor(shape, random(shape).data.map((v) => v * 255));
+          const out = await gpuBinaryScalar(device, op, toBlocked(x), { scalar });
+          expectTensorClose(`${mode} ${op}`, fromBlocked(out), reference(x, { scalar }));
+          // border, extra columns and the channels past C are padding that the next 3×3 reads
+          const { C, H, W, HP, WP } = blockedDims(shape);
+          let nonzero = 0;
+          out.data.forEach((v, i) => {
+            const [ci, xx, y, cb] = [i % 4, Math.floor(i / 4) % WP, Math.floor(i / 4 / WP) % HP, Math.floor(i / 4 / WP / HP)];
+            const inside = 4 * cb + ci < C && y >= 1 && y <= H && xx >= 1 && xx <= W;
+            if (!inside && v !== 0) nonzero++;
+          });
+          expect(nonzero).toBe(0);
+        }
+      });
+    }
 
     it(`ran ${kernel} for every kernel`, () => {
       expect([...device.ran]).toEqual([kernel]);

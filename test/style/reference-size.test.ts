@@ -2,14 +2,18 @@
  * The house style's rule 12: the reference path (src/tensor, src/ops without its fast backends
  * gpu/ and wasm/, src/net, src/anchors) is the textbook, and its growth is a decision, not a drift. The budget below is
  * that decision (2,100 lines when it was set, at 1,982): raising it belongs in the commit that
- * needs it, with the reason.
+ * needs it, with the reason. Raised to 2,200 (at 2,128) for mnet_cov2's three ops
+ * (`_minus_scalar`, `_mul_scalar`, `SoftmaxActivation`: issue 14), each a plain loop with its
+ * attribute checks. Raised to 2,250 (at 2,243) for the backend contract (ops/backend.ts, issue
+ * 13: 116 lines) that moved down from net/forward.ts, net/fuse.ts and ops/gpu/batch-norm.ts (the
+ * last not counted before).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/golden.js';
 
-const BUDGET = 2100;
+const BUDGET = 2250;
 const REFERENCE = ['src/tensor', 'src/ops', 'src/net', 'src/anchors'];
 const FAST_BACKENDS = ['gpu', 'wasm'];
 

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_PATHS, locateModel, MODEL_ENV } from '../../src/weights/locate.js';
+import { BUNDLED_MODELS_DIR, bundledModels, locateModel, MODEL_ENV } from '../../src/weights/locate.js';
 import { repoRoot } from '../helpers/golden.js';
 import { errorOf } from './expect-error.js';
 import { scratchDir } from './model-files.js';
@@ -32,17 +32,28 @@ describe('locateModel', () => {
     expect(locateModel()).toBe(b);
   });
 
-  it('falls back to models/mnet.25 in the repository, then ../shared/models/mnet.25', () => {
+  it('falls back to the bundled models/mnet.25 of the package, nothing outside it', () => {
     delete process.env[MODEL_ENV];
-    expect(DEFAULT_MODEL_PATHS).toEqual([resolve(repoRoot, 'models/mnet.25'), resolve(repoRoot, '../shared/models/mnet.25')]);
-    expect(locateModel()).toBe(DEFAULT_MODEL_PATHS.find((p) => existsSync(p)));
+    expect(BUNDLED_MODELS_DIR).toBe(join(repoRoot, 'models') + '/');
+    expect(locateModel()).toBe(resolve(repoRoot, 'models/mnet.25'));
+    process.env[MODEL_ENV] = '';
+    expect(locateModel()).toBe(resolve(repoRoot, 'models/mnet.25'));
+  });
+
+  it('takes a bundled model by its bare name, from --model or $RETINAFACE_MODEL', () => {
+    expect(bundledModels()).toContain('mnet.25');
+    expect(locateModel('mnet.25')).toBe(resolve(repoRoot, 'models/mnet.25'));
+    process.env[MODEL_ENV] = 'mnet.25';
+    expect(locateModel()).toBe(resolve(repoRoot, 'models/mnet.25'));
   });
 
   it('refuses an explicit path or $RETINAFACE_MODEL that does not exist rather than falling through', () => {
     process.env[MODEL_ENV] = b;
     const missing = join(a, 'nope');
-    expect(errorOf(() => locateModel(missing))).toBe(`${missing}: no such file or directory (the model path given (--model))`);
+    const names = bundledModels().join(', ');
+    expect(errorOf(() => locateModel(missing))).toBe(`${missing}: no such file or directory (the model path given (--model); bundled models by name: ${names})`);
     process.env[MODEL_ENV] = missing;
-    expect(errorOf(() => locateModel())).toBe(`${missing}: no such file or directory ($RETINAFACE_MODEL)`);
+    expect(errorOf(() => locateModel())).toBe(`${missing}: no such file or directory ($RETINAFACE_MODEL; bundled models by name: ${names})`);
+    expect(errorOf(() => locateModel('mnet.50'))).toBe(`${resolve('mnet.50')}: no such file or directory (the model path given (--model); bundled models by name: ${names})`);
   });
 });

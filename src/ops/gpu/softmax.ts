@@ -1,8 +1,10 @@
 /**
  * softmax over the channel axis (axis = 1) as a gpu.js kernel, twin of the reference
  * ops/softmax.ts: out[c] = exp(x[c] − m) / Σ_c' exp(x[c'] − m) with m = max_c' x[c'], per pixel.
- * In mnet.25 it runs on the (1, 2, A·H, W) reshaped score map, so C = 2 and each thread's block
- * holds both channels. Legend: C channels (≤ 4: one block), H/W the map, HP/WP stored extents.
+ * It serves `softmax(axis=1)` (mnet.25) and `SoftmaxActivation(mode=channel)` (mnet_cov2), the
+ * same arithmetic (ops/softmax-activation.ts). They run on the reshaped score maps, (1, 2, A·H, W)
+ * and mnet_cov2's (1, 3, A·H, W) type map, so each thread's block holds every class.
+ * Legend: C channels (≤ 4: one block), H/W the map, HP/WP stored extents.
  */
 import { RetinaFaceError } from '../../errors.js';
 import type { GpuDevice, KernelThis } from './device.js';
@@ -25,11 +27,11 @@ function softmaxKernel(this: KernelThis<SoftmaxConstants>, x: number[]): number[
   return [e0 / sum, e1 / sum, e2 / sum, e3 / sum];
 }
 
-/** softmax over axis 1 of x (1, C, H, W), C ≤ 4. */
-export function softmax(device: GpuDevice, node: string, x: GpuTensor): Promise<GpuTensor> {
+/** softmax over axis 1 of x (1, C, H, W), C ≤ 4; `step` names the node in errors. */
+export function softmax(device: GpuDevice, step: { op: string; name: string }, x: GpuTensor): Promise<GpuTensor> {
   const { C, H, W, HP, WP } = blockedDims(x.shape);
   if (C > 4) {
-    throw new RetinaFaceError('UNSUPPORTED', `[softmax ${node}] ${C} classes on the gpu path: at most 4 (one channel block)`);
+    throw new RetinaFaceError('UNSUPPORTED', `[${step.op} ${step.name}] ${C} classes on the gpu path: at most 4 (one channel block)`);
   }
   const run = device.kernel('softmax', softmaxKernel, [WP, HP, 1], { C, H, W, HP, WP });
   return run(x.data).then((data) => ({ shape: [...x.shape], data }));

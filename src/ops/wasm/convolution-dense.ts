@@ -10,15 +10,15 @@
  * inner: output row, x-vector, block of four output channels, tap, input channel. The innermost
  * loop is then the pointwise kernel's (one tap at a shifted base); with the nine taps unrolled
  * inside the input-channel loop instead, the same instructions ran at 13 GFLOP/s, not 29
- * (BENCHMARKS.md). Legend: IC/OC channels, OCB = OC/4, OH/OW output map, WPI/PSI and WPO/PSO
+ * (BENCHMARKS.md). Legend: IC/OC channels, OCB = ⌈OC/4⌉, OH/OW output map, WPI/PSI and WPO/PSO
  * stored widths and plane strides.
  */
 import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
 
-/** Weights (OC, IC, 3, 3) and bias → per block of four output channels: 4 biases, then w[ky][kx][ic][0..3]. */
+/** Weights (OC, IC, 3, 3) and bias → per block of four output channels: 4 biases, then w[ky][kx][ic][0..3]; a last partial block is padded with zero channels. */
 export function packDenseWeights(IC: number, OC: number, weight: Float32Array, bias: Float32Array): Float32Array {
   const block = (1 + IC * 9) * 4;
-  const packed = new Float32Array((OC / 4) * block);
+  const packed = new Float32Array(Math.ceil(OC / 4) * block);
   for (let oc = 0; oc < OC; oc++) {
     const base = (oc >> 2) * block;
     packed[base + (oc & 3)] = bias[oc];

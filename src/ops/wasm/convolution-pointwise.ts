@@ -11,9 +11,9 @@
  */
 import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
 
-/** Weights (OC, IC, 1, 1) and bias → per block of four output channels: 4 biases, then w[ic][0..3]. */
+/** Weights (OC, IC, 1, 1) and bias → per block of four output channels: 4 biases, then w[ic][0..3]; a last partial block is padded with zero channels. */
 export function packPointwiseWeights(IC: number, OC: number, weight: Float32Array, bias: Float32Array): Float32Array {
-  const packed = new Float32Array((OC / 4) * (IC + 1) * 4);
+  const packed = new Float32Array(Math.ceil(OC / 4) * (IC + 1) * 4);
   for (let oc = 0; oc < OC; oc++) {
     const block = (oc >> 2) * (IC + 1) * 4;
     packed[block + (oc & 3)] = bias[oc];

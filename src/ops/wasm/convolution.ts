@@ -3,10 +3,17 @@
  * 1, pad 0), depthwise (num_group = IC = OC, 3×3, pad 1, stride 1 or 2) or dense (num_group = 1,
  * 3×3, pad 1, stride 1 or 2), packs its weights into the memory once, and runs it followed by
  * zeroBorder (the kernels write the border's positions too, memory.ts). Every Convolution of
- * mnet.25 is one of these; anything else is reported with its geometry. Legend as in
- * ops/conv-geometry.ts.
+ * mnet.25 and mnet_cov2 is one of these; anything else is reported with its geometry. Legend as in
+ * ops/conv-geometry.ts, OCB = ⌈OC/4⌉ blocks of four output channels.
+ *
+ * The pointwise and dense kernels write whole blocks of four output planes. When OC is not a
+ * multiple of 4 (mnet_cov2's 6-channel type heads) the weights are padded with zero channels, the
+ * kernel writes 4·OCB planes into a scratch tensor, and the first OC planes are copied out: one
+ * copy of a head-sized map, where a masked last block in the SIMD kernels would cost a branch in
+ * every convolution.
  */
 import { RetinaFaceError } from '../../errors.js';
+import type { Shape } from '../../tensor/shape.js';
 import type { ConvGeometry, ConvWeights } from '../conv-geometry.js';
 import { packDenseWeights } from './convolution-dense.js';
 import { packDepthwiseWeights } from './convolution-depthwise.js';
@@ -51,9 +58,9 @@ export function weightStore(memory: WasmMemory): WeightStore {
 
 function kind(g: ConvGeometry): 'pointwise' | 'depthwise' | 'dense' | null {
   const square3 = g.KH === 3 && g.KW === 3 && g.py === 1 && g.px === 1 && g.sy === g.sx && (g.sy === 1 || g.sy === 2);
-  if (g.KH === 1 && g.KW === 1 && g.sy === 1 && g.sx === 1 && g.py === 0 && g.px === 0 && g.g === 1 && g.OC % 4 === 0) return 'pointwise';
+  if (g.KH === 1 && g.KW === 1 && g.sy === 1 && g.sx === 1 && g.py === 0 && g.px === 0 && g.g === 1) return 'pointwise';
   if (square3 && g.g === g.IC && g.g === g.OC) return 'depthwise';
-  if (square3 && g.g === 1 && g.OC % 4 === 0) return 'dense';
+  if (square3 && g.g === 1) return 'dense';
   return null;
 }
 
@@ -68,24 +75,27 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
     throw new RetinaFaceError(
       'UNSUPPORTED',
       `[Convolution ${node}] kernel ${g.KH}×${g.KW}, stride (${g.sy},${g.sx}), pad (${g.py},${g.px}), num_group ${g.g}, ${g.IC}→${g.OC} channels on the wasm path: ` +
-        'it runs 1×1 stride 1 pad 0 and 3×3 pad 1 stride 1 or 2 (dense or depthwise), output channels a multiple of 4 unless depthwise',
+        'it runs 1×1 stride 1 pad 0 and 3×3 pad 1 stride 1 or 2 (dense or depthwise)',
     );
   }
   const w = weights(`${k} ${key}`, () => (k === 'pointwise' ? packPointwiseWeights(g.IC, g.OC, p.weight, p.bias)
     : k === 'depthwise' ? packDepthwiseWeights(g.OC, p.weight, p.bias)
     : packDenseWeights(g.IC, g.OC, p.weight, p.bias)));
   const floor = relu ? floors.relu : floors.none;
+  const OCB = Math.ceil(g.OC / 4);
   const outShape = [1, g.OC, g.OH, g.OW];
-  const o = planarDims(outShape);
+  // the shape the kernel writes: whole blocks of four planes (depthwise: one plane per channel)
+  const blockShape = k === 'depthwise' ? outShape : [1, 4 * OCB, g.OH, g.OW];
+  const o = planarDims(blockShape);
   return (x) => {
     const i = planarDims(x.shape);
-    const out = memory.outputTensor(outShape);
+    const out = memory.outputTensor(blockShape);
     // a range's output planes start 4·PS floats further per block (one plane per channel depthwise);
     // each range then restores the border of its own planes
     const plane = o.PS * 4;
     const border = (c: number, n: number) => [out.offset + c * plane, n, o.H, o.W, o.WP, o.PS];
     if (k === 'pointwise') {
-      threads.split(g.OC / 4, [
+      threads.split(OCB, [
         ['pointwise', (b, n) => [x.offset, w + b * (g.IC + 1) * 16, out.offset + b * 4 * plane, g.IC, n, o.PS, floor]],
         ['zeroBorder', (b, n) => border(4 * b, 4 * n)],
       ]);
@@ -95,11 +105,20 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
         ['zeroBorder', border],
       ]);
     } else {
-      threads.split(g.OC / 4, [
+      threads.split(OCB, [
         [g.sy === 1 ? 'dense3x3s1' : 'dense3x3s2', (b, n) => [x.offset, w + b * (1 + 9 * g.IC) * 16, out.offset + b * 4 * plane, g.IC, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]],
         ['zeroBorder', (b, n) => border(4 * b, 4 * n)],
       ]);
     }
-    return out;
+    return blockShape[1] === g.OC ? out : firstPlanes(memory, out, outShape);
   };
+}
+
+/** The first C planes of `blocks` (C = shape[1]) as a tensor of their own; `blocks` is freed. */
+function firstPlanes(memory: WasmMemory, blocks: WasmTensor, shape: Shape): WasmTensor {
+  const out = memory.outputTensor(shape);
+  const { C, PS } = planarDims(shape);
+  memory.f32.copyWithin(out.offset / 4, blocks.offset / 4, blocks.offset / 4 + C * PS);
+  memory.freeTensor(blocks);
+  return out;
 }
