@@ -1,6 +1,6 @@
 /**
  * The annotated picture `detect --draw` writes and the explain report builds on: boxes, the five
- * landmarks, the score (encode.ts writes the PNG). Plain pixel loops on an RgbImage (rgb-image.ts: pixel
+ * landmarks, the score (encode.ts writes the PNG or JPEG). Plain pixel loops on an RgbImage (rgb-image.ts: pixel
  * (y, x) channel c at (y·W + x)·3 + c); everything is clipped to the image, so a face box that runs
  * off the edge draws only its visible part.
  *

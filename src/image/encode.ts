@@ -13,8 +13,8 @@ import jpegJs from 'jpeg-js';
 import pngjs from 'pngjs';
 import type { RgbImage } from './rgb-image.js';
 
-/** JPEG quality (1..100) when none is given: high enough that only the anonymized regions look touched. */
-export const DEFAULT_JPEG_QUALITY = 92;
+/** JPEG quality (1..100) when none is given. */
+export const DEFAULT_JPEG_QUALITY = 90;
 
 /** An 8-bit RGB PNG of the image (pngjs, colour type 2: no alpha channel is written). */
 export function encodePng(img: RgbImage): Uint8Array {
@@ -23,7 +23,11 @@ export function encodePng(img: RgbImage): Uint8Array {
   return new Uint8Array(pngjs.PNG.sync.write(png, { inputColorType: 2, colorType: 2, inputHasAlpha: false }));
 }
 
-/** A baseline JPEG of the image (jpeg-js; it takes RGBA, so an opaque alpha is added). */
+/**
+ * A baseline JPEG of the image (jpeg-js's encoder, 4:2:0): for a photo that came as a JPEG, whose
+ * annotated or anonymized PNG would be many times its size (BENCHMARKS.md). jpeg-js takes RGBA;
+ * the alpha written here is ignored.
+ */
 export function encodeJpeg(img: RgbImage, quality = DEFAULT_JPEG_QUALITY): Uint8Array {
   const rgba = new Uint8Array(img.width * img.height * 4);
   for (let p = 0; p < img.width * img.height; p++) {

@@ -5,7 +5,7 @@ import { rgbImage } from '../../src/image/rgb-image.js';
 import { jpegMarkers, pngChunkTypes } from './file-structure.js';
 import { flatJpeg, withExifOrientation } from './make-image.js';
 
-/** A smooth 40×24 picture (JPEG keeps it within a few levels at quality 92). */
+/** A smooth 40×24 picture (JPEG keeps it within a few levels at quality 90). */
 const smooth = rgbImage(40, 24, Uint8Array.from({ length: 40 * 24 * 3 }, (_, i) => {
   const p = Math.floor(i / 3);
   const [x, y, c] = [p % 40, Math.floor(p / 40), i % 3];
@@ -38,7 +38,7 @@ describe('encodeJpeg', () => {
     expect(markers.filter((m) => (m >= 0xe1 && m <= 0xef) || m === 0xfe)).toEqual([]);
   });
 
-  it('decodes back to the picture within a few levels (quality 92)', () => {
+  it('decodes back to the picture within a few levels (quality 90)', () => {
     const back = decodeImage(encodeJpeg(smooth));
     expect([back.width, back.height]).toEqual([40, 24]);
     let worst = 0;
