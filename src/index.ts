@@ -11,6 +11,8 @@ export { RetinaFace, BACKEND_NAMES } from './detect/retinaface.js';
 export type { BackendName, DetectObserver, Detection, FromFilesOptions, ImageInput, ImageOptions, LoadOptions, ModelBytes, RawPixels } from './detect/retinaface.js';
 export type { Face, Point } from './detect/detect.js';
 export type { DetectOptions } from './detect/options.js';
+export { BUILTIN_DESCRIPTORS } from './detect/descriptor.js';
+export type { ModelDescriptor, ScriptDefaults } from './detect/descriptor.js';
 export type { Tensor } from './tensor/tensor.js';
 export { RetinaFaceError } from './errors.js';
 export type { ErrorCode } from './errors.js';

@@ -1,13 +1,18 @@
 /**
- * `retinaface detect IMAGE... [--model DIR] [--threshold 0.5] [--nms 0.4] [--target-size 1024]
- * [--max-size 1980] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote] [--backend gpu] [--json]
- * [--out DIR] [--max-pixels 50e6] [--no-exif]`
+ * `retinaface detect IMAGE... [--model DIR] [--descriptor NAME] [--threshold T] [--nms 0.4]
+ * [--target-size N] [--max-size N] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote]
+ * [--backend gpu] [--json] [--out DIR] [--mask-threshold T] [--max-pixels 50e6] [--no-exif]`
+ *
+ * Unset thresholds and sizes are the model's own test script's (detect/descriptor.ts): mnet.25
+ * 0.5 and 1024 / 1980, mnet_cov2 0.8 and 640 / 1080. With a mask model (mnet_cov2) every face
+ * carries its mask probability (`"mask"` in the JSON), and `--out` draws a face whose mask
+ * probability reaches `--mask-threshold` (default the model's, 0.2) in orange.
  *
  * Every image is processed even when some fail: a failed one is one line on stderr
  * (`error: <file>: <message>`) and, with `--json`, an entry `{ "file", "error" }` in the array on
  * stdout, in input order. Exit 0 when every image worked, 1 when some failed, 2 for a usage error
  * (bad or unknown options, checked before the model is loaded). `--out DIR` writes one annotated
- * PNG per image: boxes, landmarks, scores.
+ * PNG per image: boxes, landmarks, scores (and mask scores).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -16,6 +21,7 @@ import { DEFAULT_BACKEND } from '../detect/engine.js';
 import { MAX_THREADS } from '../ops/wasm/threads.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
+import { BUILTIN_DESCRIPTORS } from '../detect/descriptor.js';
 import { readFileChecked } from '../read-file.js';
 import { bundledModels, DEFAULT_MODEL } from '../weights/locate.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
@@ -26,12 +32,14 @@ const COMMAND = 'detect';
 
 export const HELP = `usage: retinaface detect IMAGE... [options]
 
-  --model PATH|NAME   model directory or file, or a bundled model's name (${bundledModels().join(', ')});
-                      default: $RETINAFACE_MODEL, then the bundled ${DEFAULT_MODEL}
-  --threshold T       keep faces with score >= T, in [0, 1] (default 0.5)
+  --model PATH|NAME   model directory, -symbol.json, .params or .safetensors file, or a bundled
+                      model's name (${bundledModels().join(', ')}); default: $RETINAFACE_MODEL, then the bundled ${DEFAULT_MODEL}
+  --descriptor NAME   decode the model as this built-in (${BUILTIN_DESCRIPTORS.map((d) => d.name).join(', ')}); default: the one its
+                      symbol's checksum names
+  --threshold T       keep faces with score >= T, in [0, 1] (default: the model's, mnet.25 0.5, mnet_cov2 0.8)
   --nms T             NMS suppresses at IoU >= T, in (0, 1] (default 0.4)
-  --target-size N     short side of the network input (default 1024)
-  --max-size N        cap for the long side (default 1980)
+  --target-size N     short side of the network input (default: the model's, 1024 / 640)
+  --max-size N        cap for the long side (default: the model's, 1980 / 1080)
   --scales a,b,c      explicit scale factors instead of target/max size
   --pyramid a,b,c     multi-scale sizes relative to --target-size (test_widerface: 500,800,1100,1400,1700 with 800/1200)
   --flip              also run the mirrored image
@@ -40,6 +48,7 @@ export const HELP = `usage: retinaface detect IMAGE... [options]
   --threads N         wasm: threads for the convolutions (default: the cores, at most 4)
   --json              one JSON array on stdout, one entry per image
   --out DIR           write <image>.png with boxes, landmarks and scores
+  --mask-threshold T  mask models: --out draws faces with mask score >= T in orange (default: the model's, 0.2)
   --max-pixels N      refuse images (and scaled inputs) over N pixels (default ${DEFAULT_MAX_PIXELS})
   --no-exif           ignore the JPEG EXIF orientation
 `;
@@ -48,7 +57,7 @@ type Entry = { file: string; error: string } | ({ file: string } & Detection);
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(COMMAND, argv, {
-    values: ['model', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'threads', 'out', 'max-pixels'],
+    values: ['model', 'descriptor', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'threads', 'out', 'mask-threshold', 'max-pixels'],
     switches: ['flip', 'vote', 'json', 'no-exif', 'help'],
   });
   if (args.switches.has('help')) {
@@ -63,8 +72,15 @@ export async function run(argv: string[]): Promise<number> {
   if (!(maxPixels >= 1)) throw usage(`--max-pixels must be at least 1, got ${maxPixels}`);
   const exif = !args.switches.has('no-exif');
   const outDir = args.values.get('out');
+  const maskThreshold = numberValue(COMMAND, args, 'mask-threshold');
+  if (maskThreshold !== undefined && !(maskThreshold >= 0 && maskThreshold <= 1)) throw usage(`--mask-threshold must be in [0, 1], got ${maskThreshold}`);
+  const descriptor = args.values.get('descriptor');
+  if (descriptor !== undefined && !BUILTIN_DESCRIPTORS.some((d) => d.name === descriptor)) {
+    throw usage(`--descriptor must be one of ${BUILTIN_DESCRIPTORS.map((d) => d.name).join(', ')}, got '${descriptor}'`);
+  }
 
-  const detector = await RetinaFace.load({ model: args.values.get('model'), backend, threads: threadsOption(args) });
+  const detector = await RetinaFace.load({ model: args.values.get('model'), descriptor, backend, threads: threadsOption(args) });
+  const draw = { maskThreshold: maskThreshold ?? detector.descriptor.defaults.maskThreshold };
   const entries: Entry[] = [];
   const pngNames = new Set<string>();
   try {
@@ -75,7 +91,7 @@ export async function run(argv: string[]): Promise<number> {
         const result = await detector.detect({ ...image, channels: 3 }, { ...options, maxPixels });
         const ms = performance.now() - started;
         entries.push({ file, ...result });
-        if (outDir !== undefined) writePng(outDir, uniqueName(file, pngNames), encodePng(drawDetections(image, result.faces)));
+        if (outDir !== undefined) writePng(outDir, uniqueName(file, pngNames), encodePng(drawDetections(image, result.faces, draw)));
         if (!args.switches.has('json')) process.stdout.write(table(file, result, ms));
       } catch (err) {
         const message = errorMessage(err);
@@ -171,7 +187,8 @@ function table(file: string, r: Detection, ms: number): string {
   const rows = [`${file}: ${r.width}x${r.height}, ${r.faces.length} face${r.faces.length === 1 ? '' : 's'} (${r.backend} ${r.kernel}, ${ms.toFixed(0)} ms)`];
   for (const face of r.faces) {
     const points = face.landmarks.map(([x, y]) => `${f(x)},${f(y)}`).join(' ');
-    rows.push(`  ${face.score.toFixed(4)}  box ${face.box.map(f).join(',')}${points ? `  landmarks ${points}` : ''}`);
+    const mask = face.mask === undefined ? '' : `  mask ${face.mask.toFixed(4)}`;
+    rows.push(`  ${face.score.toFixed(4)}  box ${face.box.map(f).join(',')}${mask}${points ? `  landmarks ${points}` : ''}`);
   }
   return rows.join('\n') + '\n';
 }
