@@ -13,7 +13,10 @@ export type ErrorCode =
   | 'OPTION'       // a detection or CLI option out of range
   | 'USAGE'        // a CLI usage error (unknown flag, missing argument)
   | 'IO'           // a file that cannot be read or written
-  | 'BACKEND';     // a requested compute backend is not available
+  | 'MAT'          // a MAT-file we cannot read (damaged, or a class or version we do not read)
+  | 'WIDER'        // a WIDER FACE ground-truth or prediction folder that does not fit the protocol
+  | 'BACKEND'      // a requested compute backend is not available
+  | 'LANDMARKS';   // five landmarks that admit no alignment (not finite, all equal, collinear)
 
 export class RetinaFaceError extends Error {
   readonly code: ErrorCode;

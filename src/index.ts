@@ -8,8 +8,11 @@
  * with the model files' bytes, then detect on JPEG bytes or ImageData.
  */
 export { RetinaFace, BACKEND_NAMES } from './detect/retinaface.js';
-export type { BackendName, DetectObserver, Detection, FromFilesOptions, ImageInput, ImageOptions, LoadOptions, ModelBytes, RawPixels } from './detect/retinaface.js';
+export type { AlignOption, BackendName, DetectObserver, Detection, FromFilesOptions, ImageInput, ImageOptions, LoadOptions, ModelBytes, RawPixels } from './detect/retinaface.js';
 export type { Face, Point } from './detect/detect.js';
+export { alignFace } from './detect/align-face.js';
+export type { AlignedFace, AlignOptions } from './detect/align-face.js';
+export { ARCFACE_DST, referencePoints } from './align/face-align.js';
 export type { DetectOptions } from './detect/options.js';
 export { BUILTIN_DESCRIPTORS } from './detect/descriptor.js';
 export type { ModelDescriptor, ScriptDefaults } from './detect/descriptor.js';

@@ -12,20 +12,21 @@
  * (`error: <file>: <message>`) and, with `--json`, an entry `{ "file", "error" }` in the array on
  * stdout, in input order. Exit 0 when every image worked, 1 when some failed, 2 for a usage error
  * (bad or unknown options, checked before the model is loaded). `--out DIR` writes one annotated
- * PNG per image: boxes, landmarks, scores (and mask scores).
+ * picture per image (boxes, landmarks, scores and mask scores): a JPEG for a JPEG input, a PNG otherwise.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
 import { DEFAULT_BACKEND } from '../detect/engine.js';
-import { MAX_THREADS } from '../ops/wasm/threads.js';
+import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
 import { BUILTIN_DESCRIPTORS } from '../detect/descriptor.js';
 import { readFileChecked } from '../read-file.js';
 import { bundledModels, DEFAULT_MODEL } from '../weights/locate.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
-import { drawDetections, encodePng } from '../image/draw.js';
+import { drawDetections, encodeJpeg, encodePng } from '../image/draw.js';
+import { sniffImageFormat } from '../image/sniff.js';
 import { numberValue, parseArgs, type ParsedArgs } from './args.js';
 
 const COMMAND = 'detect';
@@ -47,7 +48,7 @@ export const HELP = `usage: retinaface detect IMAGE... [options]
   --backend B         ${BACKEND_NAMES.join(' | ')} (default wasm: our WebAssembly SIMD kernels; gpu: gpu.js's best available)
   --threads N         wasm: threads for the convolutions (default: the cores, at most 4)
   --json              one JSON array on stdout, one entry per image
-  --out DIR           write <image>.png with boxes, landmarks and scores
+  --out DIR           write the image with boxes, landmarks and scores: <image>.jpg for a JPEG, else <image>.png
   --mask-threshold T  mask models: --out draws faces with mask score >= T in orange (default: the model's, 0.2)
   --max-pixels N      refuse images (and scaled inputs) over N pixels (default ${DEFAULT_MAX_PIXELS})
   --no-exif           ignore the JPEG EXIF orientation
@@ -82,16 +83,21 @@ export async function run(argv: string[]): Promise<number> {
   const detector = await RetinaFace.load({ model: args.values.get('model'), descriptor, backend, threads: threadsOption(args) });
   const draw = { maskThreshold: maskThreshold ?? detector.descriptor.defaults.maskThreshold };
   const entries: Entry[] = [];
-  const pngNames = new Set<string>();
+  const outNames = new Set<string>();
   try {
     for (const file of files) {
       try {
         const started = performance.now();
-        const image = decodeImage(readFileChecked(file), { where: file, exif, maxPixels });
+        const bytes = readFileChecked(file);
+        const image = decodeImage(bytes, { where: file, exif, maxPixels });
         const result = await detector.detect({ ...image, channels: 3 }, { ...options, maxPixels });
         const ms = performance.now() - started;
         entries.push({ file, ...result });
-        if (outDir !== undefined) writePng(outDir, uniqueName(file, pngNames), encodePng(drawDetections(image, result.faces, draw)));
+        if (outDir !== undefined) {
+          const drawn = drawDetections(image, result.faces, draw);
+          const jpeg = sniffImageFormat(bytes) === 'jpeg';
+          writeOut(outDir, uniqueName(file, jpeg ? 'jpg' : 'png', outNames), jpeg ? encodeJpeg(drawn) : encodePng(drawn));
+        }
         if (!args.switches.has('json')) process.stdout.write(table(file, result, ms));
       } catch (err) {
         const message = errorMessage(err);
@@ -163,19 +169,19 @@ function errorMessage(err: unknown): string {
   return `internal: ${err instanceof Error ? err.message : String(err)} (rerun with --debug for a stack trace)`;
 }
 
-/** `<image name>.png`, with -2, -3, … when two inputs share a name. */
-function uniqueName(file: string, taken: Set<string>): string {
+/** `<image name>.<ext>`, with -2, -3, … when two inputs share a name. */
+function uniqueName(file: string, ext: string, taken: Set<string>): string {
   const stem = basename(file, extname(file));
-  let name = `${stem}.png`;
-  for (let i = 2; taken.has(name); i++) name = `${stem}-${i}.png`;
+  let name = `${stem}.${ext}`;
+  for (let i = 2; taken.has(name); i++) name = `${stem}-${i}.${ext}`;
   taken.add(name);
   return name;
 }
 
-function writePng(dir: string, name: string, png: Uint8Array): void {
+function writeOut(dir: string, name: string, bytes: Uint8Array): void {
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, name), png);
+    writeFileSync(join(dir, name), bytes);
   } catch (err) {
     throw new RetinaFaceError('IO', `${join(dir, name)}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }

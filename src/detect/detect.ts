@@ -16,6 +16,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { RgbImage } from '../image/rgb-image.js';
+import type { AlignedFace } from '../align/face-align.js';
 import { resizeLinear } from '../image/resize.js';
 import { inputTensor } from '../net/input.js';
 import type { AnchorLevel } from '../anchors/config.js';
@@ -38,6 +39,10 @@ export interface Face {
   landmarks: Point[];
   /** Probability that the face wears a mask; only from mask models (mnet_cov2), absent with `vote`. */
   mask?: number;
+  /** With detect's `align`: the face cropped and aligned by its landmarks (InsightFace's norm_crop). */
+  aligned?: AlignedFace;
+  /** With detect's `align`: why this face has no `aligned` (landmarks that admit no alignment). */
+  alignError?: string;
 }
 
 /** Runs the network on a (1, 3, H, W) input and returns its heads by name. */

@@ -19,23 +19,25 @@
  * callers get exactly what sequential ones would (the gpu backend holds per-plan state).
  */
 import { RetinaFaceError } from '../errors.js';
-import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
+import { DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import { resizeGeometry } from '../image/resize.js';
-import type { RgbImage } from '../image/rgb-image.js';
-import { forward } from '../net/forward.js';
+import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
-import { readFileChecked } from '../read-file.js';
 import { chooseScales, detectFaces, type Face } from './detect.js';
 import { BACKEND_NAMES, createEngine, DEFAULT_BACKEND, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
 import { describeModel, type ModelDescriptor } from './descriptor.js';
-import { MAX_THREADS } from '../ops/wasm/threads.js';
+import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
+import { toImage, type ImageInput, type ImageOptions } from './image-input.js';
+import { alignFaces } from './align-face.js';
+import { checkCropSize } from '../align/face-align.js';
 
 export { BACKEND_NAMES, type BackendName };
 
 export type { ModelBytes };
+export type { ImageInput, ImageOptions, RawPixels } from './image-input.js';
 
 export interface FromFilesOptions {
   /** Default 'wasm'. */
@@ -45,7 +47,7 @@ export interface FromFilesOptions {
    * descriptor of one's own. Default: the built-in whose symbol checksum the model has.
    */
   descriptor?: ModelDescriptor | string;
-  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node (1 in a browser). */
+  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node and in a browser worker of a cross-origin isolated page; 1 elsewhere (ops/wasm/threads.ts). */
   threads?: number;
 }
 
@@ -54,29 +56,17 @@ export interface LoadOptions extends FromFilesOptions {
   model?: string;
 }
 
-/** Raw pixels, row-major, interleaved RGB or RGBA (alpha ignored); a browser ImageData fits. */
-export interface RawPixels {
-  data: Uint8Array | Uint8ClampedArray;
-  width: number;
-  height: number;
-  /** 3 or 4; default: data.length / (width·height). */
-  channels?: 3 | 4;
-}
 
-/** A file path, the bytes of a JPEG or PNG, or raw pixels. */
-export type ImageInput = string | Uint8Array | RawPixels;
-
-export interface ImageOptions {
-  /** Apply the EXIF orientation of a JPEG (default true, as cv2.imread does). */
-  exif?: boolean;
-  /** Refuse images (decoded, or scaled for the network) over this many pixels; default 50e6. */
-  maxPixels?: number;
-}
 
 /** Watching detect at work (the browser demo draws the per-stride face probabilities from it). */
 export interface DetectObserver {
   /** Called after each forward pass with the heads by name (nine, twelve with a mask model) and the (1, 3, H, W) input's H and W. */
   onHeads?: (heads: ReadonlyMap<string, Tensor>, input: { height: number; width: number }) => void;
+}
+
+export interface AlignOption {
+  /** Also crop each face aligned by its landmarks, this many pixels square (a multiple of 112 or 128): `face.aligned`. */
+  align?: number;
 }
 
 export interface Detection {
@@ -86,7 +76,11 @@ export interface Detection {
   faces: Face[];
   /** The backend that ran. */
   backend: 'cpu' | 'wasm' | 'gpu';
-  /** 'reference' on cpu, 'wasm-simd128' on wasm; the gpu.js kernel class on gpu ("WebAssemblyKernel", "HeadlessGLKernel", "WebGL2Kernel"). */
+  /**
+   * What ran (net/forward.ts kernelSummary): 'reference' on cpu; 'wasm-simd128' on wasm, with the
+   * ops it left to the reference ('wasm-simd128 + reference Reshape'); the gpu.js kernel
+   * class on gpu ("WebAssemblyKernel", "HeadlessGLKernel", "WebGL2Kernel").
+   */
   kernel: string;
 }
 
@@ -127,7 +121,7 @@ export class RetinaFace {
   }
 
   /** Faces in `input`; see DetectOptions for the knobs; their defaults are the model's (`descriptor.defaults`). */
-  detect(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver = {}): Promise<Detection> {
+  detect(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption = {}): Promise<Detection> {
     const run = this.queue.then(() => this.detectNow(input, options));
     this.queue = run.catch(() => {});
     return run;
@@ -139,9 +133,10 @@ export class RetinaFace {
     this.engine.destroy();
   }
 
-  private async detectNow(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver): Promise<Detection> {
+  private async detectNow(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption): Promise<Detection> {
     if (this.destroyed) throw new RetinaFaceError('OPTION', 'detect: this detector was disposed');
     const o = resolveOptions(options, this.descriptor.defaults);
+    const align = options.align === undefined ? undefined : checkCropSize('align', options.align);
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
     const image = toImage(input, { exif: options.exif, maxPixels });
     for (const scale of chooseScales(image.height, image.width, o)) {
@@ -150,14 +145,17 @@ export class RetinaFace {
         throw new RetinaFaceError('OPTION', `scale ${scale}: the ${image.width}x${image.height} image would become ${DW}x${DH}, over the limit of ${(maxPixels / 1e6).toFixed(1)} MP (maxPixels)`);
       }
     }
+    const traces: NodeRun[] = [];
     const runNetwork = async (x: Tensor) => {
       const plan = this.engine.plan(this.model, x.shape[2], x.shape[3]);
-      const { heads } = await forward(plan, x, { backend: this.engine.backend });
+      const { heads, trace } = await forward(plan, x, { backend: this.engine.backend });
+      traces.push(...trace);
       options.onHeads?.(heads, { height: x.shape[2], width: x.shape[3] });
       return heads;
     };
-    const faces = await detectFaces(runNetwork, image, o, this.descriptor);
-    return { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: this.engine.kernel() };
+    const found = await detectFaces(runNetwork, image, o, this.descriptor);
+    const faces = align === undefined ? found : alignFaces(image, found, align);
+    return { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: kernelSummary(traces) };
   }
 }
 
@@ -173,41 +171,4 @@ function checkedThreads(threads: number | undefined): number | undefined {
     throw new RetinaFaceError('OPTION', `option threads: ${JSON.stringify(threads)} is not a whole number from 1 to ${MAX_THREADS}`);
   }
   return threads;
-}
-
-function toImage(input: ImageInput, options: { exif?: boolean; maxPixels: number }): RgbImage {
-  if (typeof input === 'string') {
-    return decodeImage(readFileChecked(input), { ...options, where: input });
-  }
-  if (input instanceof Uint8Array) return decodeImage(input, options);
-  if (isRawPixels(input)) return fromPixels(input, options.maxPixels);
-  throw new RetinaFaceError('OPTION', 'detect: input must be a file path, JPEG/PNG bytes, or { data, width, height, channels }');
-}
-
-function isRawPixels(x: unknown): x is RawPixels {
-  return typeof x === 'object' && x !== null && 'data' in x && 'width' in x && 'height' in x;
-}
-
-function fromPixels(p: RawPixels, maxPixels: number): RgbImage {
-  const { width, height, data } = p;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new RetinaFaceError('IMAGE', `pixels: width ${width} and height ${height} must be positive integers`);
-  }
-  if (width * height > maxPixels) {
-    throw new RetinaFaceError('IMAGE', `pixels: ${width}x${height} is over the limit of ${(maxPixels / 1e6).toFixed(1)} MP (maxPixels)`);
-  }
-  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
-    throw new RetinaFaceError('IMAGE', 'pixels: data must be a Uint8Array or Uint8ClampedArray');
-  }
-  const channels = p.channels ?? data.length / (width * height);
-  if ((channels !== 3 && channels !== 4) || data.length !== width * height * channels) {
-    throw new RetinaFaceError('IMAGE', `pixels: ${data.length} values do not make ${width}x${height} RGB or RGBA${p.channels ? ` with ${p.channels} channels` : ''}`);
-  }
-  const rgb = new Uint8Array(width * height * 3);
-  for (let i = 0; i < width * height; i++) {
-    rgb[i * 3] = data[i * channels];
-    rgb[i * 3 + 1] = data[i * channels + 1];
-    rgb[i * 3 + 2] = data[i * channels + 2];
-  }
-  return { width, height, data: rgb };
 }
