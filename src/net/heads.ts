@@ -4,8 +4,7 @@
  *   face_rpn_cls_prob_reshape_strideS   (1, 2A, H, W)   background for anchors 0..A−1, then face
  *   face_rpn_bbox_pred_strideS          (1, 4A, H, W)   box deltas, anchor a in channels 4a..4a+3
  *   face_rpn_landmark_pred_strideS      (1, 10A, H, W)  five (x, y) landmark deltas per anchor
- *   face_rpn_type_prob_reshape_strideS  (1, 3A, H, W)   mnet_cov2 only: three classes per anchor,
- *                                                       channel 2A + a the mask probability of anchor a
+ *   face_rpn_type_prob_reshape_strideS  (1, 3A, H, W)   mnet_cov2 only: channel 2A + a the mask probability
  *
  * with A = 2 anchors per position and H×W the stride's feature map. mnet.25 has the first three
  * (nine heads), mnet_cov2 all four (twelve), in this order within each stride.
@@ -21,9 +20,7 @@ export function headName(kind: HeadKind, stride: number): string {
 }
 
 /** The outputs in the symbol's order: stride by stride, each stride's heads in `kinds` order. */
-export function headNames(kinds: readonly HeadKind[], strides: readonly number[]): string[] {
-  return strides.flatMap((s) => kinds.map((k) => headName(k, s)));
-}
+export const headNames = (kinds: readonly HeadKind[], strides: readonly number[]): string[] => strides.flatMap((s) => kinds.map((k) => headName(k, s)));
 
 /** mnet.25's nine, in the symbol's output order (stride 32 first; per stride cls, bbox, landmark). */
 export const HEAD_NAMES: readonly string[] = headNames(HEAD_KINDS, HEAD_STRIDES);
