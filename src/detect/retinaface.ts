@@ -25,7 +25,7 @@ import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
-import { chooseScales, detectFaces, type Face } from './detect.js';
+import { chooseScales, DetectBuffers, detectFaces, type Face } from './detect.js';
 import { BACKEND_NAMES, createEngine, DEFAULT_BACKEND, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
 import { describeModel, type ModelDescriptor } from './descriptor.js';
@@ -93,6 +93,8 @@ const PATH_LOADER = '../weights/load.js';
 export class RetinaFace {
   private queue: Promise<unknown> = Promise.resolve();
   private destroyed = false;
+  /** The resized image and input tensor, reused by each detect (calls run one at a time). */
+  private readonly buffers = new DetectBuffers();
 
   private constructor(
     readonly model: Model,
@@ -153,7 +155,7 @@ export class RetinaFace {
       options.onHeads?.(heads, { height: x.shape[2], width: x.shape[3] });
       return heads;
     };
-    const found = await detectFaces(runNetwork, image, o, this.descriptor);
+    const found = await detectFaces(runNetwork, image, o, this.descriptor, this.buffers);
     const faces = align === undefined ? found : alignFaces(image, found, align);
     return { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: kernelSummary(traces) };
   }
