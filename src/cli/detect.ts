@@ -25,7 +25,8 @@ import { BUILTIN_DESCRIPTORS } from '../detect/descriptor.js';
 import { readFileChecked } from '../read-file.js';
 import { bundledModels, DEFAULT_MODEL } from '../weights/locate.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
-import { drawDetections, encodeJpeg, encodePng } from '../image/draw.js';
+import { drawDetections } from '../image/draw.js';
+import { encodeJpeg, encodePng } from '../image/encode.js';
 import { sniffImageFormat } from '../image/sniff.js';
 import { numberValue, parseArgs, type ParsedArgs } from './args.js';
 
