@@ -6,7 +6,10 @@
  * - the image is keyed by the name on the file's first line (its last `/` part, with trailing
  *   `.`, `j`, `p`, `g` characters stripped: the script's `rstrip('.jpg')`), not by the file name;
  * - the count line is skipped unread, and so is a line whose first space-separated field is empty;
- * - boxes keep their file order (the script never sorts them: see wider.ts).
+ * - boxes keep their file order (the script never sorts them: see wider.ts);
+ * - only `<event>/*.txt` files are read (the script opens every file there, and a stray README
+ *   would crash it), and every event folder is read, those outside the ground truth too: their
+ *   scores take part in the normalisation, as in the script.
  *
  * Where the script would crash or read garbage (a missing field, a field that is not a number, an
  * empty file, two files naming one image), this is a one-line WIDER error naming the file and line.
