@@ -29,7 +29,7 @@ import { prCurvesSvg } from '../eval/pr-plot.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import { readFileChecked } from '../read-file.js';
 import { numberValue, parseArgs, type ParsedArgs } from './args.js';
-import { BATCH_FLAGS, batchOptions, runBatch, type OpenHandler } from './batch.js';
+import { BATCH_FLAGS, batchOptions, runBatch, type BatchOptions, type OpenHandler } from './batch.js';
 import { backendOption, detectOptions, threadsOption } from './detect.js';
 import { Progress } from './progress.js';
 
@@ -38,6 +38,9 @@ const COMMAND = 'eval wider';
 /** test_widerface.py's single-scale setting (its `get_boxes`, pyramid off) and its pyramid's base sizes. */
 const WIDER_DEFAULTS = { threshold: 0.02, targetSize: 1600, maxSize: 2150 } as const;
 const WIDER_PYRAMID_DEFAULTS = { targetSize: 800, maxSize: 1200 } as const;
+/** The flags of --images mode: the detector's, and batch.ts's --shard and --jobs. */
+const DETECT_VALUES = ['out', 'model', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'threads', 'max-pixels', 'shard', 'jobs'];
+const DETECT_SWITCHES = ['flip', 'vote'];
 
 export const HELP = `usage: retinaface eval wider --pred DIR --gt DIR [--json] [--subset] [--plot FILE.svg]
        retinaface eval wider --images WIDER_val/images --gt DIR --out DIR [detect options] [--shard K/N] [--jobs N] [--json] [--subset] [--plot FILE.svg]
@@ -73,8 +76,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (benchmark !== 'wider') throw usage(`unknown benchmark '${benchmark}' (known: wider)`, 'eval');
   const args = parseArgs(COMMAND, rest, {
-    values: ['pred', 'gt', 'plot', 'images', 'out', 'model', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'threads', 'max-pixels', 'shard', 'jobs'],
-    switches: ['json', 'subset', 'help', 'flip', 'vote'],
+    values: ['pred', 'gt', 'plot', 'images', ...DETECT_VALUES],
+    switches: ['json', 'subset', 'help', ...DETECT_SWITCHES],
   });
   if (args.switches.has('help')) {
     process.stdout.write(HELP);
@@ -89,7 +92,7 @@ export async function run(argv: string[]): Promise<number> {
   let predDir = args.values.get('pred');
   if (imagesDir !== undefined && predDir !== undefined) throw usage('give --pred DIR (score a folder) or --images DIR --out DIR (detect, then score), not both');
   if (imagesDir === undefined) {
-    const detectFlag = ['out', 'model', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'threads', 'max-pixels', 'shard', 'jobs'].find((f) => args.values.has(f)) ?? ['flip', 'vote'].find((f) => args.switches.has(f));
+    const detectFlag = DETECT_VALUES.find((f) => args.values.has(f)) ?? DETECT_SWITCHES.find((f) => args.switches.has(f));
     if (detectFlag !== undefined) throw usage(`--${detectFlag} goes with --images DIR (running the detector)`);
   }
   if (predDir === undefined && imagesDir === undefined) throw usage('--pred DIR is needed (the prediction folder), or --images DIR --out DIR to run the detector first');
@@ -99,11 +102,11 @@ export async function run(argv: string[]): Promise<number> {
   if (imagesDir !== undefined) {
     const outDir = args.values.get('out');
     if (outDir === undefined) throw usage('--images needs --out DIR, the prediction folder to write');
-    const code = await detectWider(args, groundTruth, imagesDir, outDir);
-    // A shard wrote its part only; a signal stopped the run: nothing to score yet.
+    const { code, shard } = await detectWider(args, groundTruth, imagesDir, outDir);
+    // A signal stopped the run, or a shard wrote its part only: nothing to score yet.
     if (code !== 0 && code !== 1) return code;
-    if (args.values.has('shard') && args.values.get('shard') !== '0/1') {
-      process.stderr.write(`${COMMAND}: shard ${args.values.get('shard')} written to ${outDir}; once every shard is done, score with: retinaface eval wider --pred ${outDir} --gt ${gtDir}\n`);
+    if (shard.n > 1) {
+      process.stderr.write(`${COMMAND}: shard ${shard.k}/${shard.n} written to ${outDir}; once every shard is done, score with: retinaface eval wider --pred ${outDir} --gt ${gtDir}\n`);
       return code;
     }
     detected = code;
@@ -134,8 +137,8 @@ export interface WiderDetectSettings {
   readonly outDir: string;
 }
 
-/** The validation images through batch.ts (shards, jobs), each to `<out>/<event>/<image>.txt`; the batch's exit code. */
-async function detectWider(args: ParsedArgs, groundTruth: readonly WiderEvent[], imagesDir: string, outDir: string): Promise<number> {
+/** The validation images through batch.ts (shards, jobs), each to `<out>/<event>/<image>.txt`; the batch's exit code and the shard. */
+async function detectWider(args: ParsedArgs, groundTruth: readonly WiderEvent[], imagesDir: string, outDir: string): Promise<{ code: number; shard: BatchOptions['shard'] }> {
   if (statSync(imagesDir, { throwIfNoEntry: false })?.isDirectory() !== true) throw new RetinaFaceError('IO', `${imagesDir}: not a folder (--images wants WIDER_val/images, with one folder per event)`);
   const pyramid = args.values.has('pyramid');
   const given = detectOptions(args, COMMAND);
@@ -162,12 +165,13 @@ async function detectWider(args: ParsedArgs, groundTruth: readonly WiderEvent[],
   const todo = mine.filter((path) => !existsSync(predictionFile(outDir, path))).length;
   process.stderr.write(`${COMMAND}: ${mine.length} images${batch.shard.n > 1 ? ` in shard ${batch.shard.k}/${batch.shard.n}` : ''}, ${mine.length - todo} already have a prediction file in ${outDir}, ${todo} to detect\n`);
   const progress = new Progress(`${COMMAND}: detected`, todo);
-  return runBatch(batch, {
+  const code = await runBatch(batch, {
     module: import.meta.url, settings, names: false,
     onDone: (_input, done) => {
       if (!('entry' in done && 'skipped' in done.entry)) progress.tick();
     },
   });
+  return { code, shard: batch.shard };
 }
 
 /** `<out>/<event>/<image>.txt` for `<images>/<event>/<image>.jpg`. */
