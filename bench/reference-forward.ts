@@ -5,10 +5,9 @@
  *   npx tsc bench/reference-forward.ts --outDir node_modules/.cache/rf-ref --module nodenext --target es2022 --types node --skipLibCheck
  *   node node_modules/.cache/rf-ref/bench/reference-forward.js [model dir] [runs]
  */
-import { forward, referenceBackend, type Backend } from '../src/net/forward.js';
+import { forward } from '../src/net/forward.js';
 import { buildPlan } from '../src/net/graph.js';
 import { tensor } from '../src/tensor/tensor.js';
-import type { Tensor } from '../src/tensor/tensor.js';
 import { loadModel } from '../src/weights/load.js';
 
 const SIZE = 640;
@@ -19,24 +18,14 @@ const plan = buildPlan(model, SIZE, SIZE);
 const input = tensor([1, 3, SIZE, SIZE]);
 for (let i = 0; i < input.data.length; i++) input.data[i] = (i * 7919) % 256;
 
-let byOp = new Map<string, number>();
-const timed: Backend<Tensor> = {
-  ...referenceBackend,
-  run(step, inputs) {
-    const t0 = performance.now();
-    const out = referenceBackend.run(step, inputs) as Tensor;
-    byOp.set(step.op, (byOp.get(step.op) ?? 0) + performance.now() - t0);
-    return out;
-  },
-};
-
 let best = Infinity;
-let bestByOp = byOp;
+let bestByOp = new Map<string, number>();
 for (let run = 0; run < Number(runsText); run++) {
-  byOp = new Map();
+  const byOp = new Map<string, number>();
   const t0 = performance.now();
-  await forward(plan, input, { backend: timed });
+  const { trace } = await forward(plan, input);
   const ms = performance.now() - t0;
+  for (const r of trace) byOp.set(r.op, (byOp.get(r.op) ?? 0) + r.ms);
   console.log(`run ${run + 1}: ${ms.toFixed(0)} ms`);
   if (ms < best) [best, bestByOp] = [ms, byOp];
 }

@@ -1,6 +1,7 @@
 /**
- * The browser demo: the same engine as the CLI (src/, bundled by Vite) on gpu.js WebGL2 or
- * WebAssembly in a page. It loads the model files (from the dev server's /model/, or picked by the
+ * The browser demo: the same engine as the CLI (src/, bundled by Vite) in a page: our wasm kernels
+ * (the default) or the reference loops in a Web Worker (web/detector.ts), so the page stays
+ * responsive during a detect, or gpu.js (WebGL2, WebAssembly) on the page itself. It loads the model files (from the dev server's /model/, or picked by the
  * user), takes an image (picked, dropped or a sample), runs `RetinaFace.detect` and draws on one
  * canvas: boxes with scores, the five landmarks, a stride's face-probability map (the heads that
  * detect's `onHeads` hands over) and the anchors of the feature-map cell under a click.
@@ -10,13 +11,14 @@
  * #result and `body[data-state]` says where the page is (idle, loading, running, done, error); the
  * browser tests read both.
  */
-import { RetinaFace, type BackendName, type Detection, type ModelBytes, type Tensor } from '../src/index.js';
+import type { BackendName, Detection, ModelBytes, Tensor } from '../src/index.js';
 import { ANCHOR_CONFIG } from '../src/anchors/config.js';
 import { generateAnchorsFpn } from '../src/anchors/generate-anchors.js';
 import { chooseScales } from '../src/detect/detect.js';
 import { resolveOptions, type DetectOptions } from '../src/detect/options.js';
 import { LANDMARK_COLOURS, type Rgb } from '../src/image/draw.js';
 import { jet } from '../src/image/heatmap.js';
+import { openDetector, type PageDetector } from './detector.js';
 
 /** One finished run: what #result holds. */
 export interface DemoResult extends Detection {
@@ -27,8 +29,10 @@ export interface DemoResult extends Detection {
   scale: number;
   /** Wall time of the detect call, ms (the first one on a backend also compiles its kernels). */
   ms: number;
-  /** Whether the page is cross-origin isolated (gpu.js webasm then runs on worker threads). */
+  /** Whether the page is cross-origin isolated (wasm and gpu.js webasm then run on worker threads). */
   crossOriginIsolated: boolean;
+  /** Where the network ran: the detector's Web Worker, or the page's main thread (gpu.js). */
+  where: PageDetector['where'];
 }
 
 const STRIDE_COLOURS: Record<number, string> = { 32: '#ff4fd8', 16: '#ffb000', 8: '#00e5ff' };
@@ -40,10 +44,11 @@ const ctx = canvas.getContext('2d')!;
 const backendSelect = $<HTMLSelectElement>('backend');
 const targetSizeInput = $<HTMLInputElement>('target-size');
 const thresholdInput = $<HTMLInputElement>('threshold');
+const threadsSelect = $<HTMLSelectElement>('threads');
 const runButton = $<HTMLButtonElement>('run');
 
 let modelFiles: ModelBytes | undefined;
-let detector: { backend: BackendName; ready: Promise<RetinaFace> } | undefined;
+let detector: { key: string; ready: Promise<PageDetector> } | undefined;
 let image: { bytes: Uint8Array; name: string; bitmap: ImageBitmap } | undefined;
 let last: { result: DemoResult; heads: ReadonlyMap<string, Tensor> } | undefined;
 let clicked: { x: number; y: number } | undefined;
@@ -94,13 +99,15 @@ function useModel(files: ModelBytes, from: string): void {
   $('model-status').textContent = `${files.name ?? 'model'} (${(size / 1e6).toFixed(1)} MB, ${from})`;
 }
 
-/** The detector for the chosen backend, built once per model and backend. */
-function currentDetector(): Promise<RetinaFace> {
+/** The detector for the chosen backend and threads (0: the engine's default), built once per model, backend and threads. */
+function currentDetector(): Promise<PageDetector> {
   const backend = backendSelect.value as BackendName;
+  const threads = Number(threadsSelect.value) || undefined;
   if (modelFiles === undefined) return Promise.reject(new Error('no model: the server has none at /model/; pick its files above'));
-  if (detector?.backend !== backend) {
+  const key = `${backend} ${threads}`;
+  if (detector?.key !== key) {
     detector?.ready.then((d) => d.dispose(), () => {});
-    detector = { backend, ready: RetinaFace.fromFiles(modelFiles, { backend }) };
+    detector = { key, ready: openDetector(modelFiles, backend, threads) };
   }
   return detector.ready;
 }
@@ -143,16 +150,14 @@ function detectNow(): Promise<void> {
       setState('loading', `Preparing ${backendSelect.selectedOptions[0].text}…`);
       const d = await currentDetector();
       setState('running', `Detecting in ${img.name}…`);
-      let heads: ReadonlyMap<string, Tensor> = new Map();
-      let input = { width: 0, height: 0 };
       const t0 = performance.now();
-      const detection = await d.detect(engineInput(img), { ...options, onHeads: (h, size) => { heads = h; input = size; } });
+      const { detection, heads, input } = await d.detect(engineInput(img), options);
       const ms = performance.now() - t0;
       const [scale] = chooseScales(detection.height, detection.width, resolveOptions(options));
-      const result: DemoResult = { ...detection, options, input, scale, ms, crossOriginIsolated: globalThis.crossOriginIsolated === true };
+      const result: DemoResult = { ...detection, options, input, scale, ms, crossOriginIsolated: globalThis.crossOriginIsolated === true, where: d.where };
       last = { result, heads };
       $('result').textContent = JSON.stringify(result);
-      $('run-info').textContent = `${detection.faces.length} face${detection.faces.length === 1 ? '' : 's'} in ${(ms / 1000).toFixed(2)} s · ${detection.kernel} · network input ${input.width}×${input.height} (scale ${scale.toFixed(3)})`;
+      $('run-info').textContent = `${detection.faces.length} face${detection.faces.length === 1 ? '' : 's'} in ${(ms / 1000).toFixed(2)} s · ${detection.kernel} (${d.where === 'worker' ? 'in a Web Worker' : 'on the page'}) · network input ${input.width}×${input.height} (scale ${scale.toFixed(3)})`;
       showFaces(result);
       setState('done', `Done: ${img.name}`);
     } catch (err) {
@@ -283,7 +288,7 @@ canvas.addEventListener('click', (e) => {
   draw();
 });
 for (const el of Array.from(document.querySelectorAll('input[name=heatmap], #show-faces, #show-anchors'))) el.addEventListener('change', draw);
-for (const el of [backendSelect, targetSizeInput, thresholdInput]) el.addEventListener('change', () => void detectNow());
+for (const el of [backendSelect, threadsSelect, targetSizeInput, thresholdInput]) el.addEventListener('change', () => void detectNow());
 runButton.addEventListener('click', () => void detectNow());
 
 $<HTMLInputElement>('image-file').addEventListener('change', async (e) => {

@@ -7,6 +7,7 @@
  *   - gpu.js resolves to its browser build through its package.json `browser` field (Vite's default);
  *   - any other Node built-in reaching the bundle fails the build (`noNodeBuiltins`), so a node:fs
  *     import creeping into the engine's browser path is caught here rather than in a page.
+ * The detector's Web Worker is bundled the same way, as an ES module.
  * Not minified, so gpu.js's kernel class names ("WebGL2Kernel") survive for the page to report.
  */
 import { builtinModules } from 'node:module';
@@ -49,6 +50,9 @@ export default defineConfig({
     ],
   },
   plugins: [serveDemoFiles(), noNodeBuiltins()],
+  // the detector's Web Worker (web/detect-worker.ts) bundles the engine, whose backends are
+  // dynamic imports: an ES module worker keeps them as chunks; the built-ins check applies there too
+  worker: { format: 'es', plugins: () => [noNodeBuiltins()] },
   server: { host: '127.0.0.1', headers: { ...crossOriginIsolatedHeaders } },
   preview: { host: '127.0.0.1', headers: { ...crossOriginIsolatedHeaders } },
   build: { outDir: 'dist', emptyOutDir: true, minify: false, target: 'es2022', chunkSizeWarningLimit: 2000 },

@@ -9,7 +9,7 @@ import { fuse } from '../../src/net/fuse.js';
 import { buildPlan, type PlanStep } from '../../src/net/graph.js';
 import { createGpuBackend } from '../../src/ops/gpu/backend.js';
 import { convolutionKind } from '../../src/ops/gpu/convolution.js';
-import { timeGpuForward } from '../../src/ops/gpu/forward-timing.js';
+import { timeGpuForward } from './forward-timing.js';
 import { convGeometry } from '../../src/ops/conv-geometry.js';
 import { tensor } from '../../src/tensor/tensor.js';
 import { loadModel } from '../../src/weights/load.js';
@@ -38,23 +38,16 @@ for (const size of sizes) {
   const plan = fuse(buildPlan(model, size, size));
   const backend = createGpuBackend(mode);
   const spent = new Map<string, { ms: number; flop: number }>();
-  const timed = {
-    ...backend,
-    run: async (step: PlanStep, inputs: Parameters<typeof backend.run>[1]) => {
-      const t0 = performance.now();
-      const out = await backend.run(step, inputs);
-      const { kind, flop } = classify(step);
-      const row = spent.get(kind) ?? { ms: 0, flop: 0 };
-      row.ms += performance.now() - t0;
-      row.flop += flop;
-      spent.set(kind, row);
-      return out;
-    },
-  };
   const input = tensor([1, 3, size, size]);
-  await forward(plan, input, { backend: timed });
-  spent.clear();
-  await forward(plan, input, { backend: timed });
+  await forward(plan, input, { backend });
+  const { trace } = await forward(plan, input, { backend });
+  trace.forEach((r, i) => {
+    const { kind, flop } = classify(plan.steps[i]);
+    const row = spent.get(kind) ?? { ms: 0, flop: 0 };
+    row.ms += r.ms;
+    row.flop += flop;
+    spent.set(kind, row);
+  });
   for (const [kind, { ms, flop }] of spent) {
     console.log(`  ${kind.padEnd(62)} ${ms.toFixed(1).padStart(7)} ms${flop ? `  ${(flop / 1e9).toFixed(3)} GFLOP  ${(flop / ms / 1e6).toFixed(2)} GFLOP/s` : ''}`);
   }

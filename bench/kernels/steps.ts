@@ -6,7 +6,7 @@
  */
 import { forward } from '../../src/net/forward.js';
 import { fuse } from '../../src/net/fuse.js';
-import { buildPlan, type PlanStep } from '../../src/net/graph.js';
+import { buildPlan } from '../../src/net/graph.js';
 import { createGpuBackend } from '../../src/ops/gpu/backend.js';
 import { convolutionKind } from '../../src/ops/gpu/convolution.js';
 import { convGeometry } from '../../src/ops/conv-geometry.js';
@@ -22,22 +22,13 @@ const plan = fuse(buildPlan(model, size, size));
 const backend = createGpuBackend(mode);
 const best = new Map<string, number>();
 let total = Infinity;
-const timed = {
-  ...backend,
-  run: async (step: PlanStep, inputs: Parameters<typeof backend.run>[1]) => {
-    const t0 = performance.now();
-    const out = await backend.run(step, inputs);
-    const ms = performance.now() - t0;
-    best.set(step.name, Math.min(best.get(step.name) ?? Infinity, ms));
-    return out;
-  },
-};
 const input = tensor([1, 3, size, size]);
 await forward(plan, input, { backend });
 best.clear();
 for (let r = 0; r < 3; r++) {
   const t0 = performance.now();
-  await forward(plan, input, { backend: timed });
+  const { trace } = await forward(plan, input, { backend });
+  for (const r of trace) best.set(r.node, Math.min(best.get(r.node) ?? Infinity, r.ms));
   total = Math.min(total, performance.now() - t0);
 }
 const rows = plan.steps.map((step) => {

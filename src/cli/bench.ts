@@ -22,7 +22,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RetinaFaceError } from '../errors.js';
 import { createEngine, DEFAULT_BACKEND } from '../detect/engine.js';
-import { forward } from '../net/forward.js';
+import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { loadModel } from '../weights/load.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName } from '../detect/retinaface.js';
@@ -41,7 +41,7 @@ export interface Spread {
 
 export interface BenchResult {
   backend: BackendName;
-  /** gpu.js kernel class that ran ("WebAssemblyKernel", "HeadlessGLKernel"), "wasm-simd128" on wasm, "reference" on cpu. */
+  /** What ran (net/forward.ts kernelSummary): "wasm-simd128 + reference Reshape", a gpu.js kernel class, "reference" on cpu. */
   kernel: string;
   /** "WxH" of the forward. */
   size: string;
@@ -50,6 +50,8 @@ export interface BenchResult {
   detect_ms: Spread & { image: string; runs: number };
   cold_start_ms: number;
   peak_rss_mb: number;
+  /** Per node of the last timed forward: the kernel that ran it and its time, ms. */
+  kernels: NodeRun[];
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -72,16 +74,17 @@ export async function run(argv: string[]): Promise<number> {
   const engine = await createEngine(backend, { threads });
   const input = patternInput(height, width);
   const run = () => forward(engine.plan(model, height, width), input, { backend: engine.backend });
+  let trace: NodeRun[];
   let forwardMs: number[];
   let coldStartMs: number;
   try {
     await run();
     coldStartMs = performance.now() - t0;
-    await run();
+    trace = (await run()).trace;
     forwardMs = [];
     for (let r = 0; r < runs; r++) {
       const t = performance.now();
-      await run();
+      trace = (await run()).trace;
       forwardMs.push(performance.now() - t);
     }
   } finally {
@@ -91,12 +94,13 @@ export async function run(argv: string[]): Promise<number> {
 
   const result: BenchResult = {
     backend,
-    kernel: engine.kernel(),
+    kernel: kernelSummary(trace),
     size: `${width}x${height}`,
     forward_ms: spread(forwardMs),
     detect_ms: { ...spread(detectMs), image, runs },
     cold_start_ms: round(coldStartMs),
     peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+    kernels: trace.map(({ node, op, stage, kernel, ms }) => ({ node, op, stage, kernel, ms: round(ms) })),
   };
   process.stdout.write(args.switches.has('json') ? JSON.stringify(result) + '\n' : describe(result));
   return 0;

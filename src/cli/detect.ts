@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
 import { DEFAULT_BACKEND } from '../detect/engine.js';
-import { MAX_THREADS } from '../ops/wasm/threads.js';
+import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
 import { readFileChecked } from '../read-file.js';

@@ -5,7 +5,7 @@
  * plan (BatchNorm and relu folded into the convolutions, net/fuse.ts). Plans are built once per
  * input size and kept, the least recently used dropped past MAX_CACHED_PLANS.
  */
-import { referenceBackend, type Backend } from '../net/forward.js';
+import { referenceBackend, type Backend } from '../ops/backend.js';
 import { fuse } from '../net/fuse.js';
 import { buildPlan, type Plan } from '../net/graph.js';
 import type { Model } from '../weights/model.js';
@@ -14,9 +14,6 @@ import { RetinaFaceError } from '../errors.js';
 export type BackendName = 'cpu' | 'wasm' | 'gpu' | 'webasm' | 'headlessgl' | 'webgl2';
 export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'gpu', 'webasm', 'headlessgl', 'webgl2'];
 export const DEFAULT_BACKEND: BackendName = 'wasm';
-
-/** What the wasm engine reports as its kernel: WebAssembly's 128-bit SIMD, no gpu.js. */
-export const WASM_KERNEL = 'wasm-simd128';
 
 /** The versions of the optional peer dependencies, as package.json's peerDependencies pins them. */
 const GPU_JS_VERSION = '2.24.1';
@@ -29,21 +26,19 @@ export interface Engine {
   readonly backend: Backend<unknown>;
   /** What ran, as detect() reports it. */
   readonly name: 'cpu' | 'wasm' | 'gpu';
-  /** 'reference' on cpu, WASM_KERNEL on wasm (with its thread count past one); the gpu.js kernel class that ran otherwise (known after the first run). */
-  kernel(): string;
   /** The plan for a (1, 3, height, width) input, built on first use. */
   plan(model: Model, height: number, width: number): Plan;
   destroy(): void;
 }
 
 export interface EngineOptions {
-  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node (1 in a browser). */
+  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node and in a browser worker of a cross-origin isolated page; 1 elsewhere (ops/wasm/threads.ts). */
   threads?: number;
 }
 
 export async function createEngine(backend: BackendName, options: EngineOptions = {}): Promise<Engine> {
   if (backend === 'cpu') {
-    return { backend: referenceBackend as Backend<unknown>, name: 'cpu', kernel: () => 'reference', plan: cachedPlans((m, h, w) => buildPlan(m, h, w)), destroy: () => {} };
+    return { backend: referenceBackend as Backend<unknown>, name: 'cpu', plan: cachedPlans((m, h, w) => buildPlan(m, h, w)), destroy: () => {} };
   }
   if (backend === 'wasm') {
     const { createWasmBackend } = await import('../ops/wasm/backend.js');
@@ -51,7 +46,6 @@ export async function createEngine(backend: BackendName, options: EngineOptions 
     return {
       backend: wasm as Backend<unknown>,
       name: 'wasm',
-      kernel: () => (wasm.threads.count > 1 ? `${WASM_KERNEL} ×${wasm.threads.count} threads` : WASM_KERNEL),
       plan: cachedPlans(fusedPlan),
       destroy: () => wasm.destroy(),
     };
@@ -61,7 +55,6 @@ export async function createEngine(backend: BackendName, options: EngineOptions 
   return {
     backend: gpu as Backend<unknown>,
     name: 'gpu',
-    kernel: () => gpu.report().kernel,
     plan: cachedPlans(fusedPlan),
     destroy: () => gpu.destroy(),
   };

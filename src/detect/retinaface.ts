@@ -21,14 +21,14 @@
 import { RetinaFaceError } from '../errors.js';
 import { DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import { resizeGeometry } from '../image/resize.js';
-import { forward } from '../net/forward.js';
+import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
 import { chooseScales, detectFaces, type Face } from './detect.js';
 import { BACKEND_NAMES, createEngine, DEFAULT_BACKEND, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
-import { MAX_THREADS } from '../ops/wasm/threads.js';
+import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
 import { toImage, type ImageInput, type ImageOptions } from './image-input.js';
 import { alignFaces } from './align-face.js';
 import { checkCropSize } from '../align/face-align.js';
@@ -41,7 +41,7 @@ export type { ImageInput, ImageOptions, RawPixels } from './image-input.js';
 export interface FromFilesOptions {
   /** Default 'wasm'. */
   backend?: BackendName;
-  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node (1 in a browser). */
+  /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node and in a browser worker of a cross-origin isolated page; 1 elsewhere (ops/wasm/threads.ts). */
   threads?: number;
 }
 
@@ -70,7 +70,11 @@ export interface Detection {
   faces: Face[];
   /** The backend that ran. */
   backend: 'cpu' | 'wasm' | 'gpu';
-  /** 'reference' on cpu, 'wasm-simd128' on wasm; the gpu.js kernel class on gpu ("WebAssemblyKernel", "HeadlessGLKernel", "WebGL2Kernel"). */
+  /**
+   * What ran (net/forward.ts kernelSummary): 'reference' on cpu; 'wasm-simd128' on wasm, with the
+   * ops it left to the reference ('wasm-simd128 + reference Reshape'); the gpu.js kernel
+   * class on gpu ("WebAssemblyKernel", "HeadlessGLKernel", "WebGL2Kernel").
+   */
   kernel: string;
 }
 
@@ -130,15 +134,17 @@ export class RetinaFace {
         throw new RetinaFaceError('OPTION', `scale ${scale}: the ${image.width}x${image.height} image would become ${DW}x${DH}, over the limit of ${(maxPixels / 1e6).toFixed(1)} MP (maxPixels)`);
       }
     }
+    const traces: NodeRun[] = [];
     const runNetwork = async (x: Tensor) => {
       const plan = this.engine.plan(this.model, x.shape[2], x.shape[3]);
-      const { heads } = await forward(plan, x, { backend: this.engine.backend });
+      const { heads, trace } = await forward(plan, x, { backend: this.engine.backend });
+      traces.push(...trace);
       options.onHeads?.(heads, { height: x.shape[2], width: x.shape[3] });
       return heads;
     };
     const found = await detectFaces(runNetwork, image, o);
     const faces = align === undefined ? found : alignFaces(image, found, align);
-    return { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: this.engine.kernel() };
+    return { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: kernelSummary(traces) };
   }
 }
 

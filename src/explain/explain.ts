@@ -16,13 +16,13 @@ import { RetinaFaceError } from '../errors.js';
 import { drawDetections, type Rgb } from '../image/draw.js';
 import type { FloatMap } from '../image/heatmap.js';
 import type { RgbImage } from '../image/rgb-image.js';
-import { forward, type Backend } from '../net/forward.js';
+import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import { buildPlan, type Plan } from '../net/graph.js';
 import { headName } from '../net/heads.js';
-import { stageOf, type StageName } from '../net/stages.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Model } from '../weights/model.js';
+import { alignmentStory, type AlignmentStory } from './alignment.js';
 import { channelTiles, drawBoxes, preview, probabilityOverlay } from './figures.js';
 
 /** Backbone outputs that feed the pyramid, one per stride (stages.ts). */
@@ -64,6 +64,8 @@ export interface Story {
   strides: StrideStory[];
   preNms: number;
   faces: Face[];
+  /** The faces aligned for recognition (InsightFace's norm_crop). */
+  alignment: AlignmentStory;
   figures: { input: Figure; faces: Figure };
   /** ms per stage: decode, resize, backbone, fpn, ssh, heads, decode per stride, nms. */
   timing: [string, number][];
@@ -75,23 +77,12 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
   const scale = scales[0];
   const timing: [string, number][] = [['decode the image (src/image/decode.ts)', decodeMs]];
 
-  // The network, timed per stage by wrapping the backend's run.
-  const stageMs = new Map<StageName, number>();
-  const timed: Backend<unknown> = {
-    ...engine.backend,
-    run: async (step, inputs) => {
-      const t0 = performance.now();
-      const out = await engine.backend.run(step, inputs);
-      const stage = stageOf(step.name)!;
-      stageMs.set(stage, (stageMs.get(stage) ?? 0) + performance.now() - t0);
-      return out;
-    },
-  };
   const keep = [...Object.values(PYRAMID_INPUTS), '_plus0', '_plus1', ...[1, 2, 3].map(SSH_OUTPUT)];
   let plan: Plan | undefined;
   let heads: ReadonlyMap<string, Tensor> = new Map();
   let kept: ReadonlyMap<string, Tensor> = new Map();
   let input: Tensor | undefined;
+  let trace: readonly NodeRun[] = [];
   const t0 = performance.now();
   let networkStart = 0;
   let networkEnd = 0;
@@ -99,7 +90,8 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
     networkStart = performance.now();
     input = x;
     plan = buildPlan(model, x.shape[2], x.shape[3]);
-    const r = await forward(plan, x, { backend: timed, keep });
+    const r = await forward(plan, x, { backend: engine.backend, keep });
+    trace = r.trace;
     heads = r.heads;
     kept = r.nodes;
     networkEnd = performance.now();
@@ -107,8 +99,14 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
   }, image, o);
   const detectMs = performance.now() - t0;
   timing.push(['resize (cv2 INTER_LINEAR) and the input tensor (src/image/resize.ts, src/net/input.ts)', networkStart - t0]);
-  for (const stage of ['backbone', 'fpn', 'ssh', 'heads'] as const) timing.push([`network: ${stage} (src/net/forward.ts)`, stageMs.get(stage) ?? 0]);
+  for (const stage of ['backbone', 'fpn', 'ssh', 'heads'] as const) {
+    const ms = trace.filter((r) => r.stage === stage).reduce((sum, r) => sum + r.ms, 0);
+    timing.push([`network: ${stage} (src/net/forward.ts)`, ms]);
+  }
   timing.push(['decode, clip, threshold per stride, cpu_nms (src/detect/detect.ts)', detectMs - (networkEnd - t0)]);
+  const t1 = performance.now();
+  const alignment = alignmentStory(image, faces);
+  timing.push(['align the faces: estimate_norm, warpAffine (src/align/face-align.ts)', performance.now() - t1]);
 
   const [, , H, W] = input!.shape;
   const p = preview(image);
@@ -174,12 +172,13 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
     scale,
     resized: { width: W, height: H },
     backend: engine.backend.name,
-    kernel: engine.kernel(),
+    kernel: kernelSummary(trace),
     plan: plan!,
     features,
     strides,
     preNms,
     faces,
+    alignment,
     figures: {
       input: { file: 'input.png', png: p.image, caption: `${file}, ${image.width}×${image.height} (shown at ${Math.round(p.k * 100)} %)` },
       faces: { file: 'faces.png', png: drawDetections(p.image, faces.map(scaled)), caption: `${faces.length} faces after cpu_nms at IoU ${o.nmsThreshold}, with their five landmarks` },

@@ -30,6 +30,22 @@ function section(id: string, title: string, sources: string, body: string): stri
 
 const about = (name: string) => esc(STAGES.find((s) => s.name === name)!.about);
 
+function alignmentBody(s: Story): string {
+  const a = s.alignment;
+  const pt = ([x, y]: readonly number[]) => `${fmt(x)}, ${fmt(y)}`;
+  const rows = a.faces.map((f, i) => [
+    String(i),
+    f.landmarks.map(pt).join('; '),
+    f.aligned ? f.aligned.matrix.map((v) => fmt(v, 4)).join(', ') : esc(f.alignError ?? ''),
+    f.mapped ? f.mapped.map(pt).join('; ') : '',
+    f.residual === undefined ? '' : fmt(f.residual, 2),
+  ]);
+  return `<p>A recognition model (ArcFace and its kin) wants each face in one pose: ${code('estimate_norm')} finds the similarity transform M (rotation, uniform scale, shift) that moves the five landmarks closest, in least squares, onto ArcFace's reference points for a ${a.size}×${a.size} crop, and ${code('cv2.warpAffine')} samples the photo through the inverse of M, bilinear in 1/32 pixel, 0 outside the photo.</p>` +
+    `<p>Reference points (left eye, right eye, nose, left and right mouth corner): ${a.reference.map(pt).join('; ')}.</p>` +
+    a.figures.map(figure).join('') +
+    table(['face', 'landmarks in the photo (x, y)', 'M (row-major 2×3)', 'landmarks in the crop', 'mean distance to the reference (px)'], rows);
+}
+
 function html(s: Story): string {
   const steps = new Map(s.plan.steps.map((st) => [st.name, st]));
   const shapeOf = (name: string) => code(formatShape(name === s.plan.input.name ? s.plan.input.shape : steps.get(name)!.shape));
@@ -57,7 +73,9 @@ function html(s: Story): string {
       `<p>The score map is ${code(formatShape(st.mapShape))}: channels 0..1 background, 2..3 face, for the anchors of side ${st.anchors.map((a) => `${a.side} px`).join(' and ')} (in network-input pixels) at every cell. Its best cell is (y ${st.best.y}, x ${st.best.x}) with p = ${fmt(st.best.score, 4)}. ${st.proposals} proposals pass ${code(`score >= ${o.threshold}`)} (float32).</p>${st.figures.map(figure).join('')}`)),
     section('nms', '6. NMS and landmarks', `${code('cpu_nms')} (rcnn/cython/cpu_nms.pyx) → ${code('src/anchors/nms.ts')}; the merge in ${code('RetinaFace.detect')} → ${code('src/detect/detect.ts')}`,
       `<p>All strides together give ${s.preNms} proposals, sorted by score; ${code('cpu_nms')} keeps a box unless a kept one overlaps it at IoU ≥ ${o.nmsThreshold} (+1 areas, float32), leaving <b>${s.faces.length}</b> faces; the landmarks follow their boxes.</p>${figure(s.figures.faces)}${table(['score', 'box x1, y1, x2, y2'], s.faces.map((f) => [fmt(f.score, 4), f.box.map((v) => fmt(v)).join(', ')]))}`),
-    section('timing', '7. Time per stage', `backend ${code(s.backend)}, kernel ${code(s.kernel)}; the unfused plan (every BatchNorm its own node) run by ${code('src/net/forward.ts')}, each step timed by its stage (${code('src/net/stages.ts')})`,
+    section('align', '7. Aligned faces for recognition', `${code('estimate_norm')}, ${code('norm_crop')} (insightface/utils/face_align.py) → ${code('src/align/face-align.ts')}; skimage ${code('SimilarityTransform.estimate')} (${code('_umeyama')}) → ${code('src/align/umeyama.ts')}; ${code('cv2.warpAffine')} → ${code('src/align/warp-affine.ts')}`,
+      alignmentBody(s)),
+    section('timing', '8. Time per stage', `backend ${code(s.backend)}, kernel ${code(s.kernel)}; the unfused plan (every BatchNorm its own node) run by ${code('src/net/forward.ts')}, each step timed by its stage (${code('src/net/stages.ts')})`,
       table(['stage', 'ms'], s.timing.map(([what, ms]) => [esc(what), fmt(ms, 1)]))),
   ];
   return `<!doctype html>
@@ -78,7 +96,7 @@ ${sections.join('\n')}
 
 /** Writes index.html and every figure into `dir`; returns the report's path. */
 export function writeReport(s: Story, dir: string): string {
-  const figures = [s.figures.input, s.figures.faces, ...s.features.values(), ...s.strides.flatMap((st) => st.figures)];
+  const figures = [s.figures.input, s.figures.faces, ...s.features.values(), ...s.strides.flatMap((st) => st.figures), ...s.alignment.figures];
   try {
     mkdirSync(dir, { recursive: true });
     for (const f of figures) writeFileSync(join(dir, f.file), encodePng(f.png));

@@ -38,7 +38,7 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Rgb
   if (format === 'png') return decodePng(readPngHeader(bytes, maxPixels, where), where);
   if (format === 'jpeg') {
     const header = readJpegHeader(bytes, where, maxPixels);
-    const img = decodeJpeg(bytes, header, maxPixels, where);
+    const img = decodeJpeg(bytes, header, where);
     const orientation = options.exif !== false && header.exif !== undefined ? exifOrientation(header.exif) : 1;
     return applyOrientation(img, orientation);
   }

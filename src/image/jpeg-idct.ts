@@ -25,8 +25,7 @@
  * arithmetic in 64-bit JLONG; we use doubles (exact below 2^53) and floor division by a power of two
  * for the right shifts, and an Int32Array workspace like its `int workspace[64]`.
  *
- * Coefficients of a valid 8-bit JPEG fit libjpeg's 16-bit JCOEF; jpeg-js keeps them in 32 bits, so
- * only corrupt files with larger values could come out differently (as their entropy decoding may).
+ * Coefficients are 16-bit, libjpeg's JCOEF (jpeg-scan.ts keeps them so).
  */
 
 const CONST_BITS = 13;
@@ -117,7 +116,7 @@ function idct8(f0: number, f1: number, f2: number, f3: number, f4: number, f5: n
  * @param quant (8, 8) quantisation steps Q(v, u), natural order
  * @param out samples; row y of the block starts at `offset + y·stride`
  */
-export function idctIslow(coef: Int32Array, quant: Int32Array, out: Uint8Array, offset: number, stride: number): void {
+export function idctIslow(coef: Int16Array, quant: Int32Array, out: Uint8Array, offset: number, stride: number): void {
   const ws = workspace;
   // pass 1: column u, dequantised coefficients → workspace (scaled by 2^PASS1_BITS)
   for (let u = 0; u < 8; u++) {
@@ -161,11 +160,11 @@ export interface SamplePlane {
 
 /**
  * Every block of a component that holds real samples, through `idctIslow`.
- * @param blocks [block row][block column] → (8, 8) quantised coefficients, natural order
+ * @param coefficients (block rows, blocksPerLine, 8, 8) quantised coefficients, natural order
  * @param quant (8, 8) quantisation steps of the component's table
  * @param width, height the component's downsampled size, ceil(W·h/hMax) × ceil(H·v/vMax)
  */
-export function idctPlane(blocks: Int32Array[][], quant: Int32Array, width: number, height: number): SamplePlane {
+export function idctPlane(coefficients: Int16Array, blocksPerLine: number, quant: Int32Array, width: number, height: number): SamplePlane {
   const blockColumns = Math.ceil(width / 8);
   const blockRows = Math.ceil(height / 8);
   const stride = 8 * blockColumns;
@@ -173,7 +172,8 @@ export function idctPlane(blocks: Int32Array[][], quant: Int32Array, width: numb
   for (let by = 0; by < blockRows; by++) {
     for (let bx = 0; bx < blockColumns; bx++) {
       // block (by, bx): samples (8·by .. 8·by+7, 8·bx .. 8·bx+7)
-      idctIslow(blocks[by][bx], quant, data, 8 * by * stride + 8 * bx, stride);
+      const at = (by * blocksPerLine + bx) * 64;
+      idctIslow(coefficients.subarray(at, at + 64), quant, data, 8 * by * stride + 8 * bx, stride);
     }
   }
   return { width, height, stride, data };

@@ -25,7 +25,8 @@
  *   4·c instead (equal to a replicated edge, but rounded with the same 8 and 7);
  * - any other ratio: box replication, out(oy, ox) = s(floor(oy·v/vMax), floor(ox·h/hMax))
  *   (`int_upsample`, and `h2v1_upsample` / `h2v2_upsample` when w ≤ 2). libjpeg refuses fractional
- *   ratios such as 3:2; jpeg-js decodes them with this same nearest-sample rule, and so do we.
+ *   ratios such as 3:2 ("fractional sampling not implemented"); we show them with this same
+ *   nearest-sample rule, as other decoders (jpeg-js among them) do, rather than refuse the file.
  */
 import type { SamplePlane } from './jpeg-idct.js';
 
@@ -108,7 +109,7 @@ function h2v2Fancy(plane: SamplePlane, W: number, H: number): SamplePlane {
   return out;
 }
 
-/** Box replication (`int_upsample`), and jpeg-js's nearest sample for the ratios libjpeg refuses. */
+/** Box replication (`int_upsample`), and the nearest sample for the ratios libjpeg refuses. */
 function box(plane: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, H: number): SamplePlane {
   const out = fullPlane(W, H);
   const { width: w, height: hh, stride, data: s } = plane;

@@ -1,39 +1,33 @@
 /**
  * THE forward pass: one loop over the plan's steps. Each step's inputs are looked up by node name,
- * the backend runs the node, the output is stored under the node's name, and every activation the
- * step read for the last time is freed. The nine heads (and any node asked for with `keep`) are
- * downloaded as plain tensors.
+ * the backend's kernel for the step's op runs it (or the reference kernel, when the backend has
+ * none: ops/backend.ts `kernelFor`), the output is stored under the node's name, and every
+ * activation the step read for the last time is freed. The nine heads (and any node asked for with
+ * `keep`) are downloaded as plain tensors. Which kernel ran each node, and how long it took, is
+ * recorded in the result's `trace`.
  *
- * A `Backend` is where the numbers live and how one node is computed: the reference backend below
- * keeps plain tensors and calls the registry's reference kernels; the gpu backend (ops/gpu) keeps
- * device tensors and runs gpu.js kernels. Both run the same plan through this same loop.
+ * A `Backend` (ops/backend.ts) is where the numbers live and which ops it computes itself: the
+ * reference backend keeps plain tensors and has no kernels of its own; the wasm and gpu backends
+ * keep their own values and run their own kernels. All run the same plan through this same loop.
  */
 import { RetinaFaceError } from '../errors.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { opDef } from '../ops/registry.js';
-import type { Plan, PlanStep } from './graph.js';
+import { kernelFor, REFERENCE_KERNEL, referenceBackend, type Backend } from '../ops/backend.js';
+import type { OpName } from '../ops/registry.js';
+import type { Plan } from './graph.js';
+import type { StageName } from './stages.js';
 
-export interface Backend<T = unknown> {
-  /** Shown in reports: 'cpu' for the reference. */
-  readonly name: string;
-  /** The network input. */
-  upload(t: Tensor): T | Promise<T>;
-  /** One node; its parameters are on the step. */
-  run(step: PlanStep, inputs: T[]): T | Promise<T>;
-  /** Heads and kept nodes only. */
-  download(x: T): Tensor | Promise<Tensor>;
-  free(x: T): void;
+/** One step as it ran. */
+export interface NodeRun {
+  readonly node: string;
+  readonly op: OpName;
+  readonly stage: StageName | undefined;
+  /** The backend's kernel name ('wasm-simd128', 'HeadlessGLKernel') or 'reference'. */
+  readonly kernel: string;
+  /** From the call to its output (awaited), ms. */
+  readonly ms: number;
 }
-
-/** The reference backend: plain tensors, the registry's reference kernels; nothing to free. */
-export const referenceBackend: Backend<Tensor> = {
-  name: 'cpu',
-  upload: (t) => t,
-  run: (step, inputs) => opDef(step.op, step.name).reference(inputs, step.params, step.attrs, step.shape),
-  download: (x) => x,
-  free: () => {},
-};
 
 export interface ForwardOptions<T> {
   /** Nodes to return besides the heads: 'all' or a list of node names. */
@@ -47,6 +41,8 @@ export interface ForwardResult {
   heads: Map<string, Tensor>;
   /** The kept nodes by node name, in graph order. */
   nodes: Map<string, Tensor>;
+  /** Every step, in order: which kernel ran it and how long it took. */
+  trace: NodeRun[];
 }
 
 /**
@@ -67,8 +63,12 @@ export async function forward<T = Tensor>(plan: Plan, input: Tensor, options: Fo
 
   const values = new Map<string, T>([[plan.input.name, await backend.upload(input)]]);
   const nodes = new Map<string, Tensor>();
+  const trace: NodeRun[] = [];
   for (const step of plan.steps) {
-    const output = await backend.run(step, step.inputs.map((name) => values.get(name)!));
+    const { kernel, run } = kernelFor(backend, step);
+    const started = performance.now();
+    const output = await run(step, step.inputs.map((name) => values.get(name)!));
+    trace.push({ node: step.name, op: step.op, stage: step.stage, kernel, ms: performance.now() - started });
     values.set(step.name, output);
     if (kept(step.name)) nodes.set(step.name, await backend.download(output));
     for (const name of step.free) {
@@ -82,5 +82,16 @@ export async function forward<T = Tensor>(plan: Plan, input: Tensor, options: Fo
     heads.set(name, nodes.get(name) ?? (await backend.download(value)));
     backend.free(value);
   }
-  return { heads, nodes };
+  return { heads, nodes, trace };
+}
+
+/**
+ * What ran, in one line: the backend's kernel name, then the ops that fell back to the reference
+ * ('wasm-simd128 + reference Reshape'); 'reference' when nothing else ran.
+ */
+export function kernelSummary(trace: readonly NodeRun[]): string {
+  const own = [...new Set(trace.filter((r) => r.kernel !== REFERENCE_KERNEL).map((r) => r.kernel))];
+  const fallbacks = [...new Set(trace.filter((r) => r.kernel === REFERENCE_KERNEL).map((r) => r.op))];
+  if (own.length === 0) return REFERENCE_KERNEL;
+  return fallbacks.length === 0 ? own.join(', ') : `${own.join(', ')} + ${REFERENCE_KERNEL} ${fallbacks.join(', ')}`;
 }

@@ -14,8 +14,7 @@
  * unchanged. A chain is fused only when each intermediate output has that one reader and is
  * neither a head nor a node the caller keeps.
  */
-import { convGeometry, type ConvGeometry, type ConvWeights } from '../ops/conv-geometry.js';
-import { batchNormScaleShift } from '../ops/gpu/batch-norm.js';
+import { batchNormScaleShift } from '../ops/backend.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import type { Plan, PlanStep } from './graph.js';
 
@@ -24,22 +23,11 @@ type BatchNormStep = Extract<PlanStep, { op: 'BatchNorm' }>;
 
 /** A Convolution step of a fused plan: BatchNorm folded into its params, relu applied after it when set. */
 export type FusedConvolutionStep = ConvolutionStep & {
+  /** Read by the backends through ops/backend.ts `convolutionParts`. */
   readonly relu: boolean;
   /** The nodes this step stands for, in order (the convolution first). */
   readonly fused: readonly string[];
 };
-
-/** A Convolution step's geometry and parameters as the fast backends prepare them. */
-export function convolutionParts(step: ConvolutionStep): { g: ConvGeometry; weights: ConvWeights; relu: boolean } {
-  const [weight, bias] = step.params;
-  const g = convGeometry(step.inputShapes[0], weight.shape, step.attrs);
-  return { g, weights: { weight: weight.data, bias: bias?.data ?? new Float32Array(g.OC) }, relu: fusedRelu(step) };
-}
-
-/** Whether the step came out of `fuse` with a relu epilogue. */
-export function fusedRelu(step: PlanStep): boolean {
-  return (step as Partial<FusedConvolutionStep>).relu === true;
-}
 
 /** The plan with Convolution → BatchNorm (→ relu) chains folded; `keep` names nodes that must stay. */
 export function fuse(plan: Plan, keep: readonly string[] = []): Plan {

@@ -13,31 +13,24 @@ import { RetinaFaceError } from '../errors.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Model } from '../weights/model.js';
-import { opDef, type OpAttrsByName, type OpName } from '../ops/registry.js';
+import type { OpNode } from '../ops/backend.js';
+import { opDef, type OpName } from '../ops/registry.js';
+import { stageOf, type StageName } from './stages.js';
 
 export const INPUT_NAME = 'data';
 
-/** One op node of the graph, data only: what to run, on what, and what comes out. */
-export type PlanStep = {
-  [K in OpName]: {
-    /** MXNet node name; the step's output is stored under it (`rf_c2_lateral`, `crop0`). */
-    readonly name: string;
-    readonly op: K;
-    readonly attrs: OpAttrsByName[K];
-    /** Activation inputs by node name (`data` or an earlier step), in the op's input order. */
-    readonly inputs: readonly string[];
-    /** Their shapes, as inferred for this plan. */
-    readonly inputShapes: readonly Shape[];
-    /** Parameter tensors in the op's input order (Convolution: weight[, bias]; BatchNorm: gamma, beta, moving_mean, moving_var). */
-    readonly params: readonly Tensor[];
-    /** Parameter node names, parallel to `params` (`rf_c2_lateral_weight`). */
-    readonly paramNames: readonly string[];
-    /** Output shape. */
-    readonly shape: Shape;
-    /** Activations read for the last time by this step (never a head): free them after it. */
-    readonly free: readonly string[];
-  };
-}[OpName];
+/**
+ * One op node of the graph, data only: the node as a kernel receives it (ops/backend.ts), where its
+ * inputs come from and which activations die after it.
+ */
+export type PlanStep = OpNode & {
+  /** Activation inputs by node name (`data` or an earlier step), in the op's input order. */
+  readonly inputs: readonly string[];
+  /** Activations read for the last time by this step (never a head): free them after it. */
+  readonly free: readonly string[];
+  /** Where the node sits in mnet.25 (net/stages.ts); undefined for a node outside that map. */
+  readonly stage: StageName | undefined;
+};
 
 export interface Plan {
   /** The network input: `data`, (1, 3, H, W). */
@@ -92,7 +85,7 @@ export function buildPlan(model: Model, height: number, width: number): Plan {
     const shape = def.inferShape(node.name, inputShapes, params.map((p) => p.shape), attrs);
     shapes.set(node.name, shape);
     lastUse.set(node.name, steps.length);
-    steps.push({ name: node.name, op: node.op as OpName, attrs, inputs, inputShapes, params, paramNames, shape } as Omit<PlanStep, 'free'>);
+    steps.push({ name: node.name, op: node.op as OpName, attrs, inputs, inputShapes, params, paramNames, shape, stage: stageOf(node.name) } as Omit<PlanStep, 'free'>);
   }
 
   const heads = model.symbol.heads.map(([index]) => nodes[index].name);

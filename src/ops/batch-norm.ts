@@ -45,6 +45,11 @@ export function inferBatchNormShape(node: string, [x]: readonly Shape[], params:
   return x;
 }
 
+/** Channel c's γ / √(moving_var + eps), γ = 1 under fix_gamma; the fast backends' fold (ops/backend.ts) uses it too. */
+export function batchNormScale(gamma: Tensor, movingVar: Tensor, attrs: BatchNormAttrs, c: number): number {
+  return (attrs.fix_gamma ? 1 : gamma.data[c]) / Math.sqrt(movingVar.data[c] + attrs.eps);
+}
+
 /**
  * @param x (N, C, H, W)
  * @param gamma, beta, movingMean, movingVar (C)
@@ -58,7 +63,7 @@ export function batchNorm(
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       // channel c: one scale and one shift for the whole H×W plane
-      const scale = (attrs.fix_gamma ? 1 : gamma.data[c]) / Math.sqrt(movingVar.data[c] + attrs.eps);
+      const scale = batchNormScale(gamma, movingVar, attrs, c);
       const mean = movingMean.data[c];
       const shift = beta.data[c];
       const plane = (n * C + c) * H * W;

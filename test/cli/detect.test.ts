@@ -36,7 +36,7 @@ describe('retinaface detect', () => {
     expect(entries[2].error).toMatch(/missing\.png: cannot read \(ENOENT\)/);
     for (const e of [entries[1], entries[3]]) {
       expect([e.width, e.height, e.backend]).toEqual([1280, 886, 'wasm']);
-      expect(e.kernel).toMatch(/^wasm-simd128( ×\d threads)?$/);
+      expect(e.kernel).toMatch(/^wasm-simd128( ×\d threads)? \+ reference Reshape$/);
       expectSameFaces('t1.jpg via the CLI', e.faces, readGoldenFaces('heads-t1'), { minIou: 0.98, score: 2e-2 });
     }
     expect(entries[3].faces).toEqual(entries[1].faces);
@@ -53,7 +53,7 @@ describe('retinaface detect', () => {
     const r = cli(join(imagesDir, 't1.jpg'), '--threshold', '0.9');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/t1\.jpg: 1280x886, 6 faces \(wasm wasm-simd128( ×\d threads)?, \d+ ms\)/);
+    expect(lines[0]).toMatch(/t1\.jpg: 1280x886, 6 faces \(wasm wasm-simd128( ×\d threads)? \+ reference Reshape, \d+ ms\)/);
     expect(lines.slice(1)).toHaveLength(6);
     for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}0\.99\d\d {2}box [\d.,]+ {2}landmarks( [\d.]+,[\d.]+){5}$/);
   });

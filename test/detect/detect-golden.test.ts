@@ -52,7 +52,7 @@ describe('post-processing of the golden heads (no network)', () => {
 });
 
 const FAST: { backend?: 'webasm'; name: string; kernel: RegExp }[] = [
-  { name: 'the default backend (wasm)', kernel: /^wasm-simd128( ×\d threads)?$/ },
+  { name: 'the default backend (wasm)', kernel: /^wasm-simd128( ×\d threads)? \+ reference Reshape$/ },
   { backend: 'webasm', name: 'gpu.js webasm', kernel: /^WebAssemblyKernel$/ },
 ];
 

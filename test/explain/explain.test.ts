@@ -11,6 +11,7 @@ import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/explain.js';
 import { RetinaFace } from '../../src/detect/retinaface.js';
+import { alignFace } from '../../src/detect/align-face.js';
 import { imagesDir, repoRoot } from '../helpers/golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'retinaface-explain-'));
@@ -31,7 +32,7 @@ describe('retinaface explain', () => {
     const page = readFileSync(join(dir, 'index.html'), 'utf8');
 
     const ids = [...page.matchAll(/<section id="([^"]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['input', 'backbone', 'fpn', 'ssh', 'stride32', 'stride16', 'stride8', 'nms', 'timing']);
+    expect(ids).toEqual(['input', 'backbone', 'fpn', 'ssh', 'stride32', 'stride16', 'stride8', 'nms', 'align', 'timing']);
     for (const [i, id] of ids.entries()) {
       const body = page.slice(page.indexOf(`<section id="${id}">`), i + 1 < ids.length ? page.indexOf(`<section id="${ids[i + 1]}">`) : undefined);
       if (id !== 'timing') expect(body, id).toMatch(/<img src="/);
@@ -53,6 +54,24 @@ describe('retinaface explain', () => {
       expect(rows.map((r) => r[1])).toEqual(faces.map((f) => f.score.toFixed(4)));
       expect(rows.map((r) => r[2])).toEqual(faces.map((f) => f.box.map((v) => v.toFixed(1)).join(', ')));
       expect(faces.length).toBeGreaterThanOrEqual(5);
+
+      // the alignment section: one row per face, and aligned.png holds alignFace's crops side by side
+      const align = page.slice(page.indexOf('<section id="align">'), page.indexOf('<section id="timing">'));
+      expect([...align.matchAll(/<tr><td>\d+<\/td>/g)].length).toBe(faces.length);
+      const strip = PNG.sync.read(readFileSync(join(dir, 'aligned.png')));
+      expect([strip.width, strip.height]).toEqual([faces.length * 120 + 8, 112 + 16]);
+      // explain runs the unfused plan, detect the fused one: landmarks agree to float rounding, the crops to a level or so
+      faces.forEach((face, n) => {
+        const { pixels } = alignFace(image, face.landmarks);
+        let sum = 0;
+        for (let y = 0; y < 112; y++) {
+          for (let x = 0; x < 112; x++) {
+            const at = ((8 + y) * strip.width + 8 + n * 120 + x) * 4;
+            for (let c = 0; c < 3; c++) sum += Math.abs(strip.data[at + c] - pixels[(y * 112 + x) * 3 + c]);
+          }
+        }
+        expect(sum / (112 * 112 * 3), `face ${n}: mean difference from alignFace`).toBeLessThan(0.5);
+      });
     } finally {
       detector.dispose();
     }

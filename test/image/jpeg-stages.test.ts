@@ -1,22 +1,25 @@
 /**
  * The libjpeg stages behind decodeJpeg, one by one, on hand-checked cases: ISLOW IDCT against the
  * float formula, the upsamplers on tiny planes, the colour conversions on single pixels, and the
- * jpeg-js coefficient capture (which must leave Object.prototype as it found it). Bit-exactness
- * against libjpeg itself is the golden photo test in decode.test.ts.
+ * entropy decoder's pieces (Huffman tables, the bit reader, the MCU geometry). Bit-exactness
+ * against libjpeg itself is the golden test in decode.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeCoefficients } from '../../src/image/jpeg-coefficients.js';
 import { planesToRgb, type JpegColorSpace } from '../../src/image/jpeg-color.js';
 import { idctIslow, type SamplePlane } from '../../src/image/jpeg-idct.js';
 import { upsample } from '../../src/image/jpeg-upsample.js';
+import { BitReader, buildHuffmanTable } from '../../src/image/jpeg-huffman.js';
+import { decodeCoefficients } from '../../src/image/jpeg-scan.js';
+import { readJpegHeader } from '../../src/image/jpeg.js';
+import { decodeImage } from '../../src/image/decode.js';
 import { imagesDir } from '../helpers/golden.js';
 import { mulberry32 } from '../helpers/random.js';
 import { flatJpeg } from './make-image.js';
 
 /** f(y, x) = clamp(round(128 + 1/4 Σ C(u)C(v) F(v,u)Q(v,u) cos((2x+1)uπ/16) cos((2y+1)vπ/16))), in float64. */
-function idctFloat(coef: Int32Array, quant: Int32Array): number[] {
+function idctFloat(coef: Int16Array, quant: Int32Array): number[] {
   const C = (k: number) => (k === 0 ? Math.SQRT1_2 : 1);
   const out: number[] = [];
   for (let y = 0; y < 8; y++) {
@@ -34,13 +37,13 @@ function idctFloat(coef: Int32Array, quant: Int32Array): number[] {
 }
 
 const ones = new Int32Array(64).fill(1);
-const idct = (coef: Int32Array, quant = ones) => {
+const idct = (coef: Int16Array, quant = ones) => {
   const out = new Uint8Array(64);
   idctIslow(coef, quant, out, 0, 8);
   return Array.from(out);
 };
 const block = (entries: Record<number, number>) => {
-  const b = new Int32Array(64);
+  const b = new Int16Array(64);
   for (const [k, value] of Object.entries(entries)) b[Number(k)] = value;
   return b;
 };
@@ -66,7 +69,7 @@ describe('idctIslow (jidctint.c jpeg_idct_islow)', () => {
     let differ = 0;
     for (let trial = 0; trial < 300; trial++) {
       // coefficients shrinking with frequency, as in photos; a third of them zero
-      const coef = Int32Array.from({ length: 64 }, (_, k) => (rand() < 0.33 ? 0 : Math.round((rand() - 0.5) * (k === 0 ? 200 : 60 / (1 + (k >> 3) + (k & 7))))));
+      const coef = Int16Array.from({ length: 64 }, (_, k) => (rand() < 0.33 ? 0 : Math.round((rand() - 0.5) * (k === 0 ? 200 : 60 / (1 + (k >> 3) + (k & 7))))));
       const ours = idct(coef, quant);
       const want = idctFloat(coef, quant);
       for (let i = 0; i < 64; i++) {
@@ -151,35 +154,70 @@ describe('planesToRgb (jdcolor.c, OpenCV CMYK)', () => {
   });
 });
 
-describe('decodeCoefficients (jpeg-js 0.4.4 internals)', () => {
-  it('one component per id in ascending id order, with sampling, blocks and table; Object.prototype left clean', () => {
+describe('Huffman decoding (jdhuff.c)', () => {
+  // lengths 2, 3, 3, then 12 (past the 9-bit lookahead): codes 00, 010, 011, 100000000000
+  const counts = Uint8Array.from([0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+  const table = buildHuffmanTable(counts, Uint8Array.from([5, 6, 7, 9]), false, 'h.jpg');
+
+  it('canonical codes, short ones by lookahead, a 12-bit one by maxcode', () => {
+    // 00 010 011 100000000000 then padding 1s: 0001 0011 1000 0000 0000 1111
+    const r = new BitReader(Uint8Array.from([0x13, 0x80, 0x0f, 0xff, 0xd9]), 0);
+    expect([r.decode(table, 'h.jpg'), r.decode(table, 'h.jpg'), r.decode(table, 'h.jpg'), r.decode(table, 'h.jpg')]).toEqual([5, 6, 7, 9]);
+  });
+
+  it('FF 00 is one FF data byte; at a marker only zero bits follow', () => {
+    const r = new BitReader(Uint8Array.from([0xff, 0x00, 0xa5, 0xff, 0xd9]), 0);
+    expect([r.bits(8), r.bits(8), r.bits(8), r.bits(16)]).toEqual([0xff, 0xa5, 0, 0]);
+  });
+
+  it('RECEIVE and EXTEND: s bits, the lower half standing for negatives', () => {
+    // 3 bits 010 → 2 − 7 = −5; 3 bits 110 → 6; 1 bit 0 → −1; 1 bit 1 → 1
+    const r = new BitReader(Uint8Array.from([0b01011001, 0xff, 0xd9]), 0);
+    expect([r.receiveExtend(3), r.receiveExtend(3), r.receiveExtend(1), r.receiveExtend(1), r.receiveExtend(0)]).toEqual([-5, 6, -1, 1, 0]);
+  });
+
+  it("restart: the byte's padding dropped, the RSTn marker skipped", () => {
+    const r = new BitReader(Uint8Array.from([0b10111111, 0xff, 0xd3, 0x42, 0xff, 0xd9]), 0);
+    expect(r.bits(2)).toBe(2);
+    r.restart();
+    expect(r.bits(8)).toBe(0x42);
+  });
+
+  it('a code the table does not have, and tables that cannot be, are IMAGE errors', () => {
+    const r = new BitReader(Uint8Array.from([0xff, 0x00, 0xff, 0x00, 0xff, 0xd9]), 0);
+    expect(() => r.decode(table, 'h.jpg')).toThrow(/h\.jpg: corrupt JPEG: bad Huffman code in the image data/);
+    expect(() => buildHuffmanTable(Uint8Array.from([3, ...new Array(15).fill(0)]), Uint8Array.from([1, 2, 3]), false, 'h.jpg')).toThrow(/more codes of 1 bits or fewer than fit/);
+    expect(() => buildHuffmanTable(Uint8Array.from([0, 1, ...new Array(14).fill(0)]), Uint8Array.from([16]), true, 'h.jpg')).toThrow(/DC Huffman table \(DHT\) has a category over 15/);
+  });
+});
+
+describe('decodeCoefficients (jpeg-scan.ts)', () => {
+  it('t4.jpg (4:2:0): stores padded to whole MCUs, each component with its own table', () => {
     const t4 = new Uint8Array(readFileSync(join(imagesDir, 't4.jpg')));
-    const components = decodeCoefficients(t4, 3, { maxResolutionInMP: 1, maxMemoryUsageInMB: 64 });
+    const header = readJpegHeader(t4, 't4.jpg');
+    const components = decodeCoefficients(t4, header.frame, header.segments, 't4.jpg');
     expect(components.map((c) => [c.h, c.v])).toEqual([[2, 2], [1, 1], [1, 1]]);
-    // 640x360 at 4:2:0 is 40x23 MCUs: 80x46 luma blocks, 40x23 per chroma
-    expect([components[0].blocks.length, components[0].blocks[0].length, components[1].blocks.length, components[1].blocks[0].length]).toEqual([46, 80, 23, 40]);
-    expect(components[0].quantizationTable).toHaveLength(64);
-    expect('quantizationTable' in {}).toBe(false);
+    // 640x360 at 4:2:0 is 40x23 MCUs: 80x46 luma blocks (80x45 real), 40x23 per chroma
+    expect(components.map((c) => [c.blocksPerLine, c.coefficients.length / 64 / c.blocksPerLine, c.blocksWide, c.blocksHigh])).toEqual([[80, 46, 80, 45], [40, 23, 40, 23], [40, 23, 40, 23]]);
+    expect(components[0].quant).not.toEqual(components[1].quant);
   });
 
-  it('a jpeg-js error propagates and still leaves Object.prototype clean', () => {
-    // told to wait for a fifth component, the hook never stops jpeg-js, whose colour stage then refuses CMYK without Adobe
-    expect(() => decodeCoefficients(flatJpeg([[1, 2, 3, 4]]), 5, { maxResolutionInMP: 1, maxMemoryUsageInMB: 64 })).toThrow(/Unsupported color mode \(4 components\)/);
-    expect(Object.getOwnPropertyDescriptor(Object.prototype, 'quantizationTable')).toBeUndefined();
+  it('hand-built: DC of each block in order, DC predictions reset at each restart', () => {
+    const flat = flatJpeg([[30], [200], [90]], undefined, true);
+    const header = readJpegHeader(flat, 'flat.jpg');
+    const [gray] = decodeCoefficients(flat, header.frame, header.segments, 'flat.jpg');
+    // quantisation 1: DC = 8·(value − 128)
+    expect([0, 1, 2].map((b) => gray.coefficients[64 * b])).toEqual([8 * (30 - 128), 8 * (200 - 128), 8 * (90 - 128)]);
   });
 
-  it('fewer components than the frame header has distinct ids: an error naming both counts', () => {
-    const t4 = new Uint8Array(readFileSync(join(imagesDir, 't4.jpg')));
-    expect(() => decodeCoefficients(t4, 4, { maxResolutionInMP: 1, maxMemoryUsageInMB: 64 })).toThrow(/showed 3 components, the frame header has 4 distinct ids/);
-    expect(Object.getOwnPropertyDescriptor(Object.prototype, 'quantizationTable')).toBeUndefined();
-  });
-
-  it('refuses to run if Object.prototype already has a quantizationTable', () => {
-    Object.defineProperty(Object.prototype, 'quantizationTable', { value: 1, configurable: true, writable: true });
-    try {
-      expect(() => decodeCoefficients(flatJpeg([[30]]), 1, { maxResolutionInMP: 1, maxMemoryUsageInMB: 64 })).toThrow(/already has a "quantizationTable"/);
-    } finally {
-      delete (Object.prototype as Record<string, unknown>).quantizationTable;
-    }
+  it('a scan with a Huffman table never defined, or naming a component the frame lacks: IMAGE errors', () => {
+    const flat = flatJpeg([[30]]);
+    const sos = flat.findIndex((b, i) => b === 0xff && flat[i + 1] === 0xda);
+    const noAc = flat.slice();
+    noAc[sos + 6] = 0x01;  // AC table 1
+    expect(() => decodeImage(noAc, { where: 'n.jpg' })).toThrow(/n\.jpg: corrupt JPEG: scan 1 uses a Huffman table \(DHT\) that is not defined/);
+    const stranger = flat.slice();
+    stranger[sos + 5] = 9;
+    expect(() => decodeImage(stranger, { where: 's.jpg' })).toThrow(/s\.jpg: corrupt JPEG: scan 1 names component id 9, which the frame does not have/);
   });
 });

@@ -7,7 +7,8 @@
  * ../shared/models/mnet_cov2.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forward, type Backend, type ForwardResult } from '../../src/net/forward.js';
+import { forward, type ForwardResult } from '../../src/net/forward.js';
+import type { Backend } from '../../src/ops/backend.js';
 import { fuse } from '../../src/net/fuse.js';
 import { buildPlan, type Plan } from '../../src/net/graph.js';
 import { createGpuBackend } from '../../src/ops/gpu/backend.js';

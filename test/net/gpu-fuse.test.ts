@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { forward } from '../../src/net/forward.js';
-import { fuse, fusedRelu } from '../../src/net/fuse.js';
+import { fuse } from '../../src/net/fuse.js';
 import { buildPlan } from '../../src/net/graph.js';
 import { createGpuBackend } from '../../src/ops/gpu/backend.js';
 import { readNpyFloat32 } from '../../src/tensor/npy.js';
@@ -25,7 +25,7 @@ describe('fuse', () => {
     const producers = new Map(plan.steps.map((s) => [s.name, s.op]));
     for (const step of fused.steps.filter((s) => s.op === 'Activation')) expect(producers.get(step.inputs[0])).toBe('Concat');
     const bnThenRelu = plan.steps.filter((s) => s.op === 'Activation' && producers.get(s.inputs[0]) === 'BatchNorm').length;
-    expect(fused.steps.filter(fusedRelu).length).toBe(bnThenRelu);
+    expect(fused.steps.filter((s) => s.relu === true).length).toBe(bnThenRelu);
     expect(fused.heads).toEqual(plan.heads);
   });
 
@@ -35,7 +35,7 @@ describe('fuse', () => {
     expect(names).toContain('mobilenet0_batchnorm0_fwd');
     expect(names).not.toContain('mobilenet0_conv0_fwd');
     expect(names).toContain('mobilenet0_relu0_fwd');
-    expect(fusedRelu(fused.steps[names.indexOf('mobilenet0_batchnorm0_fwd')])).toBe(false);
+    expect(fused.steps[names.indexOf('mobilenet0_batchnorm0_fwd')].relu).toBe(false);
   });
 
   describe('on gpu.js webasm', () => {

@@ -1,10 +1,12 @@
 /**
  * buildPlan and forward on the real mnet.25 symbol: shape errors caught before any arithmetic,
  * parameters resolved by node name, each activation freed once after its last reader, the backend
- * seam (upload / run / download / free) exercised by a recording backend.
+ * seam (upload / kernels / download / free) exercised by a recording backend.
  */
 import { describe, expect, it } from 'vitest';
-import { forward, referenceBackend, type Backend } from '../../src/net/forward.js';
+import { forward, kernelSummary } from '../../src/net/forward.js';
+import { kernelFor, referenceBackend, type Backend, type Kernel, type KernelTable } from '../../src/ops/backend.js';
+import { REGISTRY, type OpName } from '../../src/ops/registry.js';
 import { buildPlan } from '../../src/net/graph.js';
 import { HEAD_NAMES } from '../../src/net/heads.js';
 import { tensor, type Tensor } from '../../src/tensor/tensor.js';
@@ -76,20 +78,22 @@ describe('forward', () => {
   const plan = buildPlan(model, 40, 72);
   const input = tensor([1, 3, 40, 72], new Float32Array(3 * 40 * 72).map((_, i) => (i * 37) % 256));
 
-  it('runs the same plan through any Backend: upload once, one run per step, download heads and kept nodes, free each value once', async () => {
+  it('runs the same plan through any Backend: upload once, one kernel call per step, download heads and kept nodes, free each value once', async () => {
     let next = 0;
     const held = new Map<number, Tensor>();
     const log = { upload: 0, run: 0, download: [] as string[], freed: new Set<number>() };
-    // a backend whose values are handles into its own store, as a device backend's would be
+    // a backend whose values are handles into its own store, as a device backend's would be, with a kernel for every op
+    const kernel: Kernel<number> = async (node, inputs) => {
+      log.run++;
+      for (const h of inputs) expect(log.freed.has(h), `${node.name} reads a freed value`).toBe(false);
+      held.set(next, (await kernelFor(referenceBackend, node).run(node, inputs.map((h) => held.get(h)!))) as Tensor);
+      return next++;
+    };
     const recording: Backend<number> = {
       name: 'recording',
+      kernel: 'recorded',
+      kernels: Object.fromEntries([...REGISTRY.keys()].map((op) => [op, kernel])) as KernelTable<number>,
       upload(t) { log.upload++; held.set(next, t); return next++; },
-      run(step, inputs) {
-        log.run++;
-        for (const h of inputs) expect(log.freed.has(h), `${step.name} reads a freed value`).toBe(false);
-        held.set(next, referenceBackend.run(step, inputs.map((h) => held.get(h)!)) as Tensor);
-        return next++;
-      },
       download(h) { log.download.push(String(h)); return held.get(h)!; },
       free(h) { expect(log.freed.has(h)).toBe(false); log.freed.add(h); },
     };
@@ -100,6 +104,28 @@ describe('forward', () => {
     expect(log.download).toHaveLength(11);
     expect(log.freed.size).toBe(163);
     expect([...ours.nodes.keys()]).toEqual(['rf_c2_upsampling', 'crop1']);
+    expect(ours.trace.map((r) => r.kernel)).toEqual(plan.steps.map(() => 'recorded'));
+    for (const name of HEAD_NAMES) expect(Array.from(ours.heads.get(name)!.data)).toEqual(Array.from(ref.heads.get(name)!.data));
+  });
+
+  it('an op the backend has no kernel for runs the reference on downloaded inputs, and the trace says so', async () => {
+    const uploads: string[] = [];
+    const partial: Backend<Tensor> = {
+      ...referenceBackend,
+      name: 'partial',
+      kernel: 'own',
+      kernels: { Convolution: (node, inputs) => kernelFor(referenceBackend, node).run(node, inputs) as Promise<Tensor> },
+      upload(t) { uploads.push(t.shape.join(',')); return t; },
+    };
+    const ours = await forward(plan, input, { backend: partial });
+    const ref = await forward(plan, input);
+    const fellBack = ours.trace.filter((r) => r.kernel === 'reference');
+    expect(new Set(ours.trace.filter((r) => r.kernel === 'own').map((r) => r.op))).toEqual(new Set<OpName>(['Convolution']));
+    expect(fellBack.length).toBe(plan.steps.filter((s) => s.op !== 'Convolution').length);
+    expect(uploads.length).toBe(1 + fellBack.length);
+    expect(kernelSummary(ours.trace)).toBe('own + reference BatchNorm, Activation, Concat, Reshape, softmax, UpSampling, Crop, elemwise_add');
+    expect(kernelSummary(ref.trace)).toBe('reference');
+    for (const r of ours.trace) expect(r.stage, r.node).toBeDefined();
     for (const name of HEAD_NAMES) expect(Array.from(ours.heads.get(name)!.data)).toEqual(Array.from(ref.heads.get(name)!.data));
   });
 

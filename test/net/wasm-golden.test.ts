@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forward, type ForwardResult } from '../../src/net/forward.js';
+import { forward, kernelSummary, type ForwardResult } from '../../src/net/forward.js';
 import { fuse } from '../../src/net/fuse.js';
 import { buildPlan, type Plan } from '../../src/net/graph.js';
 import { HEAD_NAMES } from '../../src/net/heads.js';
@@ -34,12 +34,18 @@ for (const caseName of ['layers-t4-320x180', 'layers-t4-328x168']) {
 
     it('kept every node', () => expect(every.nodes.size).toBe(162));
 
+    it('the trace names the kernel of every node: BatchNorm and Reshape on the reference', () => {
+      const prefix = backend.kernel.startsWith('wasm-simd128') ? backend.kernel : 'not wasm-simd128';
+      expect(kernelSummary(every.trace)).toBe(`${prefix} + reference BatchNorm, Reshape`);
+    });
+
     for (const { name } of plan.steps) {
       it(name, () => expectTensorClose(name, every.nodes.get(name)!, readGoldenF32(caseName, `${name}.npy`)));
     }
 
     it('fused plan (BatchNorm and relu folded): the nine heads', async () => {
-      const { heads } = await forward(fuse(plan), data, { backend });
+      const { heads, trace } = await forward(fuse(plan), data, { backend });
+      expect(kernelSummary(trace)).toBe(`${backend.kernel} + reference Reshape`);
       expect([...heads.keys()]).toEqual(HEAD_NAMES);
       for (const [name, value] of heads) expectTensorClose(name, value, readGoldenF32(caseName, `${name}.npy`));
     });

@@ -8,17 +8,14 @@
  * (exit 1, one line naming the file), each a process of its own.
  *
  * The CLI runs as users run it, `node dist/cli/main.js`, from the current sources transpiled into a
- * private temp folder (vite's oxc transform, 0.1 s where tsc takes 10 s; a build in progress in
- * the shared dist/ cannot interfere), beside a package.json marking it ESM and a link to the
- * repository's node_modules.
+ * private temp folder (test/helpers/transpile.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { transformWithOxc } from 'vite';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagesDir, repoRoot, sharedDir } from '../helpers/golden.js';
+import { imagesDir, sharedDir } from '../helpers/golden.js';
+import { transpiledPackage } from '../helpers/transpile.js';
 import { mulberry32 } from '../helpers/random.js';
 import { makePng } from '../image/make-image.js';
 import { badImages, goodImages, type BatchCase } from './corpus.js';
@@ -52,23 +49,9 @@ function expectCleanStderr(stderr: string, lines: number): string[] {
   return rows;
 }
 
-/** Every .ts file under `src` to a .js file under `out`, transpiled the way vitest runs them (vite's oxc transform; no type check, tsc does that). */
-async function transpile(src: string, out: string): Promise<void> {
-  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
-  for (const file of walk(src).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
-    const { code } = await transformWithOxc(readFileSync(file, 'utf8'), file, { lang: 'ts' });
-    const target = join(out, relative(src, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, code);
-  }
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'retinaface-batch-'));
-  await transpile(join(repoRoot, 'src'), join(dir, 'dist'));
+  dir = await transpiledPackage('retinaface-batch-');
   main = join(dir, 'dist/cli/main.js');
-  writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');
-  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
   expect(readFileSync(main, 'utf8')).toMatch(/["']\.\/detect\.js["']/);
 });
 

@@ -4,14 +4,16 @@
  * that decision (2,100 lines when it was set, at 1,982): raising it belongs in the commit that
  * needs it, with the reason. Raised to 2,200 (at 2,128) for mnet_cov2's three ops
  * (`_minus_scalar`, `_mul_scalar`, `SoftmaxActivation`: issue 14), each a plain loop with its
- * attribute checks.
+ * attribute checks. Raised to 2,250 (at 2,243) for the backend contract (ops/backend.ts, issue
+ * 13: 116 lines) that moved down from net/forward.ts, net/fuse.ts and ops/gpu/batch-norm.ts (the
+ * last not counted before).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/golden.js';
 
-const BUDGET = 2200;
+const BUDGET = 2250;
 const REFERENCE = ['src/tensor', 'src/ops', 'src/net', 'src/anchors'];
 const FAST_BACKENDS = ['gpu', 'wasm'];
 

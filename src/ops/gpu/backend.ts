@@ -1,5 +1,5 @@
 /**
- * The gpu.js backend of the forward pass (net/forward.ts `Backend`): the input is packed into the
+ * The gpu.js backend (the ops/backend.ts contract): the input is packed into the
  * blocked layout once (device-tensor.ts), every step runs its gpu.js kernel, and only the heads
  * and kept nodes are unpacked. Run it on a plan from net/fuse.ts to get BatchNorm and relu folded
  * into the convolutions; on an unfused plan every node runs as its own kernel, which is how the
@@ -12,12 +12,10 @@
  */
 import { RetinaFaceError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Backend } from '../../net/forward.js';
-import { convolutionParts } from '../../net/fuse.js';
-import type { PlanStep } from '../../net/graph.js';
+import { batchNormScaleShift, convolutionParts, type Backend, type KernelTable, type OpNode } from '../backend.js';
 import { relu } from './activation.js';
 import { binaryScalar } from './binary-scalar.js';
-import { batchNorm, batchNormScaleShift, packBatchNorm } from './batch-norm.js';
+import { batchNorm, packBatchNorm } from './batch-norm.js';
 import { concat } from './concat.js';
 import { prepareConvolution, type GpuConvolution } from './convolution.js';
 import { crop } from './crop.js';
@@ -49,62 +47,54 @@ export interface GpuBackend extends Backend<GpuTensor> {
 /** A gpu.js backend in `mode` ('gpu': gpu.js's own choice); BACKEND error when the mode is unavailable. */
 export function createGpuBackend(mode: GpuMode = 'gpu'): GpuBackend {
   const device = new GpuDevice(mode);
-  const convolutions = new WeakMap<PlanStep, GpuConvolution>();
-  const batchNorms = new WeakMap<PlanStep, Float32Array>();
+  const convolutions = new WeakMap<OpNode, GpuConvolution>();
+  const batchNorms = new WeakMap<OpNode, Float32Array>();
 
-  const run = (step: PlanStep, inputs: GpuTensor[]): GpuTensor | Promise<GpuTensor> => {
-    const [x] = inputs;
-    switch (step.op) {
-      case 'Convolution': {
-        let conv = convolutions.get(step);
-        if (conv === undefined) {
-          const { g, weights, relu } = convolutionParts(step);
-          conv = prepareConvolution(device, step.name, g, weights, relu);
-          convolutions.set(step, conv);
-        }
-        return conv(x);
+  const table: KernelTable<GpuTensor> = {
+    Convolution: (node, [x]) => {
+      let conv = convolutions.get(node);
+      if (conv === undefined) {
+        const { g, weights, relu } = convolutionParts(node);
+        conv = prepareConvolution(device, node.name, g, weights, relu);
+        convolutions.set(node, conv);
       }
-      case 'BatchNorm': {
-        let packed = batchNorms.get(step);
-        if (packed === undefined) {
-          const [gamma, beta, movingMean, movingVar] = step.params;
-          const { scale, shift } = batchNormScaleShift(gamma, beta, movingMean, movingVar, step.attrs);
-          packed = packBatchNorm(scale, shift);
-          batchNorms.set(step, packed);
-        }
-        return batchNorm(device, x, packed);
+      return conv(x);
+    },
+    BatchNorm: (node, [x]) => {
+      let packed = batchNorms.get(node);
+      if (packed === undefined) {
+        const [gamma, beta, movingMean, movingVar] = node.params;
+        const { scale, shift } = batchNormScaleShift(gamma, beta, movingMean, movingVar, node.attrs);
+        packed = packBatchNorm(scale, shift);
+        batchNorms.set(node, packed);
       }
-      case 'Activation':
-        return relu(device, x);
-      case 'UpSampling':
-        return upSampling(device, x, step.attrs.scale);
-      case 'Crop':
-        return crop(device, x, step.shape[2], step.shape[3]);
-      case 'elemwise_add':
-        return elemwiseAdd(device, x, inputs[1]);
-      case 'Concat':
-        if (step.attrs.dim !== 1) throw unsupported(step, `dim=${step.attrs.dim}`, 'dim=1 (channels)');
-        return concat(step.name, inputs);
-      case 'Reshape':
-        return reshape(x, step.shape);
-      case 'softmax': {
-        const axis = step.attrs.axis < 0 ? step.attrs.axis + step.shape.length : step.attrs.axis;
-        if (axis !== 1) throw unsupported(step, `axis=${step.attrs.axis}`, 'axis=1 (channels)');
-        return softmax(device, step, x);
-      }
-      case 'SoftmaxActivation':
-        return softmax(device, step, x);
-      case '_minus_scalar':
-      case '_mul_scalar':
-        return binaryScalar(device, step.op, x, step.attrs);
-    }
+      return batchNorm(device, x, packed);
+    },
+    Activation: (_node, [x]) => relu(device, x),
+    UpSampling: (node, [x]) => upSampling(device, x, node.attrs.scale),
+    Crop: (node, [x]) => crop(device, x, node.shape[2], node.shape[3]),
+    elemwise_add: (_node, [a, b]) => elemwiseAdd(device, a, b),
+    Concat: (node, inputs) => {
+      if (node.attrs.dim !== 1) throw unsupported(node, `dim=${node.attrs.dim}`, 'dim=1 (channels)');
+      return concat(node.name, inputs);
+    },
+    Reshape: (node, [x]) => reshape(x, node.shape),
+    softmax: (node, [x]) => {
+      const axis = node.attrs.axis < 0 ? node.attrs.axis + node.shape.length : node.attrs.axis;
+      if (axis !== 1) throw unsupported(node, `axis=${node.attrs.axis}`, 'axis=1 (channels)');
+      return softmax(device, node, x);
+    },
+    SoftmaxActivation: (node, [x]) => softmax(device, node, x),
+    _minus_scalar: (node, [x]) => binaryScalar(device, node.op, x, node.attrs),
+    _mul_scalar: (node, [x]) => binaryScalar(device, node.op, x, node.attrs),
   };
 
   return {
     name: 'gpu',
+    kernel: device.kernelClass,
+    kernels: table,
     device,
     upload: (t: Tensor) => toBlocked(t),
-    run,
     download: (x) => fromBlocked(x),
     free: (x) => {
       device.give(x.data);
@@ -117,6 +107,6 @@ export function createGpuBackend(mode: GpuMode = 'gpu'): GpuBackend {
   };
 }
 
-function unsupported(step: PlanStep, what: string, supported: string): RetinaFaceError {
-  return new RetinaFaceError('UNSUPPORTED', `[${step.op} ${step.name}] ${what} on the gpu path (supported: ${supported})`);
+function unsupported(node: OpNode, what: string, supported: string): RetinaFaceError {
+  return new RetinaFaceError('UNSUPPORTED', `[${node.op} ${node.name}] ${what} on the gpu path (supported: ${supported})`);
 }

@@ -1,13 +1,11 @@
 /**
  * Inference BatchNorm as a gpu.js kernel, twin of the reference ops/batch-norm.ts, for plans that
  * keep it as its own node (the fast path folds it into the Convolution, net/fuse.ts). The host
- * turns the node's parameters into one scale and shift per channel,
- * scale = γ / √(moving_var + eps) (γ = 1 under fix_gamma), shift = β − moving_mean · scale,
- * and the kernel computes x · scale + shift, writing zeros on the border the shift would
+ * turns the node's parameters into one scale and shift per channel (ops/backend.ts
+ * `batchNormScaleShift`: scale = γ / √(moving_var + eps), shift = β − moving_mean · scale), and
+ * the kernel computes x · scale + shift, writing zeros on the border the shift would
  * otherwise fill. Legend: C channels, CP = C rounded up to 4, H/W the map, HP/WP stored extents.
  */
-import type { BatchNormAttrs } from '../batch-norm.js';
-import type { Tensor } from '../../tensor/tensor.js';
 import type { GpuDevice, KernelThis } from './device.js';
 import { blockedDims, type GpuTensor } from './device-tensor.js';
 
@@ -24,20 +22,6 @@ function batchNormKernel(this: KernelThis<BatchNormConstants>, x: number[], p: n
   const y3 = x[i + 3] * p[c + 3] + p[this.constants.CP + c + 3];
   if (this.thread.x < 1 || this.thread.x > this.constants.W) return [0, 0, 0, 0];
   return [y0, y1, y2, y3];
-}
-
-/** The node's per-channel scale and shift (see the file comment), as the reference computes the scale. */
-export function batchNormScaleShift(
-  gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVar: Tensor, attrs: BatchNormAttrs,
-): { scale: Float32Array; shift: Float32Array } {
-  const C = beta.data.length;
-  const scale = new Float32Array(C);
-  const shift = new Float32Array(C);
-  for (let c = 0; c < C; c++) {
-    scale[c] = (attrs.fix_gamma ? 1 : gamma.data[c]) / Math.sqrt(movingVar.data[c] + attrs.eps);
-    shift[c] = beta.data[c] - movingMean.data[c] * scale[c];
-  }
-  return { scale, shift };
 }
 
 /** Per-channel scale and shift packed as [scale (CP) | shift (CP)], zeros past C. */

@@ -16,13 +16,19 @@
  *
  * The caller writes the job and sets each ready worker's state to 1; a worker, blocked in
  * Atomics.wait while its state is 0, takes chunks until none is left, sets its state back to 0 and
- * notifies. Node lets its main thread wait too; a browser does not, so there the kernels run on
- * the calling thread alone (as in edge workers). A worker not ready yet (starting takes tens of
- * ms) is simply not woken.
+ * notifies. A worker not ready yet (starting takes tens of ms) is simply not woken.
+ *
+ * Where the threads come from: in Node, worker_threads (the main thread may wait too). In a
+ * browser, Web Workers started from a Blob URL and handed the module and memory by postMessage;
+ * that needs a cross-origin isolated page (a shared WebAssembly.Memory is a SharedArrayBuffer) and
+ * a caller that may block in Atomics.wait, which a page's main thread may not: the caller must
+ * itself be a worker (the demo runs the detector in one, web/detect-worker.ts). Anywhere else
+ * (a page's main thread, edge workers) the kernels run on the calling thread alone.
  */
 import { RetinaFaceError } from '../../errors.js';
 import { KERNEL_NAMES, kernelModule, type WasmKernels } from './kernels.js';
 import { CONTROL_BYTES, type WasmMemory } from './memory.js';
+import { MAX_WORKERS } from './thread-limit.js';
 
 export interface KernelThreads {
   /** Threads that run kernels, the calling one included. */
@@ -37,11 +43,8 @@ export interface KernelThreads {
 /** One kernel and its arguments for a range; they must be affine in `from` and `n`. */
 export type KernelCall = readonly [name: keyof WasmKernels, args: (from: number, n: number) => number[]];
 
-/** Worker slots: 4 ints each, at most MAX_WORKERS; the job follows them. */
+/** Worker slots: 4 ints each, at most MAX_WORKERS (thread-limit.ts); the job follows them. */
 const SLOT = 4;
-const MAX_WORKERS = 8;
-/** The most threads `startThreads` can run: the workers the control words hold, and the caller. */
-export const MAX_THREADS = MAX_WORKERS + 1;
 const STATE = 0;
 const READY = 1;
 const ERROR = 2;
@@ -53,10 +56,13 @@ const CHUNKS_PER_THREAD = 4;
 /** No kernel call of a forward pass takes a second; a worker silent this long is gone. */
 const TIMEOUT_MS = 60_000;
 
-/** What a worker runs (CommonJS, `eval`): instantiate, flag ready, then take chunks of each job until told to stop. */
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, base, names } = workerData;
+/**
+ * What a worker runs: `serve(data)` instantiates the module, flags ready, then takes chunks of each
+ * job until told to stop. Node starts it with workerData (CommonJS, `eval`), a browser with the
+ * first message.
+ */
+const SERVE_SOURCE = `
+function serve({ module, memory, base, names }) {
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
 Atomics.store(ctrl, base + ${READY}, 1);
@@ -83,23 +89,69 @@ for (;;) {
   Atomics.store(ctrl, base + ${STATE}, 0);
   Atomics.notify(ctrl, base + ${STATE});
 }
+}
 `;
+const NODE_WORKER_SOURCE = `${SERVE_SOURCE}serve(require('node:worker_threads').workerData);`;
+const BROWSER_WORKER_SOURCE = `${SERVE_SOURCE}onmessage = (e) => serve(e.data);`;
+
+/** What a worker is started with (SERVE_SOURCE's `serve`). */
+interface WorkerData { module: WebAssembly.Module; memory: WebAssembly.Memory; base: number; names: readonly string[] }
+/** Starts one kernel worker; returns how to stop it. */
+type SpawnWorker = (data: WorkerData) => { terminate(): void };
 
 interface NodeWorker { unref(): void; terminate(): Promise<number> }
-type WorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+type NodeWorkerConstructor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
 
 type NodeProcess = { getBuiltinModule?: (id: string) => unknown };
 const nodeProcess = (globalThis as { process?: NodeProcess }).process;
 
-/** Node's worker_threads, or null where there is none (browsers, edge workers). */
-function workerThreads(): { Worker: WorkerConstructor } | null {
-  return (nodeProcess?.getBuiltinModule?.('node:worker_threads') as { Worker: WorkerConstructor } | undefined) ?? null;
+interface BrowserScope {
+  crossOriginIsolated?: boolean;
+  WorkerGlobalScope?: unknown;
+  Worker?: new (url: string) => { postMessage(data: unknown): void; terminate(): void };
+  navigator?: { hardwareConcurrency?: number };
+}
+const browser = globalThis as BrowserScope;
+
+/** The Blob URL of BROWSER_WORKER_SOURCE, made once. */
+let browserWorkerUrl: string | undefined;
+
+/**
+ * How to start kernel workers here, or null where they cannot run: Node's worker_threads; a
+ * browser's Web Workers when the page is cross-origin isolated and this code runs in a worker
+ * (only a worker may block in Atomics.wait); nothing in edge workers.
+ */
+function workerSpawner(): SpawnWorker | null {
+  const node = nodeProcess?.getBuiltinModule?.('node:worker_threads') as { Worker: NodeWorkerConstructor } | undefined;
+  if (node !== undefined) {
+    return (workerData) => {
+      const worker = new node.Worker(NODE_WORKER_SOURCE, { eval: true, workerData });
+      // a worker blocked in Atomics.wait must not keep the process alive
+      worker.unref();
+      return { terminate: () => void worker.terminate() };
+    };
+  }
+  const WebWorker = browser.Worker;
+  if (WebWorker === undefined || browser.crossOriginIsolated !== true || browser.WorkerGlobalScope === undefined) return null;
+  return (workerData) => {
+    browserWorkerUrl ??= URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
+    const worker = new WebWorker(browserWorkerUrl);
+    worker.postMessage(workerData);
+    return worker;
+  };
 }
 
-/** The threads this machine offers kernels by default: its cores, at most 4, in Node; 1 elsewhere. */
+/** Whether `startThreads` can run more than one thread here (see workerSpawner). */
+export function threadsAvailable(): boolean {
+  return workerSpawner() !== null;
+}
+
+/** The threads this machine offers kernels by default: its cores, at most 4, where workers can run (threadsAvailable); 1 elsewhere. */
 export function defaultThreadCount(): number {
+  if (!threadsAvailable()) return 1;
   const os = nodeProcess?.getBuiltinModule?.('node:os') as { availableParallelism(): number } | undefined;
-  return workerThreads() === null || os === undefined ? 1 : Math.max(1, Math.min(4, os.availableParallelism()));
+  const cores = os?.availableParallelism() ?? browser.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(4, cores));
 }
 
 /** `count` threads over `memory` (shared when count > 1); count 1 runs everything on the caller. */
@@ -107,20 +159,14 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
   const runHere = (calls: readonly KernelCall[], from: number, n: number) => {
     for (const [name, args] of calls) kernels[name](...args(from, n));
   };
-  const api = count > 1 ? workerThreads() : null;
-  if (api === null || !memory.shared) {
+  const spawn = count > 1 ? workerSpawner() : null;
+  if (spawn === null || !memory.shared) {
     return { count: 1, workerRuns: 0, split: (total, calls) => runHere(calls, 0, total), destroy: () => {} };
   }
   const workerCount = Math.min(count - 1, MAX_WORKERS);
   const ctrl = new Int32Array(memory.memory.buffer, 0, CONTROL_BYTES / 4);
   const module = kernelModule(true);
-  const workers: NodeWorker[] = [];
-  for (let w = 0; w < workerCount; w++) {
-    const worker = new api.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: memory.memory, base: w * SLOT, names: KERNEL_NAMES } });
-    // a worker blocked in Atomics.wait must not keep the process alive
-    worker.unref();
-    workers.push(worker);
-  }
+  const workers = Array.from({ length: workerCount }, (_, w) => spawn({ module, memory: memory.memory, base: w * SLOT, names: KERNEL_NAMES }));
   let workerRuns = 0;
 
   /** Writes the calls as [index, argc, (value at (0,0), step per from, step per n) per argument]. */
@@ -186,7 +232,7 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
         Atomics.store(ctrl, w * SLOT + STATE, 2);
         Atomics.notify(ctrl, w * SLOT + STATE);
       }
-      for (const worker of workers) void worker.terminate();
+      for (const worker of workers) worker.terminate();
     },
   };
 }

@@ -1,16 +1,16 @@
 /**
- * Times the gpu.js fast path for the bench command: build and fuse the plan for H×W, run one
+ * Times the gpu.js fast path for bench/kernels/network.ts: build and fuse the plan for H×W, run one
  * forward that compiles every kernel (the cold start), then `runs` warm forwards, each measured
  * from upload to the downloaded heads. The input is a fixed pattern of pixel values; the
  * arithmetic does not depend on them.
  */
-import { forward } from '../../net/forward.js';
-import { fuse } from '../../net/fuse.js';
-import { buildPlan } from '../../net/graph.js';
-import { tensor } from '../../tensor/tensor.js';
-import type { Model } from '../../weights/model.js';
-import { createGpuBackend } from './backend.js';
-import type { GpuMode } from './device.js';
+import { forward } from '../../src/net/forward.js';
+import { fuse } from '../../src/net/fuse.js';
+import { buildPlan } from '../../src/net/graph.js';
+import { tensor } from '../../src/tensor/tensor.js';
+import type { Model } from '../../src/weights/model.js';
+import { createGpuBackend } from '../../src/ops/gpu/backend.js';
+import type { GpuMode } from '../../src/ops/gpu/device.js';
 
 export interface GpuForwardTiming {
   readonly mode: GpuMode;

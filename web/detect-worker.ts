@@ -1,0 +1,53 @@
+/**
+ * The demo's detector thread: a module Web Worker that owns one RetinaFace (wasm or reference
+ * backend) so that the network never runs on the page's main thread, and the page keeps drawing
+ * and answering clicks during a detect. Being a worker, it may also block in Atomics.wait, which is
+ * what the wasm kernels' own worker threads need (src/ops/wasm/threads.ts): on a cross-origin
+ * isolated page its convolutions are split over `threads` Web Workers.
+ *
+ * Messages (web/detector.ts sends them and reads the replies, matched by `id`):
+ *   { id, call: 'open', files, backend, threads }   → { id, ok: true }
+ *   { id, call: 'detect', input, options }          → { id, ok: true, detection, heads, input }
+ * and any failure → { id, ok: false, message }, the engine's one-line message.
+ */
+import { RetinaFace, type Detection, type ModelBytes, type Tensor } from '../src/index.js';
+import type { DetectOptions } from '../src/detect/options.js';
+
+export type WorkerCall =
+  | { call: 'open'; files: ModelBytes; backend: 'wasm' | 'cpu'; threads?: number }
+  | { call: 'detect'; input: Uint8Array | ImageData; options: DetectOptions };
+
+export type WorkerRequest = WorkerCall & { id: number };
+
+export type WorkerReply =
+  | { id: number; ok: true; detection?: Detection; heads?: [string, Tensor][]; input?: { width: number; height: number } }
+  | { id: number; ok: false; message: string };
+
+const scope = globalThis as unknown as {
+  onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
+  postMessage(reply: WorkerReply): void;
+};
+
+let detector: Promise<RetinaFace> | undefined;
+
+async function answer(request: WorkerRequest): Promise<WorkerReply> {
+  if (request.call === 'open') {
+    void detector?.then((d) => d.dispose(), () => {});
+    detector = RetinaFace.fromFiles(request.files, { backend: request.backend, threads: request.threads });
+    await detector;
+    return { id: request.id, ok: true };
+  }
+  if (detector === undefined) throw new Error('detect before open');
+  let heads: [string, Tensor][] = [];
+  let input = { width: 0, height: 0 };
+  const detection = await (await detector).detect(request.input, { ...request.options, onHeads: (h, size) => { heads = [...h]; input = size; } });
+  return { id: request.id, ok: true, detection, heads, input };
+}
+
+scope.onmessage = (e) => {
+  answer(e.data).then(
+    // copied, not transferred: the heads are small, and a view may share its buffer with another head
+    (reply) => scope.postMessage(reply),
+    (err: unknown) => scope.postMessage({ id: e.data.id, ok: false, message: err instanceof Error ? err.message : String(err) }),
+  );
+};

@@ -1,0 +1,79 @@
+/**
+ * The page's handle on a detector, wherever it runs. The wasm and reference backends run in a Web
+ * Worker (web/detect-worker.ts), so the page's main thread only draws; the wasm kernels there use
+ * worker threads of their own when the page is cross-origin isolated. gpu.js's modes stay on the
+ * page: WebGL2 needs the page's canvas, and gpu.js's WebAssembly mode starts its own workers.
+ */
+import { RetinaFace, type BackendName, type Detection, type ModelBytes, type Tensor } from '../src/index.js';
+import type { DetectOptions } from '../src/detect/options.js';
+import type { WorkerCall, WorkerReply } from './detect-worker.js';
+
+export interface DetectRun {
+  detection: Detection;
+  /** The nine heads by name (detect's onHeads). */
+  heads: ReadonlyMap<string, Tensor>;
+  /** The network input's size. */
+  input: { width: number; height: number };
+}
+
+export interface PageDetector {
+  /** Where the network runs: a Web Worker, or the page's main thread. */
+  readonly where: 'worker' | 'page';
+  detect(input: Uint8Array | ImageData, options: DetectOptions): Promise<DetectRun>;
+  dispose(): void;
+}
+
+/** A detector for `backend`; `threads` (wasm only) as RetinaFace's option, undefined for its default. */
+export function openDetector(files: ModelBytes, backend: BackendName, threads: number | undefined): Promise<PageDetector> {
+  return backend === 'wasm' || backend === 'cpu' ? inWorker(files, backend, threads) : onPage(files, backend);
+}
+
+async function onPage(files: ModelBytes, backend: BackendName): Promise<PageDetector> {
+  const detector = await RetinaFace.fromFiles(files, { backend });
+  return {
+    where: 'page',
+    detect: async (input, options) => {
+      let run: Omit<DetectRun, 'detection'> = { heads: new Map(), input: { width: 0, height: 0 } };
+      const detection = await detector.detect(input, { ...options, onHeads: (heads, size) => (run = { heads, input: size }) });
+      return { detection, ...run };
+    },
+    dispose: () => detector.dispose(),
+  };
+}
+
+async function inWorker(files: ModelBytes, backend: 'wasm' | 'cpu', threads: number | undefined): Promise<PageDetector> {
+  const worker = new Worker(new URL('./detect-worker.ts', import.meta.url), { type: 'module' });
+  const pending = new Map<number, { resolve: (r: WorkerReply & { ok: true }) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+    const reply = e.data;
+    const waiting = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.ok) waiting?.resolve(reply);
+    else waiting?.reject(new Error(reply.message));
+  };
+  worker.onerror = (e) => {
+    for (const { reject } of pending.values()) reject(new Error(`detector worker: ${e.message}`));
+    pending.clear();
+  };
+  const call = (request: WorkerCall) =>
+    new Promise<WorkerReply & { ok: true }>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+  try {
+    await call({ call: 'open', files, backend, threads });
+  } catch (err) {
+    worker.terminate();
+    throw err;
+  }
+  return {
+    where: 'worker',
+    detect: async (input, options) => {
+      const reply = await call({ call: 'detect', input, options });
+      return { detection: reply.detection!, heads: new Map(reply.heads), input: reply.input! };
+    },
+    dispose: () => worker.terminate(),
+  };
+}
