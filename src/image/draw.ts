@@ -1,6 +1,6 @@
 /**
  * The annotated picture `detect --draw` writes and the explain report builds on: boxes, the five
- * landmarks, the score, and a PNG encoder. Plain pixel loops on an RgbImage (rgb-image.ts: pixel
+ * landmarks, the score (encode.ts writes the PNG or JPEG). Plain pixel loops on an RgbImage (rgb-image.ts: pixel
  * (y, x) channel c at (y·W + x)·3 + c); everything is clipped to the image, so a face box that runs
  * off the edge draws only its visible part.
  *
@@ -8,7 +8,6 @@
  * on a 5000-pixel photo: boxes 2·unit thick, landmark dots of radius 2·unit, digits 3×5 cells of
  * 2·unit pixels.
  */
-import pngjs from 'pngjs';
 import { type RgbImage } from './rgb-image.js';
 
 export type Rgb = readonly [r: number, g: number, b: number];
@@ -120,11 +119,4 @@ export function drawText(img: RgbImage, x: number, y: number, text: string, rgb:
       }
     }
   });
-}
-
-/** An 8-bit RGB PNG of the image (pngjs, colour type 2: no alpha channel is written). */
-export function encodePng(img: RgbImage): Uint8Array {
-  const png = new pngjs.PNG({ width: img.width, height: img.height, inputColorType: 2, colorType: 2, inputHasAlpha: false });
-  png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  return new Uint8Array(pngjs.PNG.sync.write(png, { inputColorType: 2, colorType: 2, inputHasAlpha: false }));
 }
