@@ -17,7 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   'train-targets': { summary: 'a training crop, its anchor labels and targets, optionally its losses (--image FILE --gt GT.json)', load: async () => (await import('./train-targets.js')).run },
   dump: { summary: "run the network once and write every node's output as <node>.npy (--input FILE --out DIR [--backend B])", load: async () => (await import('./dump.js')).run },
   compare: { summary: 'compare two folders of node .npy files, node by node in graph order (REF_DIR OUR_DIR [--tol 1e-4])', load: async () => (await import('./compare.js')).run },
-  eval: { summary: 'WIDER FACE easy / medium / hard AP, scored as the official evaluation.py (wider --pred DIR --gt DIR [--json]; eval --help)', load: async () => (await import('./eval.js')).run },
+  eval: { summary: 'WIDER FACE easy / medium / hard AP, scored as the official evaluation.py (wider --pred DIR --gt DIR [--json], or --images DIR --out DIR to detect first; eval --help)', load: async () => (await import('./eval.js')).run },
   bench: { summary: 'forward, detect and cold-start time and peak memory on one backend ([--size WxH] [--runs N] [--backend B] [--json])', load: async () => (await import('./bench.js')).run },
 };
 
