@@ -179,7 +179,8 @@ export function backendOption(args: ParsedArgs, command = COMMAND): BackendName 
   return b as BackendName;
 }
 
-function writeOut(dir: string, name: string, bytes: Uint8Array): void {
+/** Writes DIR/name, creating DIR; a failure is an IO error naming the file. */
+export function writeOut(dir: string, name: string, bytes: Uint8Array): void {
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, name), bytes);
