@@ -5,7 +5,7 @@
  *   /model/index.json   the model's file names: {"symbol": "...-symbol.json", "params": "...-NNNN.params"}
  *                       or {"safetensors": "....safetensors"}; 404 when no model is found
  *   /model/<file>       those files, from $RETINAFACE_MODEL or the bundled models/mnet.25
- *   /samples/index.json the sample images' names ([] without ../shared/images)
+ *   /samples/index.json the sample images' names: samples/ (astronaut.png), then ../shared/images
  *   /samples/<file>     one of them
  *
  * Every response carries COOP/COEP (`crossOriginIsolatedHeaders`): with them the page is
@@ -54,7 +54,10 @@ export function modelIndex(dir: string): { symbol: string; params: string } | { 
   return safetensors === undefined ? undefined : { safetensors };
 }
 
-export const samplesDir = resolve(repoRoot, '../shared/images');
+/** The sample photos: the repository's own (samples/), then the project's beside it, if there. */
+export const samplesDirs = [resolve(repoRoot, 'samples'), resolve(repoRoot, '../shared/images')];
+
+const isPhoto = (f: string) => /\.(jpe?g|png)$/i.test(f);
 
 /**
  * Connect-style middleware for /model/ and /samples/; anything else goes to `next`.
@@ -64,13 +67,16 @@ export function demoFiles(req: IncomingMessage, res: ServerResponse, next: () =>
   const url = new URL(req.url ?? '/', 'http://localhost');
   const m = /^\/(model|samples)\/([^/]+)$/.exec(url.pathname);
   if (m === null) return next();
-  const dir = m[1] === 'model' ? modelDir() : existsSync(samplesDir) ? samplesDir : undefined;
   const name = decodeURIComponent(m[2]);
-  if (dir === undefined || name.includes('/') || name.includes('\\') || name.startsWith('.')) return notFound(res);
+  if (name.includes('/') || name.includes('\\') || name.startsWith('.')) return notFound(res);
+  const samples = samplesDirs.filter((d) => existsSync(d));
   if (name === 'index.json') {
-    const index = m[1] === 'model' ? modelIndex(dir) : readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+    const model = modelDir();
+    const index = m[1] === 'model' ? model && modelIndex(model) : [...new Set(samples.flatMap((d) => readdirSync(d).filter(isPhoto).sort()))];
     return index === undefined ? notFound(res) : send(res, 'application/json', Buffer.from(JSON.stringify(index)));
   }
+  const dir = m[1] === 'model' ? modelDir() : samples.find((d) => existsSync(join(d, name)));
+  if (dir === undefined) return notFound(res);
   const file = join(dir, name);
   if (!existsSync(file) || !statSync(file).isFile()) return notFound(res);
   send(res, TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream', readFileSync(file));

@@ -11,7 +11,7 @@ import { RetinaFaceError } from '../errors.js';
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  detect: { summary: 'faces and landmarks in images (IMAGE... [--json] [--out DIR] [--flip] [--backend B]; detect --help)', load: async () => (await import('./detect.js')).run },
+  detect: { summary: 'faces and landmarks in images (IMAGE|DIR... [--json|--jsonl] [--out DIR] [--backend B] [--from FILE] [--shard K/N] [--resume OUT.jsonl] [--jobs N]; detect --help)', load: async () => (await import('./detect.js')).run },
   explain: { summary: 'one detection walked through stage by stage as an HTML report with figures (IMAGE --out DIR [--backend B])', load: async () => (await import('./explain.js')).run },
   convert: { summary: 'write the MXNet model as one .safetensors file (--model PATH --out FILE)', load: async () => (await import('./convert.js')).run },
   'train-targets': { summary: 'a training crop, its anchor labels and targets, optionally its losses (--image FILE --gt GT.json)', load: async () => (await import('./train-targets.js')).run },

@@ -15,17 +15,22 @@
  * system: `load` imports the path-finding loader (weights/load.ts, node:fs) only when called, and
  * a path given to detect is read through weights/read-file.ts.
  *
- * A detector serves one detect() at a time: calls made while one runs wait their turn, so parallel
+ * `detector.anonymize(input, options)` detects, then blurs, pixelates or fills every face found
+ * (anonymize/anonymize.ts) and returns the detection with the new pixels.
+ *
+ * A detector serves one detect() or anonymize() at a time: calls made while one runs wait their turn, so parallel
  * callers get exactly what sequential ones would (the gpu backend holds per-plan state).
  */
+import { anonymize, resolveAnonymizeOptions, type AnonymizeOptions } from '../anonymize/anonymize.js';
 import { RetinaFaceError } from '../errors.js';
 import { DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import { resizeGeometry } from '../image/resize.js';
+import type { RgbImage } from '../image/rgb-image.js';
 import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
-import { chooseScales, detectFaces, type Face } from './detect.js';
+import { chooseScales, DetectBuffers, detectFaces, type Face } from './detect.js';
 import { BACKEND_NAMES, createEngine, DEFAULT_BACKEND, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
 import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
@@ -78,6 +83,12 @@ export interface Detection {
   kernel: string;
 }
 
+/** What anonymize returns: the detection, and the picture with every face found anonymized. */
+export interface Anonymized extends Detection {
+  /** The input's pixels (EXIF orientation applied unless `exif: false`) with each face's region anonymized. */
+  image: RgbImage;
+}
+
 /**
  * The path loader (weights/load.ts: node:fs, node:path), imported by `load` when called. Its
  * specifier is a variable so that a bundler building for the browser does not follow it.
@@ -87,6 +98,8 @@ const PATH_LOADER = '../weights/load.js';
 export class RetinaFace {
   private queue: Promise<unknown> = Promise.resolve();
   private destroyed = false;
+  /** The resized image and input tensor, reused by each detect (calls run one at a time). */
+  private readonly buffers = new DetectBuffers();
 
   private constructor(
     readonly model: Model,
@@ -110,10 +123,15 @@ export class RetinaFace {
   }
 
   /** Faces in `input`; see DetectOptions for the knobs and their defaults. */
-  detect(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption = {}): Promise<Detection> {
-    const run = this.queue.then(() => this.detectNow(input, options));
-    this.queue = run.catch(() => {});
-    return run;
+  async detect(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption = {}): Promise<Detection> {
+    return (await this.inTurn(input, options)).detection;
+  }
+
+  /** Faces in `input`, and its pixels with every face blurred, pixelated or filled (see AnonymizeOptions). */
+  async anonymize(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption & AnonymizeOptions = {}): Promise<Anonymized> {
+    resolveAnonymizeOptions(options);
+    const { detection, image } = await this.inTurn(input, options);
+    return { ...detection, image: anonymize(image, detection.faces, options) };
   }
 
   /** Releases the gpu.js kernels and worker threads; the detector cannot be used afterwards. */
@@ -122,7 +140,14 @@ export class RetinaFace {
     this.engine.destroy();
   }
 
-  private async detectNow(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption): Promise<Detection> {
+  /** detectNow once the calls before it have finished. */
+  private inTurn(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption): Promise<{ detection: Detection; image: RgbImage }> {
+    const run = this.queue.then(() => this.detectNow(input, options));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async detectNow(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption): Promise<{ detection: Detection; image: RgbImage }> {
     if (this.destroyed) throw new RetinaFaceError('OPTION', 'detect: this detector was disposed');
     const o = resolveOptions(options);
     const align = options.align === undefined ? undefined : checkCropSize('align', options.align);
@@ -142,9 +167,9 @@ export class RetinaFace {
       options.onHeads?.(heads, { height: x.shape[2], width: x.shape[3] });
       return heads;
     };
-    const found = await detectFaces(runNetwork, image, o);
+    const found = await detectFaces(runNetwork, image, o, this.buffers);
     const faces = align === undefined ? found : alignFaces(image, found, align);
-    return { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: kernelSummary(traces) };
+    return { detection: { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: kernelSummary(traces) }, image };
   }
 }
 

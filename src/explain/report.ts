@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RetinaFaceError } from '../errors.js';
-import { encodePng } from '../image/draw.js';
+import { encodePng } from '../image/encode.js';
 import { STAGES } from '../net/stages.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Figure, Story } from './explain.js';

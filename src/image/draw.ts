@@ -1,6 +1,6 @@
 /**
  * The annotated picture `detect --draw` writes and the explain report builds on: boxes, the five
- * landmarks, the score, and the PNG and JPEG encoders. Plain pixel loops on an RgbImage (rgb-image.ts: pixel
+ * landmarks, the score (encode.ts writes the PNG or JPEG). Plain pixel loops on an RgbImage (rgb-image.ts: pixel
  * (y, x) channel c at (y·W + x)·3 + c); everything is clipped to the image, so a face box that runs
  * off the edge draws only its visible part.
  *
@@ -8,8 +8,6 @@
  * on a 5000-pixel photo: boxes 2·unit thick, landmark dots of radius 2·unit, digits 3×5 cells of
  * 2·unit pixels.
  */
-import jpegJs from 'jpeg-js';
-import pngjs from 'pngjs';
 import { type RgbImage } from './rgb-image.js';
 
 export type Rgb = readonly [r: number, g: number, b: number];
@@ -121,26 +119,4 @@ export function drawText(img: RgbImage, x: number, y: number, text: string, rgb:
       }
     }
   });
-}
-
-/** An 8-bit RGB PNG of the image (pngjs, colour type 2: no alpha channel is written). */
-export function encodePng(img: RgbImage): Uint8Array {
-  const png = new pngjs.PNG({ width: img.width, height: img.height, inputColorType: 2, colorType: 2, inputHasAlpha: false });
-  png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  return new Uint8Array(pngjs.PNG.sync.write(png, { inputColorType: 2, colorType: 2, inputHasAlpha: false }));
-}
-
-/**
- * The picture as a baseline JPEG (jpeg-js's encoder, 4:2:0), for a photo that came as a JPEG: the
- * annotated PNG of a 14.8 MP photo is many times the JPEG's size (BENCHMARKS.md).
- */
-export function encodeJpeg(img: RgbImage, quality = 90): Uint8Array {
-  // jpeg-js takes RGBA; alpha is ignored
-  const rgba = new Uint8Array(img.width * img.height * 4);
-  for (let i = 0, j = 0; i < img.data.length; i += 3, j += 4) {
-    rgba[j] = img.data[i];
-    rgba[j + 1] = img.data[i + 1];
-    rgba[j + 2] = img.data[i + 2];
-  }
-  return new Uint8Array(jpegJs.encode({ width: img.width, height: img.height, data: rgba }, quality).data);
 }

@@ -148,14 +148,25 @@ export class WasmMemory {
     t.offset = -1;
   }
 
-  /** NCHW tensor → a stored tensor. */
+  /**
+   * NCHW tensor → a stored tensor: each plane's rows copied in, and only the positions around them
+   * zeroed (row 0 and column 0 of row 1, then from each row's end to the next row's first value,
+   * then the last rows and the plane's tail), not the whole tensor first.
+   */
   upload(t: Tensor): WasmTensor {
-    const out = this.tensor(t.shape);
+    const out = this.outputTensor(t.shape);
     const { C, H, W, WP, PS } = planarDims(t.shape);
     const f32 = this.f32;
     const base = out.offset / 4;
     for (let c = 0; c < C; c++) {
-      for (let y = 0; y < H; y++) f32.set(t.data.subarray((c * H + y) * W, (c * H + y + 1) * W), base + c * PS + (y + 1) * WP + 1);
+      const plane = base + c * PS;
+      f32.fill(0, plane, plane + WP + 1);
+      for (let y = 0; y < H; y++) {
+        const at = plane + (y + 1) * WP + 1;
+        f32.set(t.data.subarray((c * H + y) * W, (c * H + y + 1) * W), at);
+        f32.fill(0, at + W, at + WP);
+      }
+      f32.fill(0, plane + (H + 1) * WP + 1, plane + PS);
     }
     return out;
   }
