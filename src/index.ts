@@ -19,6 +19,8 @@ export type { AnonymizeMode, AnonymizeOptions, AnonymizeShape, FaceBox } from '.
 export type { RgbImage } from './image/rgb-image.js';
 export { encodeJpeg, encodePng } from './image/encode.js';
 export type { DetectOptions } from './detect/options.js';
+export { BUILTIN_DESCRIPTORS } from './detect/descriptor.js';
+export type { ModelDescriptor, ScriptDefaults } from './detect/descriptor.js';
 export type { Tensor } from './tensor/tensor.js';
 export { RetinaFaceError } from './errors.js';
 export type { ErrorCode } from './errors.js';

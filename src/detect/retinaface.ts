@@ -33,6 +33,7 @@ import type { Model } from '../weights/model.js';
 import { chooseScales, DetectBuffers, detectFaces, type Face } from './detect.js';
 import { BACKEND_NAMES, createEngine, DEFAULT_BACKEND, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
+import { describeModel, type ModelDescriptor } from './descriptor.js';
 import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
 import { toImage, type ImageInput, type ImageOptions } from './image-input.js';
 import { alignFaces } from './align-face.js';
@@ -46,6 +47,11 @@ export type { ImageInput, ImageOptions, RawPixels } from './image-input.js';
 export interface FromFilesOptions {
   /** Default 'wasm'. */
   backend?: BackendName;
+  /**
+   * How to decode the model (descriptor.ts): a built-in's name ('mnet.25', 'mnet_cov2') or a
+   * descriptor of one's own. Default: the built-in whose symbol checksum the model has.
+   */
+  descriptor?: ModelDescriptor | string;
   /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node and in a browser worker of a cross-origin isolated page; 1 elsewhere (ops/wasm/threads.ts). */
   threads?: number;
 }
@@ -59,7 +65,7 @@ export interface LoadOptions extends FromFilesOptions {
 
 /** Watching detect at work (the browser demo draws the per-stride face probabilities from it). */
 export interface DetectObserver {
-  /** Called after each forward pass with the nine heads by name and the (1, 3, H, W) input's H and W. */
+  /** Called after each forward pass with the heads by name (nine, twelve with a mask model) and the (1, 3, H, W) input's H and W. */
   onHeads?: (heads: ReadonlyMap<string, Tensor>, input: { height: number; width: number }) => void;
 }
 
@@ -103,6 +109,8 @@ export class RetinaFace {
 
   private constructor(
     readonly model: Model,
+    /** What the model is and its test script's defaults (descriptor.ts). */
+    readonly descriptor: ModelDescriptor,
     private readonly engine: Engine,
   ) {}
 
@@ -112,17 +120,20 @@ export class RetinaFace {
     const threads = checkedThreads(options.threads);
     const { loadModel } = (await import(/* @vite-ignore */ PATH_LOADER)) as typeof import('../weights/load.js');
     const model = await loadModel(options.model);
-    return new RetinaFace(model, await createEngine(backend, { threads }));
+    const descriptor = describeModel(model, options.descriptor);
+    return new RetinaFace(model, descriptor, await createEngine(backend, { threads }));
   }
 
   /** The model from its files' bytes (MXNet symbol text + .params bytes, or one .safetensors), checked as `load` does. */
   static async fromFiles(files: ModelBytes, options: FromFilesOptions = {}): Promise<RetinaFace> {
     const backend = checkedBackend(options.backend);
     const threads = checkedThreads(options.threads);
-    return new RetinaFace(modelFromBytes(files), await createEngine(backend, { threads }));
+    const model = modelFromBytes(files);
+    const descriptor = describeModel(model, options.descriptor);
+    return new RetinaFace(model, descriptor, await createEngine(backend, { threads }));
   }
 
-  /** Faces in `input`; see DetectOptions for the knobs and their defaults. */
+  /** Faces in `input`; see DetectOptions for the knobs; their defaults are the model's (`descriptor.defaults`). */
   async detect(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption = {}): Promise<Detection> {
     return (await this.inTurn(input, options)).detection;
   }
@@ -149,7 +160,7 @@ export class RetinaFace {
 
   private async detectNow(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption): Promise<{ detection: Detection; image: RgbImage }> {
     if (this.destroyed) throw new RetinaFaceError('OPTION', 'detect: this detector was disposed');
-    const o = resolveOptions(options);
+    const o = resolveOptions(options, this.descriptor.defaults);
     const align = options.align === undefined ? undefined : checkCropSize('align', options.align);
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
     const image = toImage(input, { exif: options.exif, maxPixels });
@@ -167,7 +178,7 @@ export class RetinaFace {
       options.onHeads?.(heads, { height: x.shape[2], width: x.shape[3] });
       return heads;
     };
-    const found = await detectFaces(runNetwork, image, o, this.buffers);
+    const found = await detectFaces(runNetwork, image, o, this.descriptor, this.buffers);
     const faces = align === undefined ? found : alignFaces(image, found, align);
     return { detection: { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: kernelSummary(traces) }, image };
   }

@@ -9,6 +9,7 @@ import { ANCHOR_CONFIG } from '../anchors/config.js';
 import { generateAnchorsFpn } from '../anchors/generate-anchors.js';
 import { anchorsPlane } from '../anchors/plane.js';
 import { chooseScales, detectFaces, type Face } from '../detect/detect.js';
+import { DEFAULT_DESCRIPTOR, type ModelDescriptor } from '../detect/descriptor.js';
 import type { ResolvedOptions } from '../detect/options.js';
 import { strideProposals } from '../detect/proposals.js';
 import type { Engine } from '../detect/engine.js';
@@ -71,7 +72,7 @@ export interface Story {
   timing: [string, number][];
 }
 
-export async function explain(model: Model, file: string, image: RgbImage, decodeMs: number, o: ResolvedOptions, engine: Engine): Promise<Story> {
+export async function explain(model: Model, file: string, image: RgbImage, decodeMs: number, o: ResolvedOptions, engine: Engine, descriptor: ModelDescriptor = DEFAULT_DESCRIPTOR): Promise<Story> {
   const scales = chooseScales(image.height, image.width, o);
   if (scales.length !== 1 || o.flip) throw new RetinaFaceError('OPTION', 'explain walks one scale without flip: drop --scales with several values, --pyramid and --flip');
   const scale = scales[0];
@@ -96,7 +97,7 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
     kept = r.nodes;
     networkEnd = performance.now();
     return r.heads;
-  }, image, o);
+  }, image, o, descriptor);
   const detectMs = performance.now() - t0;
   timing.push(['resize (cv2 INTER_LINEAR) and the input tensor (src/image/resize.ts, src/net/input.ts)', networkStart - t0]);
   for (const stage of ['backbone', 'fpn', 'ssh', 'heads'] as const) {
@@ -141,7 +142,7 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
     });
     const proposals = strideProposals(
       { cls, bbox: heads.get(headName('bbox_pred', stride))!, landmark: heads.get(headName('landmark_pred', stride))! },
-      stride, base.get(stride)!, H, W, o.threshold,
+      stride, base.get(stride)!, H, W, o.threshold, descriptor,
     );
     const n = proposals.scores.length;
     preNms += n;
