@@ -6,12 +6,18 @@
  * canvas: boxes with scores, the five landmarks, a stride's face-probability map (the heads that
  * detect's `onHeads` hands over) and the anchors of the feature-map cell under a click.
  *
+ * Anonymize mode: with "remove the faces" ticked the detector also anonymizes (detector.anonymize,
+ * in the worker or on the page as the detection runs): the canvas shows the picture with every face
+ * blurred, pixelated or filled, and #download offers it as a PNG made in the page (canvas → Blob →
+ * object URL). Nothing is uploaded: the image comes from the file picker or the drop, is processed
+ * here and goes back to the user's own machine.
+ *
  * Images: JPEGs go to the engine as bytes (its own decoder, so the pixels equal Node's); other
  * formats are decoded by the browser and passed as pixels. The finished run is written as JSON into
  * #result and `body[data-state]` says where the page is (idle, loading, running, done, error); the
  * browser tests read both.
  */
-import type { BackendName, Detection, ModelBytes, Tensor } from '../src/index.js';
+import type { AnonymizeOptions, BackendName, Detection, ModelBytes, RgbImage, Tensor } from '../src/index.js';
 import { ANCHOR_CONFIG } from '../src/anchors/config.js';
 import { generateAnchorsFpn } from '../src/anchors/generate-anchors.js';
 import { chooseScales } from '../src/detect/detect.js';
@@ -33,6 +39,8 @@ export interface DemoResult extends Detection {
   crossOriginIsolated: boolean;
   /** Where the network ran: the detector's Web Worker, or the page's main thread (gpu.js). */
   where: PageDetector['where'];
+  /** In anonymize mode, how the faces were removed (the picture is offered at #download). */
+  anonymized?: AnonymizeOptions;
 }
 
 const STRIDE_COLOURS: Record<number, string> = { 32: '#ff4fd8', 16: '#ffb000', 8: '#00e5ff' };
@@ -46,11 +54,14 @@ const targetSizeInput = $<HTMLInputElement>('target-size');
 const thresholdInput = $<HTMLInputElement>('threshold');
 const threadsSelect = $<HTMLSelectElement>('threads');
 const runButton = $<HTMLButtonElement>('run');
+const anonymizeBox = $<HTMLInputElement>('anonymize');
+const download = $<HTMLAnchorElement>('download');
 
 let modelFiles: ModelBytes | undefined;
 let detector: { key: string; ready: Promise<PageDetector> } | undefined;
 let image: { bytes: Uint8Array; name: string; bitmap: ImageBitmap } | undefined;
-let last: { result: DemoResult; heads: ReadonlyMap<string, Tensor> } | undefined;
+/** The last run; in anonymize mode with the anonymized picture, ready to draw. */
+let last: { result: DemoResult; heads: ReadonlyMap<string, Tensor>; anonymized?: OffscreenCanvas } | undefined;
 let clicked: { x: number; y: number } | undefined;
 let busy = Promise.resolve();
 
@@ -120,6 +131,7 @@ async function useImage(bytes: Uint8Array, name: string): Promise<void> {
   const bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
   image = { bytes, name, bitmap };
   last = undefined;
+  hideDownload();
   clicked = undefined;
   canvas.width = bitmap.width;
   canvas.height = bitmap.height;
@@ -150,12 +162,15 @@ function detectNow(): Promise<void> {
       setState('loading', `Preparing ${backendSelect.selectedOptions[0].text}…`);
       const d = await currentDetector();
       setState('running', `Detecting in ${img.name}…`);
+      const anonymized = anonymizeBox.checked ? anonymizeOptions() : undefined;
+      hideDownload();
       const t0 = performance.now();
-      const { detection, heads, input } = await d.detect(engineInput(img), options);
+      const { detection, heads, input, image: picture } = await d.detect(engineInput(img), options, anonymized);
       const ms = performance.now() - t0;
       const [scale] = chooseScales(detection.height, detection.width, resolveOptions(options));
-      const result: DemoResult = { ...detection, options, input, scale, ms, crossOriginIsolated: globalThis.crossOriginIsolated === true, where: d.where };
-      last = { result, heads };
+      const result: DemoResult = { ...detection, options, input, scale, ms, crossOriginIsolated: globalThis.crossOriginIsolated === true, where: d.where, anonymized };
+      last = { result, heads, anonymized: picture && toCanvas(picture) };
+      if (last.anonymized) await offerDownload(last.anonymized, img.name);
       $('result').textContent = JSON.stringify(result);
       $('run-info').textContent = `${detection.faces.length} face${detection.faces.length === 1 ? '' : 's'} in ${(ms / 1000).toFixed(2)} s · ${detection.kernel} (${d.where === 'worker' ? 'in a Web Worker' : 'on the page'}) · network input ${input.width}×${input.height} (scale ${scale.toFixed(3)})`;
       showFaces(result);
@@ -166,6 +181,40 @@ function detectNow(): Promise<void> {
     }
     draw();
   }
+}
+
+function anonymizeOptions(): AnonymizeOptions {
+  return {
+    mode: $<HTMLSelectElement>('anonymize-mode').value as AnonymizeOptions['mode'],
+    shape: $<HTMLSelectElement>('anonymize-shape').value as AnonymizeOptions['shape'],
+    boxScale: Number($<HTMLInputElement>('box-scale').value),
+  };
+}
+
+/** RGB pixels on an opaque canvas of their size. */
+function toCanvas(img: RgbImage): OffscreenCanvas {
+  const rgba = new ImageData(img.width, img.height);
+  for (let p = 0; p < img.width * img.height; p++) {
+    rgba.data.set(img.data.subarray(p * 3, p * 3 + 3), p * 4);
+    rgba.data[p * 4 + 3] = 255;
+  }
+  const c = new OffscreenCanvas(img.width, img.height);
+  c.getContext('2d')!.putImageData(rgba, 0, 0);
+  return c;
+}
+
+/** #download offers the anonymized picture as a PNG (lossless: outside the faces, the pixels as decoded). */
+async function offerDownload(picture: OffscreenCanvas, name: string): Promise<void> {
+  const blob = await picture.convertToBlob({ type: 'image/png' });
+  download.href = URL.createObjectURL(blob);
+  download.download = `${name.replace(/\.[^.]*$/, '')}-anonymized.png`;
+  download.hidden = false;
+}
+
+function hideDownload(): void {
+  if (download.href) URL.revokeObjectURL(download.href);
+  download.removeAttribute('href');
+  download.hidden = true;
 }
 
 function showFaces(result: DemoResult): void {
@@ -184,7 +233,7 @@ function selectedStride(): number {
 function draw(): void {
   if (image === undefined) return;
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(image.bitmap, 0, 0);
+  ctx.drawImage(last?.anonymized ?? image.bitmap, 0, 0);
   const unit = Math.max(1, Math.round(Math.max(canvas.width, canvas.height) / 700));
   const stride = selectedStride();
   $('legend').classList.toggle('shown', stride > 0 && last !== undefined);
@@ -289,6 +338,7 @@ canvas.addEventListener('click', (e) => {
 });
 for (const el of Array.from(document.querySelectorAll('input[name=heatmap], #show-faces, #show-anchors'))) el.addEventListener('change', draw);
 for (const el of [backendSelect, threadsSelect, targetSizeInput, thresholdInput]) el.addEventListener('change', () => void detectNow());
+for (const id of ['anonymize', 'anonymize-mode', 'anonymize-shape', 'box-scale']) $(id).addEventListener('change', () => void detectNow());
 runButton.addEventListener('click', () => void detectNow());
 
 $<HTMLInputElement>('image-file').addEventListener('change', async (e) => {

@@ -76,7 +76,7 @@ afterAll(() => {
 describe('the packed package, installed without optional or peer dependencies', () => {
   it('holds dist, the bundled model and the licences; no sources, tests or samples', () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'models/mnet.25/mnet.25-symbol.json', 'models/mnet.25/mnet.25-0000.params', 'LICENSE', 'MODELS.md', 'README.md', 'package.json']) {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'models/mnet.25/mnet.25-symbol.json', 'models/mnet.25/mnet.25-0000.params', 'models/mnet_cov2/mnet_cov2-symbol.json', 'models/mnet_cov2/mnet_cov2-0000.params', 'LICENSE', 'MODELS.md', 'README.md', 'package.json']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|samples|bench|web)\//.test(f) || f.endsWith('.onnx'))).toEqual([]);
@@ -110,9 +110,13 @@ console.log(typeof RetinaFace.load, typeof RetinaFaceError);
     expect(ok(run(process.execPath, ['cjs.cjs'], { cwd: consumer }), 'cjs.cjs').trim()).toBe('function function');
   });
 
-  it('npx retinaface detect works with the bundled model; --version prints the version, --help the backends', () => {
+  it('npx retinaface detect works with the bundled models (mnet.25 by default, mnet_cov2 by name); --version prints the version, --help the backends', () => {
     const r = ok(run('npx', ['--no-install', 'retinaface', 'detect', SAMPLE, '--json'], { cwd: consumer }), 'npx retinaface detect');
     expect(faces(r)).toHaveLength(1);
+    // the mask-aware model by its bundled name: the same one face, not masked
+    const cov2 = faces(ok(run('npx', ['--no-install', 'retinaface', 'detect', SAMPLE, '--model', 'mnet_cov2', '--json'], { cwd: consumer }), 'detect --model mnet_cov2')) as { mask?: number }[];
+    expect(cov2).toHaveLength(1);
+    expect(cov2[0].mask).toBeLessThan(0.5);
     expect(ok(run('npx', ['--no-install', 'retinaface', '--version'], { cwd: consumer }), '--version').trim()).toBe(`retinaface-ts ${pkg.version}`);
     const help = ok(run('npx', ['--no-install', 'retinaface', '--help'], { cwd: consumer }), '--help');
     expect(help).toContain(`backends (--backend): ${BACKEND_NAMES.join(', ')}; default wasm`);
