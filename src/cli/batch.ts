@@ -51,6 +51,8 @@ export interface BatchSpec<S> {
   readonly settings: S;
   /** Give each input a stem unique in the whole list (for files written per image). */
   readonly names: boolean;
+  /** Called on this thread as each input is done (its result or its error), in completion order: for progress, say. */
+  readonly onDone?: (input: Input, done: Done) => void;
 }
 
 export const BATCH_FLAGS: FlagSpec = { values: ['from', 'shard', 'resume', 'jobs'], switches: ['json', 'jsonl'] };
@@ -117,6 +119,7 @@ export async function runBatch<S>(options: BatchOptions, spec: BatchSpec<S>): Pr
       const task = slot.run(input).then((done) => {
         if ('error' in done) failed++;
         output.put(seq, input, done);
+        spec.onDone?.(input, done);
         idle.push(slot);
         running.delete(task);
       });

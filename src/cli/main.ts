@@ -18,7 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   dump: { summary: "run the network once and write every node's output as <node>.npy (--input FILE --out DIR [--backend B])", load: async () => (await import('./dump.js')).run },
   compare: { summary: 'compare two folders of node .npy files, node by node in graph order (REF_DIR OUR_DIR [--tol 1e-4])', load: async () => (await import('./compare.js')).run },
   anonymize: { summary: 'blur, pixelate or fill every face, written in the input\'s format without metadata (IMAGE|DIR... --out DIR [--mode blur|pixelate|solid] [--box-scale 1.3] [--shape ellipse|box] [detect options]; anonymize --help)', load: async () => (await import('./anonymize.js')).run },
-  eval: { summary: 'WIDER FACE easy / medium / hard AP, scored as the official evaluation.py (wider --pred DIR --gt DIR [--json]; eval --help)', load: async () => (await import('./eval.js')).run },
+  eval: { summary: 'WIDER FACE easy / medium / hard AP, scored as the official evaluation.py (wider --pred DIR --gt DIR [--json], or --images DIR --out DIR to detect first; eval --help)', load: async () => (await import('./eval.js')).run },
   bench: { summary: 'forward, detect and cold-start time and peak memory on one backend ([--size WxH] [--runs N] [--backend B] [--json])', load: async () => (await import('./bench.js')).run },
 };
 

@@ -1,7 +1,9 @@
 /**
  * A map of mnet.25 for readers: which of the 162 nodes belong to which stage, and what each stage
  * is for. Node names are the MXNet symbol's, so every golden file and every `dump` output can be
- * placed here. The paragraphs paraphrase the seed article's description of the simplified,
+ * placed here. The mask model mnet_cov2 (218 nodes) has the same stages under other backbone and
+ * SSH names (`conv_1..conv_final`; `rf_head_strideS_*` and `rf_head2_strideS_*`, the second SSH
+ * module feeding its type head), after its own input scaling (`_minusscalar0`, `_mulscalar0`). The paragraphs paraphrase the seed article's description of the simplified,
  * open-source RetinaFace "mnet" (a RetinaNet-style detector with SSH detection modules).
  *
  * Data flow, one row per pyramid level (stride S: input side / map side, rounded up at every
@@ -24,7 +26,7 @@ export interface Stage {
 export const STAGES: readonly Stage[] = [
   {
     name: 'backbone',
-    nodes: /^mobilenet0_/,
+    nodes: /^(mobilenet0_|conv_|_minusscalar|_mulscalar)/,
     about:
       'MobileNet at width 0.25 (mobilenet0_conv0..conv26, each with a BatchNorm, eps 1e-5, and a relu): ' +
       'the lightweight trunk that makes mnet fast, alternating depthwise 3×3 and pointwise 1×1 ' +
@@ -42,7 +44,7 @@ export const STAGES: readonly Stage[] = [
   },
   {
     name: 'ssh',
-    nodes: /^rf_c\d_det_/,
+    nodes: /^(rf_c\d_det_|rf_head2?_stride\d+_)/,
     about:
       'One SSH detection module per level (rf_cN_det_*), the main difference from RetinaNet: a 3×3 ' +
       'convolution (det_conv1) beside a context module that widens the receptive field around each ' +

@@ -84,7 +84,7 @@ describe('retinaface eval wider', () => {
   }, 120_000);
 
   it('usage errors exit 2', () => {
-    expect(cli('wider', '--gt', gt)).toMatchObject({ code: 2, stderr: 'error: eval wider: --pred DIR is needed (the prediction folder) (see retinaface eval --help)\n' });
+    expect(cli('wider', '--gt', gt)).toMatchObject({ code: 2, stderr: 'error: eval wider: --pred DIR is needed (the prediction folder), or --images DIR --out DIR to run the detector first (see retinaface eval --help)\n' });
     expect(cli('coco')).toMatchObject({ code: 2, stderr: "error: eval: unknown benchmark 'coco' (known: wider) (see retinaface eval --help)\n" });
     expect(cli('wider', '--pred', 'x', '--gt', gt, '--plot', 'pr.png').code).toBe(2);
     expect(cli('wider', '--help')).toMatchObject({ code: 0 });
