@@ -2,7 +2,8 @@
  * The acceptance test of anonymization: our own detector, run again on the anonymized picture at
  * threshold 0.5, finds no face overlapping any anonymized face (IoU > 0.3 with its detected box or
  * its enlarged box), in every mode, on the shared photos: the group photos t1, t3, t4, t6 and the
- * four mask photos. Faces elsewhere (say one the first pass missed) may still be found: only the
+ * four mask photos, and one mask photo enlarged 4× so that its face is some 400 pixels across (the
+ * strength must grow with the face, not merely soften a large one). Faces elsewhere (say one the first pass missed) may still be found: only the
  * anonymized regions are judged. Each photo must have faces to remove, so no case passes empty.
  *
  * Also: `detector.anonymize` equals detect followed by `anonymize`, and the output is the same
@@ -12,10 +13,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymize, RetinaFace, type AnonymizeMode } from '../../src/index.js';
 import { decodeImage } from '../../src/image/decode.js';
+import { resizeLinear } from '../../src/image/resize.js';
 import { readFileChecked } from '../../src/read-file.js';
 import { imagesDir } from '../helpers/golden.js';
 
 const PHOTOS = ['t1.jpg', 't3.jpg', 't4.jpg', 't6.jpg', ...['0', '4', '5', '83'].map((n) => `mask/maksssksksss${n}.png`)];
+/** A photo enlarged 4× (its face some 400 pixels across): a fixed-strength filter would only soften it. */
+const LARGE = 'mask/maksssksksss4.png';
 const MODES: AnonymizeMode[] = ['blur', 'pixelate', 'solid'];
 const BOX_SCALE = 1.3;
 
@@ -37,8 +41,11 @@ function enlarged([x1, y1, x2, y2]: readonly number[], s: number): number[] {
 /** Two detections at the default scale (t1: 1479×1024) per case, on a machine that may be shared. */
 const TIMEOUT = 600_000;
 
-describe.each(PHOTOS)('%s', (name) => {
-  const image = decodeImage(readFileChecked(join(imagesDir, name)), { where: name });
+const CASES: [name: string, zoom: number][] = [...PHOTOS.map((name): [string, number] => [name, 1]), [LARGE, 4]];
+
+describe.each(CASES)('%s ×%d', (name, zoom) => {
+  const decoded = decodeImage(readFileChecked(join(imagesDir, name)), { where: name });
+  const image = zoom === 1 ? decoded : resizeLinear(decoded, { fx: zoom, fy: zoom });
   let boxes: number[][];
   beforeAll(async () => {
     boxes = (await detector.detect({ ...image, channels: 3 }, { threshold: 0.5 })).faces.map((f) => f.box);
@@ -46,6 +53,7 @@ describe.each(PHOTOS)('%s', (name) => {
 
   it('has faces to remove', () => {
     expect(boxes.length).toBeGreaterThan(0);
+    if (zoom > 1) expect(Math.max(...boxes.map(([x1, , x2]) => x2 - x1))).toBeGreaterThan(300);
   });
 
   for (const mode of MODES) {

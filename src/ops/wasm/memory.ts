@@ -12,8 +12,9 @@
  * one-pixel zero border lets every 3×3 window with pad 1 read without bounds tests. A pointwise
  * convolution is then a plain matrix product over whole planes, eight floats at a time (hence PS a
  * multiple of 8). The border, the extra columns and the plane's tail are always zero: kernels that
- * write them restore them with `zeroBorder`. Each tensor has SLACK floats after its last plane,
- * which the 3×3 kernels' last vectors may read (their lanes past the map are discarded).
+ * write them restore them with `zeroBorder`. Each tensor has WP + SLACK floats after its last plane,
+ * which the 3×3 kernels' last vectors may read (their lanes past the map are discarded): the
+ * Winograd kernels read up to one stored row and a few vectors further (convolution-winograd.ts).
  */
 import { RetinaFaceError } from '../../errors.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
@@ -47,8 +48,8 @@ export function planarDims(shape: Shape): { C: number; H: number; W: number; HP:
 
 /** Floats a tensor of `shape` occupies, slack included. */
 export function planarLength(shape: Shape): number {
-  const { C, PS } = planarDims(shape);
-  return C * PS + SLACK;
+  const { C, PS, WP } = planarDims(shape);
+  return C * PS + WP + SLACK;
 }
 
 /**
@@ -84,8 +85,8 @@ export class WasmMemory {
     return at;
   }
 
-  /** Byte offset of `floats` floats of undefined contents. */
-  private allocUninitialized(floats: number): number {
+  /** Byte offset of `floats` floats of undefined contents, for a kernel's scratch; give them back with `release`. */
+  allocUninitialized(floats: number): number {
     // 16-byte granules keep every block's start aligned for v128 access
     const bytes = Math.ceil((floats * 4) / 16) * 16;
     const i = this.free.findIndex(([, size]) => size >= bytes);
