@@ -4,13 +4,13 @@
  * worker threads of their own when the page is cross-origin isolated. gpu.js's modes stay on the
  * page: WebGL2 needs the page's canvas, and gpu.js's WebAssembly mode starts its own workers.
  */
-import { RetinaFace, type AnonymizeOptions, type BackendName, type Detection, type ModelBytes, type RgbImage, type Tensor } from '../src/index.js';
+import { RetinaFace, type AnonymizeOptions, type BackendName, type Detection, type ModelBytes, type ModelDescriptor, type RgbImage, type Tensor } from '../src/index.js';
 import type { DetectOptions } from '../src/detect/options.js';
 import type { WorkerCall, WorkerReply } from './detect-worker.js';
 
 export interface DetectRun {
   detection: Detection;
-  /** The nine heads by name (detect's onHeads). */
+  /** The heads by name (detect's onHeads): nine, twelve with the mask model. */
   heads: ReadonlyMap<string, Tensor>;
   /** The network input's size. */
   input: { width: number; height: number };
@@ -21,6 +21,8 @@ export interface DetectRun {
 export interface PageDetector {
   /** Where the network runs: a Web Worker, or the page's main thread. */
   readonly where: 'worker' | 'page';
+  /** What the model is (its name, heads and test-script defaults: src/detect/descriptor.ts). */
+  readonly descriptor: ModelDescriptor;
   /** Detects; with `anonymize`, also removes the faces found. */
   detect(input: Uint8Array | ImageData, options: DetectOptions, anonymize?: AnonymizeOptions): Promise<DetectRun>;
   dispose(): void;
@@ -35,6 +37,7 @@ async function onPage(files: ModelBytes, backend: BackendName): Promise<PageDete
   const detector = await RetinaFace.fromFiles(files, { backend });
   return {
     where: 'page',
+    descriptor: detector.descriptor,
     detect: async (input, options, anonymize) => {
       let run: Omit<DetectRun, 'detection'> = { heads: new Map(), input: { width: 0, height: 0 } };
       const observed = { ...options, onHeads: (heads: ReadonlyMap<string, Tensor>, size: { width: number; height: number }) => (run = { heads, input: size }) };
@@ -67,14 +70,16 @@ async function inWorker(files: ModelBytes, backend: 'wasm' | 'cpu', threads: num
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
     });
+  let descriptor: ModelDescriptor;
   try {
-    await call({ call: 'open', files, backend, threads });
+    descriptor = (await call({ call: 'open', files, backend, threads })).descriptor!;
   } catch (err) {
     worker.terminate();
     throw err;
   }
   return {
     where: 'worker',
+    descriptor,
     detect: async (input, options, anonymize) => {
       const reply = await call({ call: 'detect', input, options, anonymize });
       return { detection: reply.detection!, heads: new Map(reply.heads), input: reply.input!, image: reply.image };

@@ -38,6 +38,15 @@ describe('web/serve.ts demoFiles', () => {
     }
   });
 
+  it('lists the bundled models for the chooser and serves each by name', () => {
+    expect(JSON.parse(get('/models/index.json').body.toString())).toEqual(['mnet.25', 'mnet_cov2']);
+    expect(JSON.parse(get('/models/mnet_cov2/index.json').body.toString())).toEqual({ symbol: 'mnet_cov2-symbol.json', params: 'mnet_cov2-0000.params' });
+    expect(get('/models/mnet_cov2/mnet_cov2-symbol.json').status).toBe(200);
+    expect(get('/models/mnet.50/index.json').status).toBe(404);
+    expect(get('/models/..%2Fsrc/index.json').status).toBe(404);
+    expect(get('/models/mnet_cov2/..%2F..%2Fpackage.json').status).toBe(404);
+  });
+
   it('anything else goes on to the next handler', () => {
     expect(get('/index.html').status).toBe(-1);
   });
