@@ -22,6 +22,8 @@ const SAMPLE = join(repoRoot, 'samples/astronaut.png');
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 /** Issue 12's ceiling for node_modules after the default install, both models included. */
 const MAX_INSTALLED_BYTES = 8e6;
+/** Each case spawns node, npx or tsc: a minute on a loaded machine, so more than vitest's default. */
+const TEST_TIMEOUT = 300_000;
 
 let dir: string;
 let consumer: string;
@@ -80,13 +82,13 @@ describe('the packed package, installed without optional or peer dependencies', 
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|samples|bench|web)\//.test(f) || f.endsWith('.onnx'))).toEqual([]);
-  });
+  }, TEST_TIMEOUT);
 
   it(`installs jpeg-js and pngjs beside it, nothing else, in at most ${MAX_INSTALLED_BYTES / 1e6} MB`, () => {
     const installed = readdirSync(join(consumer, 'node_modules')).filter((f) => !f.startsWith('.'));
     expect(installed.sort()).toEqual(['jpeg-js', 'pngjs', 'retinaface-ts']);
     expect(duBytes(join(consumer, 'node_modules'))).toBeLessThanOrEqual(MAX_INSTALLED_BYTES);
-  });
+  }, TEST_TIMEOUT);
 
   it("import { RetinaFace } from 'retinaface-ts' finds the face on the sample with no model argument", () => {
     writeFileSync(join(consumer, 'esm.mjs'), `import { RetinaFace } from 'retinaface-ts';
@@ -101,14 +103,14 @@ console.log(JSON.stringify({ backend, faces }));
     expect(result.faces).toHaveLength(1);
     const [x1, y1, x2, y2] = result.faces[0].box;
     expect([x1 > 100, y1 > 20, x2 < 300, y2 < 250, x2 - x1 > 50]).toEqual([true, true, true, true, true]);
-  });
+  }, TEST_TIMEOUT);
 
   it("require('retinaface-ts') works (Node's require of an ES module, which package.json's engines asks for)", () => {
     writeFileSync(join(consumer, 'cjs.cjs'), `const { RetinaFace, RetinaFaceError } = require('retinaface-ts');
 console.log(typeof RetinaFace.load, typeof RetinaFaceError);
 `);
     expect(ok(run(process.execPath, ['cjs.cjs'], { cwd: consumer }), 'cjs.cjs').trim()).toBe('function function');
-  });
+  }, TEST_TIMEOUT);
 
   it('npx retinaface detect works with the bundled models (mnet.25 by default, mnet_cov2 by name); --version prints the version, --help the backends', () => {
     const r = ok(run('npx', ['--no-install', 'retinaface', 'detect', SAMPLE, '--json'], { cwd: consumer }), 'npx retinaface detect');
@@ -122,7 +124,7 @@ console.log(typeof RetinaFace.load, typeof RetinaFaceError);
     expect(help).toContain(`backends (--backend): ${BACKEND_NAMES.join(', ')}; default wasm`);
     const detectHelp = ok(run('npx', ['--no-install', 'retinaface', 'detect', '--help'], { cwd: consumer }), 'detect --help');
     for (const b of BACKEND_NAMES) expect(detectHelp).toContain(b);
-  });
+  }, TEST_TIMEOUT);
 
   it('a gpu.js backend without gpu.js installed: one BACKEND line naming the install command', () => {
     const gpujs = BACKEND_NAMES.filter((b) => b.startsWith('gpu'));
@@ -132,7 +134,7 @@ console.log(typeof RetinaFace.load, typeof RetinaFaceError);
     expect(r.stderr.trim().split('\n')).toEqual([
       `error: backend '${gpujs[0]}' runs on gpu.js, an optional peer dependency that is not installed: npm install gpu.js@${pkg.peerDependencies['gpu.js']} (and gl@${pkg.peerDependencies.gl} for headless GL in Node)`,
     ]);
-  });
+  }, TEST_TIMEOUT);
 
   it('a TypeScript consumer type-checks against the shipped .d.ts', () => {
     writeFileSync(join(consumer, 'consumer.ts'), `import { RetinaFace, RetinaFaceError, type Detection } from 'retinaface-ts';
@@ -147,5 +149,5 @@ console.log(first, code);
       files: ['consumer.ts'],
     }));
     ok(run(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: consumer }), 'tsc');
-  });
+  }, TEST_TIMEOUT);
 });
