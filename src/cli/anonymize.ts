@@ -25,7 +25,8 @@ import { sniffImageFormat } from '../image/sniff.js';
 import { readFileChecked } from '../read-file.js';
 import { numberValue, parseArgs } from './args.js';
 import { BATCH_FLAGS, BATCH_HELP, batchOptions, runBatch, type OpenHandler } from './batch.js';
-import { backendOption, detectOptions, HELP as DETECT_HELP, threadsOption, writeOut, type DetectSettings } from './detect.js';
+import { backendOption, detectOptions, HELP as DETECT_HELP, threadsOption, type DetectSettings } from './detect.js';
+import { writeOut } from './write-out.js';
 
 const COMMAND = 'anonymize';
 

@@ -2,7 +2,7 @@
  * `retinaface detect IMAGE|DIR... [--model DIR|NAME] [--descriptor NAME] [--threshold T] [--nms 0.4]
  * [--target-size N] [--max-size N] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote]
  * [--backend gpu] [--out DIR] [--mask-threshold T] [--max-pixels 50e6] [--no-exif] [--json | --jsonl]
- * [--from FILE] [--shard K/N] [--resume OUT.jsonl] [--jobs N]`
+ * [--from FILE] [--shard K/N] [--resume OUT.jsonl] [--jobs N] [--crops DIR [--crop-size 112]]`
  *
  * Unset thresholds and sizes are the model's own test script's (detect/descriptor.ts): mnet.25
  * 0.5 and 1024 / 1980, mnet_cov2 0.8 and 640 / 1080. With a mask model (mnet_cov2) every face
@@ -12,12 +12,10 @@
  * The options and `DetectSettings`, and the handler that each batch worker opens (batch.ts runs
  * the inputs, the outputs, shards, resume and jobs): one detector, then per image read, decode,
  * detect and, with `--out DIR`, one annotated picture (boxes, landmarks, scores, mask scores; a JPEG for a JPEG
- * input, a PNG otherwise). A failed image is one line on stderr and an entry `{ "file", "error" }`;
+ * input, a PNG otherwise) and, with `--crops DIR`, each face aligned for recognition (crops.ts). A failed image is one line on stderr and an entry `{ "file", "error" }`;
  * exit 0 when every image worked, 1 when some failed, 2 for a usage error (bad or unknown options,
  * checked before the model is loaded).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
 import { DEFAULT_BACKEND } from '../detect/engine.js';
 import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
@@ -32,6 +30,8 @@ import { encodeJpeg, encodePng } from '../image/encode.js';
 import { sniffImageFormat } from '../image/sniff.js';
 import { numberValue, parseArgs, type ParsedArgs } from './args.js';
 import { BATCH_FLAGS, BATCH_HELP, batchOptions, runBatch, type OpenHandler } from './batch.js';
+import { CROP_FLAGS, CROP_HELP, cropOptions, writeCrops, type CroppedFace, type CropSettings } from './crops.js';
+import { writeOut } from './write-out.js';
 
 const COMMAND = 'detect';
 
@@ -57,7 +57,9 @@ export const HELP = `usage: retinaface detect IMAGE... [options]
   --no-exif           ignore the JPEG EXIF orientation
 
 batch:
-${BATCH_HELP}`;
+${BATCH_HELP}
+aligned crops:
+${CROP_HELP}`;
 
 /** What each worker needs to open its detector and process an image; sent to every worker, so plain data. */
 export interface DetectSettings {
@@ -72,11 +74,12 @@ export interface DetectSettings {
   readonly outDir?: string;
   /** --mask-threshold; default the model's. */
   readonly maskThreshold?: number;
+  readonly crops?: CropSettings;
 }
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(COMMAND, argv, {
-    values: ['model', 'descriptor', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'threads', 'out', 'mask-threshold', 'max-pixels', ...BATCH_FLAGS.values],
+    values: ['model', 'descriptor', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'threads', 'out', 'mask-threshold', 'max-pixels', ...CROP_FLAGS, ...BATCH_FLAGS.values],
     switches: ['flip', 'vote', 'no-exif', 'help', ...BATCH_FLAGS.switches],
   });
   if (args.switches.has('help')) {
@@ -102,11 +105,12 @@ export async function run(argv: string[]): Promise<number> {
     exif: !args.switches.has('no-exif'),
     outDir: args.values.get('out'),
     maskThreshold,
+    crops: cropOptions(COMMAND, args),
   };
-  return runBatch(batch, { module: import.meta.url, settings, names: settings.outDir !== undefined });
+  return runBatch(batch, { module: import.meta.url, settings, names: settings.outDir !== undefined || settings.crops !== undefined });
 }
 
-/** One detector per worker; per image: read, decode, detect, and the annotated picture under --out. */
+/** One detector per worker; per image: read, decode, detect, the annotated picture under --out, the aligned faces under --crops. */
 export const openHandler: OpenHandler<DetectSettings> = async (s, context) => {
   const detector = await RetinaFace.load({ model: s.model, descriptor: s.descriptor, backend: s.backend, threads: s.threads ?? context.threads });
   const draw = { maskThreshold: s.maskThreshold ?? detector.descriptor.defaults.maskThreshold };
@@ -115,14 +119,17 @@ export const openHandler: OpenHandler<DetectSettings> = async (s, context) => {
       const started = performance.now();
       const bytes = readFileChecked(path);
       const image = decodeImage(bytes, { where: path, exif: s.exif, maxPixels: s.maxPixels });
-      const result = await detector.detect({ ...image, channels: 3 }, { ...s.options, maxPixels: s.maxPixels });
+      const result = await detector.detect({ ...image, channels: 3 }, { ...s.options, maxPixels: s.maxPixels, align: s.crops?.size });
       const ms = performance.now() - started;
       if (s.outDir !== undefined) {
         const drawn = drawDetections(image, result.faces, draw);
         const jpeg = sniffImageFormat(bytes) === 'jpeg';
         writeOut(s.outDir, `${name}.${jpeg ? 'jpg' : 'png'}`, jpeg ? encodeJpeg(drawn) : encodePng(drawn));
       }
-      return { entry: result, text: table(path, result, ms) };
+      if (s.crops === undefined) return { entry: result, text: table(path, result, ms) };
+      const { faces, warnings } = writeCrops(s.crops, name!, path, result.faces); // run() asks for names with --crops
+      for (const warning of warnings) process.stderr.write(`${warning}\n`);
+      return { entry: { ...result, faces }, text: table(path, { ...result, faces }, ms) };
     },
     close: () => detector.dispose(),
   };
@@ -179,24 +186,15 @@ export function backendOption(args: ParsedArgs, command = COMMAND): BackendName 
   return b as BackendName;
 }
 
-/** Writes DIR/name, creating DIR; a failure is an IO error naming the file. */
-export function writeOut(dir: string, name: string, bytes: Uint8Array): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, name), bytes);
-  } catch (err) {
-    throw new RetinaFaceError('IO', `${join(dir, name)}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-}
-
 /** The human-readable rows for one image. */
-function table(file: string, r: Detection, ms: number): string {
+function table(file: string, r: Omit<Detection, 'faces'> & { faces: readonly (Detection['faces'][number] | CroppedFace)[] }, ms: number): string {
   const f = (v: number) => v.toFixed(1);
   const rows = [`${file}: ${r.width}x${r.height}, ${r.faces.length} face${r.faces.length === 1 ? '' : 's'} (${r.backend} ${r.kernel}, ${ms.toFixed(0)} ms)`];
   for (const face of r.faces) {
     const points = face.landmarks.map(([x, y]) => `${f(x)},${f(y)}`).join(' ');
     const mask = face.mask === undefined ? '' : `  mask ${face.mask.toFixed(4)}`;
-    rows.push(`  ${face.score.toFixed(4)}  box ${face.box.map(f).join(',')}${mask}${points ? `  landmarks ${points}` : ''}`);
+    const crop = 'crop' in face ? `  crop ${face.crop}` : 'cropSkipped' in face ? '  crop skipped' : '';
+    rows.push(`  ${face.score.toFixed(4)}  box ${face.box.map(f).join(',')}${mask}${points ? `  landmarks ${points}` : ''}${crop}`);
   }
   return rows.join('\n') + '\n';
 }

@@ -142,6 +142,19 @@ describe('retinaface detect as a batch worker', () => {
     }
   });
 
+  it('a reader that closes the pipe (| head) stops the batch quietly, as SIGPIPE does', async () => {
+    const list = join(dir, 'piped.txt');
+    writeFileSync(list, `${tiny}\n`.repeat(1000));
+    const child = spawn(process.execPath, [MAIN, 'detect', '--from', list, '--jsonl', ...TINY], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise((resolve) => child.stdout!.once('data', resolve));
+    child.stdout!.destroy();
+    expect(await exited).toBe(141);
+    expect(stderr).toBe('');
+  });
+
   it('memory: 100 000 long paths streamed through --from cost no more than 500', () => {
     // Paths of ~500 characters (tiny.png behind 240 "./"): held in memory, 100 000 of them would be
     // ~50 MB, more than the 32 MB old space the child gets; its young space is kept small too, so

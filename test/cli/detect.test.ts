@@ -4,7 +4,6 @@
  * The faces are checked against the original's detections (golden heads-t1, IoU > 0.98: the CLI
  * runs the fast wasm kernels, whose sums round differently from the reference).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,15 +11,13 @@ import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/image/decode.js';
 import { imagesDir, repoRoot } from '../helpers/golden.js';
+import { runCli } from '../helpers/cli.js';
 import { expectSameFaces, readGoldenFaces } from '../detect/golden-faces.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'retinaface-detect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'detect', ...args], { encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]) => runCli('detect', ...args);
 
 describe('retinaface detect', () => {
   it('a batch: every file gets its entry in order, bad ones as one-line errors, exit 1', () => {
