@@ -2,8 +2,9 @@
  * The batch CLI as schedulers drive it: the built `retinaface detect` in child processes over a
  * small folder of photos (the shared t4/t6, generated PNGs, a broken JPEG, a text file) with
  * `--jsonl`, `--jobs`, `--shard` (also through GNU parallel, the README's recipe), `--resume`
- * after a crash, SIGINT/SIGTERM, and a list of 100 000 paths that must not grow memory.
- * The reference for every run is one plain uninterrupted run of the same inputs.
+ * after a crash, SIGINT/SIGTERM/SIGKILL, a reader closing the pipe, a list of 100 000 paths that
+ * must not grow memory, and (with a handler of its own) a worker thread that dies. The reference
+ * for every run is one plain uninterrupted run of the same inputs.
  */
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -155,6 +156,34 @@ describe('retinaface detect as a batch worker', () => {
     child.stdout!.destroy();
     expect(await exited).toBe(141);
     expect(stderr).toBe('');
+  });
+
+  it('a worker that dies fails only its input, and the next input gets a fresh worker', () => {
+    // runBatch with a handler of its own that exits its thread on one input (as an out-of-memory
+    // worker would die), run as a command would run it.
+    const handler = join(dir, 'dying-handler.mjs');
+    writeFileSync(handler, `import { threadId } from 'node:worker_threads';
+export const openHandler = async () => ({
+  async process({ path }) {
+    if (path === 'dies') process.exit(3);
+    return { entry: { worker: threadId > 0 }, text: '' };
+  },
+  close() {},
+});`);
+    const script = join(dir, 'dying-batch.mjs');
+    writeFileSync(script, `import { runBatch, batchOptions } from ${JSON.stringify(join(repoRoot, 'dist/cli/batch.js'))};
+import { parseArgs } from ${JSON.stringify(join(repoRoot, 'dist/cli/args.js'))};
+const args = parseArgs('dying', process.argv.slice(2), { values: ['jobs'], switches: ['json'] });
+process.exitCode = await runBatch(batchOptions('dying', args), { module: ${JSON.stringify(`file://${handler}`)}, settings: {}, names: false });`);
+    const r = spawnSync(process.execPath, [script, 'a', 'b', 'dies', 'c', 'd', 'e', '--jobs', '2', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { file: 'a', worker: true },
+      { file: 'b', worker: true },
+      { file: 'dies', error: 'internal: the worker exited (code 3)' },
+      ...['c', 'd', 'e'].map((file) => ({ file, worker: true })),
+    ]);
+    expect(r.stderr).toBe('error: dies: internal: the worker exited (code 3)\n');
   });
 
   it('memory: 100 000 long paths streamed through --from cost no more than 500', () => {
