@@ -163,6 +163,7 @@ export function errorMessage(err: unknown): string {
   return `internal: ${err instanceof Error ? err.message : String(err)} (rerun with --debug for a stack trace)`;
 }
 
+/** The `openHandler` that a command's module (by URL) exports; on this thread or in a worker. */
 export async function loadOpenHandler<S>(module: string): Promise<OpenHandler<S>> {
   return ((await import(module)) as { openHandler: OpenHandler<S> }).openHandler;
 }
