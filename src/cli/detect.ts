@@ -1,6 +1,6 @@
 /**
  * `retinaface detect IMAGE... [--model DIR] [--threshold 0.5] [--nms 0.4] [--target-size 1024]
- * [--max-size 1980] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote] [--backend gpu] [--json]
+ * [--max-size 1980] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote] [--backend B] [--json]
  * [--out DIR] [--max-pixels 50e6] [--no-exif]`
  *
  * Every image is processed even when some fail: a failed one is one line on stderr
@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
-import { DEFAULT_BACKEND } from '../detect/engine.js';
+import { BACKEND_HELP, backendNamed, DEFAULT_BACKEND } from '../detect/engine.js';
 import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
@@ -36,7 +36,8 @@ export const HELP = `usage: retinaface detect IMAGE... [options]
   --pyramid a,b,c     multi-scale sizes relative to --target-size (test_widerface: 500,800,1100,1400,1700 with 800/1200)
   --flip              also run the mirrored image
   --vote              bbox_vote instead of NMS (no landmarks)
-  --backend B         ${BACKEND_NAMES.join(' | ')} (default wasm: our WebAssembly SIMD kernels; gpu: gpu.js's best available)
+  --backend B         where the network runs (default ${DEFAULT_BACKEND}):
+${BACKEND_NAMES.map((b) => `                        ${b.padEnd(17)} ${BACKEND_HELP[b]}`).join('\n')}
   --threads N         wasm: threads for the convolutions (default: the cores, at most 4)
   --json              one JSON array on stdout, one entry per image
   --out DIR           write <image>.png with boxes, landmarks and scores
@@ -135,10 +136,13 @@ export function threadsOption(args: ParsedArgs, command = COMMAND): number | und
   return threads;
 }
 
-export function backendOption(args: ParsedArgs, command = COMMAND): BackendName {
-  const b = args.values.get('backend') ?? DEFAULT_BACKEND;
-  if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw usage(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${b}'`, command);
-  return b as BackendName;
+/** --backend's value (an old name noted on stderr, once); `fallback` when absent. */
+export function backendOption(args: ParsedArgs, command = COMMAND, fallback: BackendName = DEFAULT_BACKEND): BackendName {
+  const b = args.values.get('backend') ?? fallback;
+  const backend = backendNamed(b);
+  if (backend === undefined) throw usage(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${b}'`, command);
+  if (backend !== b) process.stderr.write(`note: --backend ${b} is now called ${backend} (${BACKEND_HELP[backend]})\n`);
+  return backend;
 }
 
 function errorMessage(err: unknown): string {

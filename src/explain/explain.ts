@@ -19,16 +19,13 @@ import type { RgbImage } from '../image/rgb-image.js';
 import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import { buildPlan, type Plan } from '../net/graph.js';
 import { headName } from '../net/heads.js';
+import { LEVELS } from '../net/stages.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Model } from '../weights/model.js';
 import { alignmentStory, type AlignmentStory } from './alignment.js';
 import { channelTiles, drawBoxes, preview, probabilityOverlay } from './figures.js';
 
-/** Backbone outputs that feed the pyramid, one per stride (stages.ts). */
-const PYRAMID_INPUTS: Record<number, string> = { 8: 'mobilenet0_relu10_fwd', 16: 'mobilenet0_relu22_fwd', 32: 'mobilenet0_relu26_fwd' };
-/** The SSH output of each stride, the input of its three heads. */
-const SSH_OUTPUT = (level: number) => `rf_c${level}_det_concat_relu`;
 
 const ANCHOR_COLOURS: readonly Rgb[] = [[255, 64, 64], [64, 160, 255]];
 
@@ -77,7 +74,8 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
   const scale = scales[0];
   const timing: [string, number][] = [['decode the image (src/image/decode.ts)', decodeMs]];
 
-  const keep = [...Object.values(PYRAMID_INPUTS), '_plus0', '_plus1', ...[1, 2, 3].map(SSH_OUTPUT)];
+  // where each pyramid level starts, merges and ends (net/stages.ts)
+  const keep = LEVELS.flatMap((l) => [l.backbone, ...(l.merge === undefined ? [] : [l.merge.sum]), l.ssh]);
   let plan: Plan | undefined;
   let heads: ReadonlyMap<string, Tensor> = new Map();
   let kept: ReadonlyMap<string, Tensor> = new Map();

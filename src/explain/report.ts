@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RetinaFaceError } from '../errors.js';
 import { encodePng } from '../image/draw.js';
-import { STAGES } from '../net/stages.js';
+import { LEVELS, STAGES } from '../net/stages.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Figure, Story } from './explain.js';
 
@@ -53,9 +53,10 @@ function html(s: Story): string {
     st.op === 'Convolution' && /^mobilenet0_/.test(st.name)
       ? [[code(st.name), `${st.attrs.kernel.join('×')}${st.attrs.num_group > 1 ? ' depthwise' : ''}`, String(st.attrs.stride[0]), shapeOf(st.name)]]
       : []);
-  const merges = [['rf_c3_upsampling', 'crop0', 'rf_c2_lateral_relu', '_plus0'], ['rf_c2_upsampling', 'crop1', 'rf_c1_red_conv_relu', '_plus1']];
-  const sshRows = [3, 2, 1].flatMap((level) =>
-    ['det_conv1_bn', 'det_context_conv2_bn', 'det_context_conv3_2_bn', 'det_concat_relu'].map((n) => [code(`rf_c${level}_${n}`), shapeOf(`rf_c${level}_${n}`)]));
+  const merged = LEVELS.filter((l) => l.merge !== undefined);
+  const merges = merged.map((l) => [l.merge!.upsampling, l.merge!.crop, l.lateral, l.merge!.sum]);
+  const sshRows = LEVELS.flatMap(({ prefix }) =>
+    ['det_conv1_bn', 'det_context_conv2_bn', 'det_context_conv3_2_bn', 'det_concat_relu'].map((n) => [code(`${prefix}_${n}`), shapeOf(`${prefix}_${n}`)]));
   const headRows = s.strides.flatMap(({ stride }) =>
     ['cls_prob_reshape', 'bbox_pred', 'landmark_pred'].map((k) => [String(stride), code(`face_rpn_${k}_stride${stride}`), shapeOf(`face_rpn_${k}_stride${stride}`)]));
   const o = s.options;
@@ -63,11 +64,11 @@ function html(s: Story): string {
     section('input', '1. Input', `InsightFace ${code('test.py')} scale rule → ${code('src/detect/scales.ts')} (${code('targetScale')}); ${code('cv2.resize')} INTER_LINEAR → ${code('src/image/resize.ts')}; the tensor → ${code('src/net/input.ts')}`,
       `<p>The photo is ${s.original.width}×${s.original.height}. ${code('im_scale = target_size / min(h, w)')} = ${o.targetSize} / ${Math.min(s.original.width, s.original.height)}, unless ${code('round(im_scale · max(h, w)) > max_size')} (${o.maxSize}), then ${code('max_size / max(h, w)')}: here <b>${fmt(s.scale, 6)}</b>, so the network sees ${s.resized.width}×${s.resized.height}, as ${shapeOf(s.plan.input.name)} float32 RGB 0..255 (no mean, no std).</p>${figure(s.figures.input)}`),
     section('backbone', '2. Backbone: MobileNet-0.25', `${code('mobilenet0_*')} nodes of ${code('mnet.25-symbol.json')} → ${code('src/net/graph.ts')} (plan), ${code('src/ops/convolution.ts')}, ${code('src/ops/batch-norm.ts')}, ${code('src/ops/activation.ts')}`,
-      `<p>${about('backbone')}</p>${table(['convolution', 'kernel', 'stride', 'output'], convRows)}${Object.values({ 8: 'mobilenet0_relu10_fwd', 16: 'mobilenet0_relu22_fwd', 32: 'mobilenet0_relu26_fwd' }).map((n) => figure(s.features.get(n)!)).join('')}`),
+      `<p>${about('backbone')}</p>${table(['convolution', 'kernel', 'stride', 'output'], convRows)}${[...LEVELS].reverse().map((l) => figure(s.features.get(l.backbone)!)).join('')}`),
     section('fpn', '3. Feature pyramid: upsample → Crop → add', `MXNet ${code('UpSampling')}, ${code('Crop')}, ${code('elemwise_add')} → ${code('src/ops/up-sampling.ts')}, ${code('src/ops/crop.ts')}, ${code('src/ops/elemwise-add.ts')}`,
-      `<p>${about('fpn')}</p>${table(['upsampled', 'cropped to the lateral', 'lateral', 'sum'], merges.map((m) => m.map((n) => `${code(n)} ${shapeOf(n)}`)))}${['_plus0', '_plus1'].map((n) => figure(s.features.get(n)!)).join('')}`),
+      `<p>${about('fpn')}</p>${table(['upsampled', 'cropped to the lateral', 'lateral', 'sum'], merges.map((m) => m.map((n) => `${code(n)} ${shapeOf(n)}`)))}${merged.map((l) => figure(s.features.get(l.merge!.sum)!)).join('')}`),
     section('ssh', '4. SSH context module and the three heads', `${code('rf_cN_det_*')}, ${code('face_rpn_*')} → ${code('src/ops/concat.ts')}, ${code('src/ops/reshape.ts')}, ${code('src/ops/softmax.ts')}; the map of stages: ${code('src/net/stages.ts')}`,
-      `<p>${about('ssh')}</p>${table(['branch', 'output'], sshRows)}<p>${about('heads')}</p>${table(['stride', 'head', 'shape'], headRows)}${[3, 2, 1].map((l) => figure(s.features.get(`rf_c${l}_det_concat_relu`)!)).join('')}`),
+      `<p>${about('ssh')}</p>${table(['branch', 'output'], sshRows)}<p>${about('heads')}</p>${table(['stride', 'head', 'shape'], headRows)}${LEVELS.map((l) => figure(s.features.get(l.ssh)!)).join('')}`),
     ...s.strides.map((st) => section(`stride${st.stride}`, `5. Stride ${st.stride}: anchors and proposals`,
       `${code('generate_anchors_fpn')} → ${code('src/anchors/generate-anchors.ts')}; ${code('anchors_plane')} → ${code('src/anchors/plane.ts')}; ${code('bbox_pred')}, ${code('clip_boxes')} → ${code('src/anchors/bbox-pred.ts')}; ${code('landmark_pred')} → ${code('src/anchors/landmark-pred.ts')}; the stride loop of ${code('RetinaFace.detect')} → ${code('src/detect/proposals.ts')}`,
       `<p>The score map is ${code(formatShape(st.mapShape))}: channels 0..1 background, 2..3 face, for the anchors of side ${st.anchors.map((a) => `${a.side} px`).join(' and ')} (in network-input pixels) at every cell. Its best cell is (y ${st.best.y}, x ${st.best.x}) with p = ${fmt(st.best.score, 4)}. ${st.proposals} proposals pass ${code(`score >= ${o.threshold}`)} (float32).</p>${st.figures.map(figure).join('')}`)),

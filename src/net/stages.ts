@@ -1,6 +1,8 @@
 /**
- * A map of mnet.25 for readers: which of the 162 nodes belong to which stage, and what each stage
- * is for. Node names are the MXNet symbol's, so every golden file and every `dump` output can be
+ * The structure of mnet.25 in one place, for readers and for the code: which of the 162 nodes
+ * belong to which stage (STAGES; buildPlan stamps each step with its stage, so the forward's trace,
+ * `dump --verbose` and `explain`'s timing all speak of it), what each stage is for, and the nodes
+ * where each pyramid level starts, merges and ends (LEVELS; explain draws them). Node names are the MXNet symbol's, so every golden file and every `dump` output can be
  * placed here. The paragraphs paraphrase the seed article's description of the simplified,
  * open-source RetinaFace "mnet" (a RetinaNet-style detector with SSH detection modules).
  *
@@ -56,6 +58,33 @@ export const STAGES: readonly Stage[] = [
       'Three 1×1 heads per stride (32, 16, 8; A = 2 anchors per position): face/background scores ' +
       '(softmax over the pair, via the (1, 2, A·H, W) reshape), four box deltas per anchor, and — the ' +
       'multi-task part mnet adds to classification and box regression — ten deltas for five landmarks.',
+  },
+];
+
+/** One pyramid level: the nodes of its row in the data flow above. */
+export interface Level {
+  readonly stride: 32 | 16 | 8;
+  /** The prefix of its FPN and SSH node names. */
+  readonly prefix: 'rf_c3' | 'rf_c2' | 'rf_c1';
+  /** The backbone output it starts from. */
+  readonly backbone: string;
+  /** Its lateral 1×1 convolution's output (conv, BatchNorm, relu): the FPN's entry. */
+  readonly lateral: string;
+  /** The coarser level upsampled, cropped to this one and added; none at stride 32, the coarsest. */
+  readonly merge?: { readonly upsampling: string; readonly crop: string; readonly sum: string };
+  /** The SSH module's output (concat, relu): the input of the level's three heads. */
+  readonly ssh: string;
+}
+
+export const LEVELS: readonly Level[] = [
+  { stride: 32, prefix: 'rf_c3', backbone: 'mobilenet0_relu26_fwd', lateral: 'rf_c3_lateral_relu', ssh: 'rf_c3_det_concat_relu' },
+  {
+    stride: 16, prefix: 'rf_c2', backbone: 'mobilenet0_relu22_fwd', lateral: 'rf_c2_lateral_relu',
+    merge: { upsampling: 'rf_c3_upsampling', crop: 'crop0', sum: '_plus0' }, ssh: 'rf_c2_det_concat_relu',
+  },
+  {
+    stride: 8, prefix: 'rf_c1', backbone: 'mobilenet0_relu10_fwd', lateral: 'rf_c1_red_conv_relu',
+    merge: { upsampling: 'rf_c2_upsampling', crop: 'crop1', sum: '_plus1' }, ssh: 'rf_c1_det_concat_relu',
   },
 ];
 

@@ -120,10 +120,10 @@ console.log(typeof RetinaFace.load, typeof RetinaFaceError);
   });
 
   it('a gpu.js backend without gpu.js installed: one BACKEND line naming the install command', () => {
-    const r = run('npx', ['--no-install', 'retinaface', 'detect', SAMPLE, '--backend', 'webasm'], { cwd: consumer });
+    const r = run('npx', ['--no-install', 'retinaface', 'detect', SAMPLE, '--backend', 'gpujs-webasm'], { cwd: consumer });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
-      `error: backend 'webasm' runs on gpu.js, an optional peer dependency that is not installed: npm install gpu.js@${pkg.peerDependencies['gpu.js']} (and gl@${pkg.peerDependencies.gl} for headless GL in Node)`,
+      `error: backend 'gpujs-webasm' runs on gpu.js, an optional peer dependency that is not installed: npm install gpu.js@${pkg.peerDependencies['gpu.js']} (and gl@${pkg.peerDependencies.gl} for headless GL in Node)`,
     ]);
   });
 
