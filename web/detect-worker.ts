@@ -6,21 +6,22 @@
  * isolated page its convolutions are split over `threads` Web Workers.
  *
  * Messages (web/detector.ts sends them and reads the replies, matched by `id`):
- *   { id, call: 'open', files, backend, threads }   → { id, ok: true }
- *   { id, call: 'detect', input, options }          → { id, ok: true, detection, heads, input }
+ *   { id, call: 'open', files, backend, threads }   → { id, ok: true, descriptor }   (the model's, detector.descriptor)
+ *   { id, call: 'detect', input, options, anonymize? } → { id, ok: true, detection, heads, input, image? }
+ * (with `anonymize`, the detector's anonymize: `image` is the picture with the faces removed)
  * and any failure → { id, ok: false, message }, the engine's one-line message.
  */
-import { RetinaFace, type Detection, type ModelBytes, type Tensor } from '../src/index.js';
+import { RetinaFace, type AnonymizeOptions, type Detection, type ModelBytes, type ModelDescriptor, type RgbImage, type Tensor } from '../src/index.js';
 import type { DetectOptions } from '../src/detect/options.js';
 
 export type WorkerCall =
   | { call: 'open'; files: ModelBytes; backend: 'wasm' | 'cpu'; threads?: number }
-  | { call: 'detect'; input: Uint8Array | ImageData; options: DetectOptions };
+  | { call: 'detect'; input: Uint8Array | ImageData; options: DetectOptions; anonymize?: AnonymizeOptions };
 
 export type WorkerRequest = WorkerCall & { id: number };
 
 export type WorkerReply =
-  | { id: number; ok: true; detection?: Detection; heads?: [string, Tensor][]; input?: { width: number; height: number } }
+  | { id: number; ok: true; descriptor?: ModelDescriptor; detection?: Detection; heads?: [string, Tensor][]; input?: { width: number; height: number }; image?: RgbImage }
   | { id: number; ok: false; message: string };
 
 const scope = globalThis as unknown as {
@@ -34,14 +35,15 @@ async function answer(request: WorkerRequest): Promise<WorkerReply> {
   if (request.call === 'open') {
     void detector?.then((d) => d.dispose(), () => {});
     detector = RetinaFace.fromFiles(request.files, { backend: request.backend, threads: request.threads });
-    await detector;
-    return { id: request.id, ok: true };
+    return { id: request.id, ok: true, descriptor: (await detector).descriptor };
   }
   if (detector === undefined) throw new Error('detect before open');
   let heads: [string, Tensor][] = [];
   let input = { width: 0, height: 0 };
-  const detection = await (await detector).detect(request.input, { ...request.options, onHeads: (h, size) => { heads = [...h]; input = size; } });
-  return { id: request.id, ok: true, detection, heads, input };
+  const options = { ...request.options, onHeads: (h: ReadonlyMap<string, Tensor>, size: { width: number; height: number }) => { heads = [...h]; input = size; } };
+  if (request.anonymize === undefined) return { id: request.id, ok: true, detection: await (await detector).detect(request.input, options), heads, input };
+  const { image, ...detection } = await (await detector).anonymize(request.input, { ...options, ...request.anonymize });
+  return { id: request.id, ok: true, detection, heads, input, image };
 }
 
 scope.onmessage = (e) => {

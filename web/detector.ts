@@ -4,22 +4,27 @@
  * worker threads of their own when the page is cross-origin isolated. gpu.js's modes stay on the
  * page: WebGL2 needs the page's canvas, and gpu.js's WebAssembly mode starts its own workers.
  */
-import { RetinaFace, type BackendName, type Detection, type ModelBytes, type Tensor } from '../src/index.js';
+import { RetinaFace, type AnonymizeOptions, type BackendName, type Detection, type ModelBytes, type ModelDescriptor, type RgbImage, type Tensor } from '../src/index.js';
 import type { DetectOptions } from '../src/detect/options.js';
 import type { WorkerCall, WorkerReply } from './detect-worker.js';
 
 export interface DetectRun {
   detection: Detection;
-  /** The nine heads by name (detect's onHeads). */
+  /** The heads by name (detect's onHeads): nine, twelve with the mask model. */
   heads: ReadonlyMap<string, Tensor>;
   /** The network input's size. */
   input: { width: number; height: number };
+  /** With anonymize options: the picture with every face found removed (detector.anonymize). */
+  image?: RgbImage;
 }
 
 export interface PageDetector {
   /** Where the network runs: a Web Worker, or the page's main thread. */
   readonly where: 'worker' | 'page';
-  detect(input: Uint8Array | ImageData, options: DetectOptions): Promise<DetectRun>;
+  /** What the model is (its name, heads and test-script defaults: src/detect/descriptor.ts). */
+  readonly descriptor: ModelDescriptor;
+  /** Detects; with `anonymize`, also removes the faces found. */
+  detect(input: Uint8Array | ImageData, options: DetectOptions, anonymize?: AnonymizeOptions): Promise<DetectRun>;
   dispose(): void;
 }
 
@@ -32,10 +37,13 @@ async function onPage(files: ModelBytes, backend: BackendName): Promise<PageDete
   const detector = await RetinaFace.fromFiles(files, { backend });
   return {
     where: 'page',
-    detect: async (input, options) => {
+    descriptor: detector.descriptor,
+    detect: async (input, options, anonymize) => {
       let run: Omit<DetectRun, 'detection'> = { heads: new Map(), input: { width: 0, height: 0 } };
-      const detection = await detector.detect(input, { ...options, onHeads: (heads, size) => (run = { heads, input: size }) });
-      return { detection, ...run };
+      const observed = { ...options, onHeads: (heads: ReadonlyMap<string, Tensor>, size: { width: number; height: number }) => (run = { heads, input: size }) };
+      if (anonymize === undefined) return { detection: await detector.detect(input, observed), ...run };
+      const { image, ...detection } = await detector.anonymize(input, { ...observed, ...anonymize });
+      return { detection, ...run, image };
     },
     dispose: () => detector.dispose(),
   };
@@ -62,17 +70,19 @@ async function inWorker(files: ModelBytes, backend: 'wasm' | 'cpu', threads: num
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...request, id });
     });
+  let descriptor: ModelDescriptor;
   try {
-    await call({ call: 'open', files, backend, threads });
+    descriptor = (await call({ call: 'open', files, backend, threads })).descriptor!;
   } catch (err) {
     worker.terminate();
     throw err;
   }
   return {
     where: 'worker',
-    detect: async (input, options) => {
-      const reply = await call({ call: 'detect', input, options });
-      return { detection: reply.detection!, heads: new Map(reply.heads), input: reply.input! };
+    descriptor,
+    detect: async (input, options, anonymize) => {
+      const reply = await call({ call: 'detect', input, options, anonymize });
+      return { detection: reply.detection!, heads: new Map(reply.heads), input: reply.input!, image: reply.image };
     },
     dispose: () => worker.terminate(),
   };

@@ -2,21 +2,31 @@
  * The browser demo: the same engine as the CLI (src/, bundled by Vite) in a page: our wasm kernels
  * (the default) or the reference loops in a Web Worker (web/detector.ts), so the page stays
  * responsive during a detect, or gpu.js (WebGL2, WebAssembly) on the page itself. It loads the model files (from the dev server's /model/, or picked by the
- * user), takes an image (picked, dropped or a sample), runs `RetinaFace.detect` and draws on one
- * canvas: boxes with scores, the five landmarks, a stride's face-probability map (the heads that
- * detect's `onHeads` hands over) and the anchors of the feature-map cell under a click.
+ * user; or one of the bundled models, mnet.25 or the mask-aware mnet_cov2, from the model chooser),
+ * takes an image (picked, dropped or a sample), runs `RetinaFace.detect` and draws on one canvas:
+ * boxes with scores (with the mask model, masked faces in orange with their mask probability), the
+ * five landmarks, a stride's face- or mask-probability map (the heads that detect's `onHeads`
+ * hands over) and the anchors of the feature-map cell under a click. Choosing a bundled model sets
+ * the threshold and target size to its test script's (src/detect/descriptor.ts).
+ *
+ * Anonymize mode: with "remove the faces" ticked the detector also anonymizes (detector.anonymize,
+ * in the worker or on the page as the detection runs): the canvas shows the picture with every face
+ * blurred, pixelated or filled, and #download offers it as a PNG made in the page (canvas → Blob →
+ * object URL). Nothing is uploaded: the image comes from the file picker or the drop, is processed
+ * here and goes back to the user's own machine.
  *
  * Images: JPEGs go to the engine as bytes (its own decoder, so the pixels equal Node's); other
  * formats are decoded by the browser and passed as pixels. The finished run is written as JSON into
  * #result and `body[data-state]` says where the page is (idle, loading, running, done, error); the
  * browser tests read both.
  */
-import type { BackendName, Detection, ModelBytes, Tensor } from '../src/index.js';
+import type { AnonymizeOptions, BackendName, Detection, ModelBytes, RgbImage, Tensor } from '../src/index.js';
 import { ANCHOR_CONFIG } from '../src/anchors/config.js';
 import { generateAnchorsFpn } from '../src/anchors/generate-anchors.js';
 import { chooseScales } from '../src/detect/detect.js';
 import { resolveOptions, type DetectOptions } from '../src/detect/options.js';
-import { LANDMARK_COLOURS, type Rgb } from '../src/image/draw.js';
+import { BUILTIN_DESCRIPTORS } from '../src/detect/descriptor.js';
+import { LANDMARK_COLOURS, MASKED_COLOUR, type Rgb } from '../src/image/draw.js';
 import { jet } from '../src/image/heatmap.js';
 import { openDetector, type PageDetector } from './detector.js';
 
@@ -33,6 +43,12 @@ export interface DemoResult extends Detection {
   crossOriginIsolated: boolean;
   /** Where the network ran: the detector's Web Worker, or the page's main thread (gpu.js). */
   where: PageDetector['where'];
+  /** The model's name (its descriptor's). */
+  model: string;
+  /** Mask models: faces with mask ≥ this are drawn as masked (the model's test script). */
+  maskThreshold?: number;
+  /** In anonymize mode, how the faces were removed (the picture is offered at #download). */
+  anonymized?: AnonymizeOptions;
 }
 
 const STRIDE_COLOURS: Record<number, string> = { 32: '#ff4fd8', 16: '#ffb000', 8: '#00e5ff' };
@@ -42,15 +58,19 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const canvas = $<HTMLCanvasElement>('view');
 const ctx = canvas.getContext('2d')!;
 const backendSelect = $<HTMLSelectElement>('backend');
+const modelSelect = $<HTMLSelectElement>('model');
 const targetSizeInput = $<HTMLInputElement>('target-size');
 const thresholdInput = $<HTMLInputElement>('threshold');
 const threadsSelect = $<HTMLSelectElement>('threads');
 const runButton = $<HTMLButtonElement>('run');
+const anonymizeBox = $<HTMLInputElement>('anonymize');
+const download = $<HTMLAnchorElement>('download');
 
 let modelFiles: ModelBytes | undefined;
 let detector: { key: string; ready: Promise<PageDetector> } | undefined;
 let image: { bytes: Uint8Array; name: string; bitmap: ImageBitmap } | undefined;
-let last: { result: DemoResult; heads: ReadonlyMap<string, Tensor> } | undefined;
+/** The last run; in anonymize mode with the anonymized picture, ready to draw. */
+let last: { result: DemoResult; heads: ReadonlyMap<string, Tensor>; anonymized?: OffscreenCanvas } | undefined;
 let clicked: { x: number; y: number } | undefined;
 let busy = Promise.resolve();
 
@@ -69,13 +89,13 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** The model the server offers at /model/ (see web/serve.ts), or undefined when it has none. */
-async function serverModel(): Promise<ModelBytes | undefined> {
-  const res = await fetch('model/index.json');
+/** The model the server offers at /model/ (or a bundled one at /models/<name>/: see web/serve.ts), or undefined when it has none. */
+async function serverModel(base = 'model'): Promise<ModelBytes | undefined> {
+  const res = await fetch(`${base}/index.json`);
   if (!res.ok) return undefined;
   const index = (await res.json()) as { symbol: string; params: string } | { safetensors: string };
-  if ('safetensors' in index) return { safetensors: await fetchBytes(`model/${index.safetensors}`), name: index.safetensors };
-  const [symbol, params] = await Promise.all([fetchBytes(`model/${index.symbol}`), fetchBytes(`model/${index.params}`)]);
+  if ('safetensors' in index) return { safetensors: await fetchBytes(`${base}/${index.safetensors}`), name: index.safetensors };
+  const [symbol, params] = await Promise.all([fetchBytes(`${base}/${index.symbol}`), fetchBytes(`${base}/${index.params}`)]);
   return { symbol: new TextDecoder().decode(symbol), params, name: index.params };
 }
 
@@ -120,6 +140,7 @@ async function useImage(bytes: Uint8Array, name: string): Promise<void> {
   const bitmap = await createImageBitmap(new Blob([bytes as BlobPart]));
   image = { bytes, name, bitmap };
   last = undefined;
+  hideDownload();
   clicked = undefined;
   canvas.width = bitmap.width;
   canvas.height = bitmap.height;
@@ -150,12 +171,18 @@ function detectNow(): Promise<void> {
       setState('loading', `Preparing ${backendSelect.selectedOptions[0].text}…`);
       const d = await currentDetector();
       setState('running', `Detecting in ${img.name}…`);
+      const anonymized = anonymizeBox.checked ? anonymizeOptions() : undefined;
+      hideDownload();
       const t0 = performance.now();
-      const { detection, heads, input } = await d.detect(engineInput(img), options);
+      const { detection, heads, input, image: picture } = await d.detect(engineInput(img), options, anonymized);
       const ms = performance.now() - t0;
-      const [scale] = chooseScales(detection.height, detection.width, resolveOptions(options));
-      const result: DemoResult = { ...detection, options, input, scale, ms, crossOriginIsolated: globalThis.crossOriginIsolated === true, where: d.where };
-      last = { result, heads };
+      const [scale] = chooseScales(detection.height, detection.width, resolveOptions(options, d.descriptor.defaults));
+      const result: DemoResult = {
+        ...detection, options, input, scale, ms, crossOriginIsolated: globalThis.crossOriginIsolated === true, where: d.where, anonymized,
+        model: d.descriptor.name, maskThreshold: d.descriptor.defaults.maskThreshold,
+      };
+      last = { result, heads, anonymized: picture && toCanvas(picture) };
+      if (last.anonymized) await offerDownload(last.anonymized, img.name);
       $('result').textContent = JSON.stringify(result);
       $('run-info').textContent = `${detection.faces.length} face${detection.faces.length === 1 ? '' : 's'} in ${(ms / 1000).toFixed(2)} s · ${detection.kernel} (${d.where === 'worker' ? 'in a Web Worker' : 'on the page'}) · network input ${input.width}×${input.height} (scale ${scale.toFixed(3)})`;
       showFaces(result);
@@ -168,8 +195,42 @@ function detectNow(): Promise<void> {
   }
 }
 
+function anonymizeOptions(): AnonymizeOptions {
+  return {
+    mode: $<HTMLSelectElement>('anonymize-mode').value as AnonymizeOptions['mode'],
+    shape: $<HTMLSelectElement>('anonymize-shape').value as AnonymizeOptions['shape'],
+    boxScale: Number($<HTMLInputElement>('box-scale').value),
+  };
+}
+
+/** RGB pixels on an opaque canvas of their size. */
+function toCanvas(img: RgbImage): OffscreenCanvas {
+  const rgba = new ImageData(img.width, img.height);
+  for (let p = 0; p < img.width * img.height; p++) {
+    rgba.data.set(img.data.subarray(p * 3, p * 3 + 3), p * 4);
+    rgba.data[p * 4 + 3] = 255;
+  }
+  const c = new OffscreenCanvas(img.width, img.height);
+  c.getContext('2d')!.putImageData(rgba, 0, 0);
+  return c;
+}
+
+/** #download offers the anonymized picture as a PNG (lossless: outside the faces, the pixels as decoded). */
+async function offerDownload(picture: OffscreenCanvas, name: string): Promise<void> {
+  const blob = await picture.convertToBlob({ type: 'image/png' });
+  download.href = URL.createObjectURL(blob);
+  download.download = `${name.replace(/\.[^.]*$/, '')}-anonymized.png`;
+  download.hidden = false;
+}
+
+function hideDownload(): void {
+  if (download.href) URL.revokeObjectURL(download.href);
+  download.removeAttribute('href');
+  download.hidden = true;
+}
+
 function showFaces(result: DemoResult): void {
-  const rows = result.faces.map((f, i) => `<tr><td>${i + 1}</td><td>${f.score.toFixed(4)}</td>${f.box.map((v) => `<td>${v.toFixed(1)}</td>`).join('')}</tr>`);
+  const rows = result.faces.map((f, i) => `<tr><td>${i + 1}</td><td>${f.score.toFixed(4)}</td>${f.box.map((v) => `<td>${v.toFixed(1)}</td>`).join('')}<td>${f.mask?.toFixed(3) ?? '–'}</td></tr>`);
   $('faces').querySelector('tbody')!.innerHTML = rows.join('');
 }
 
@@ -184,7 +245,7 @@ function selectedStride(): number {
 function draw(): void {
   if (image === undefined) return;
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(image.bitmap, 0, 0);
+  ctx.drawImage(last?.anonymized ?? image.bitmap, 0, 0);
   const unit = Math.max(1, Math.round(Math.max(canvas.width, canvas.height) / 700));
   const stride = selectedStride();
   $('legend').classList.toggle('shown', stride > 0 && last !== undefined);
@@ -193,16 +254,21 @@ function draw(): void {
   if (last !== undefined && clicked !== undefined && $<HTMLInputElement>('show-anchors').checked) drawAnchors(last, clicked, stride, unit);
 }
 
-/** The face probability of stride `stride`, the larger of its two anchors per cell, over the image. */
+/**
+ * The face probability of stride `stride` (or, with "mask" ticked and a mask model, the mask
+ * probability: the type head's last A channels), the larger of its two anchors per cell, over the image.
+ */
 function drawHeatmap(run: NonNullable<typeof last>, stride: number): void {
-  const cls = run.heads.get(`face_rpn_cls_prob_reshape_stride${stride}`);
+  const type = $<HTMLInputElement>('heatmap-mask').checked ? run.heads.get(`face_rpn_type_prob_reshape_stride${stride}`) : undefined;
+  const cls = type ?? run.heads.get(`face_rpn_cls_prob_reshape_stride${stride}`);
   if (cls === undefined) return;
-  const [, twoA, H, W] = cls.shape;
-  const A = twoA / 2;
+  const [, C, H, W] = cls.shape;
+  const A = C / (type === undefined ? 2 : 3);
+  const first = C - A; // face: channels A..2A−1; mask: 2A..3A−1
   const cells = new ImageData(W, H);
   for (let k = 0; k < H * W; k++) {
     let p = 0;
-    for (let a = 0; a < A; a++) p = Math.max(p, cls.data[(A + a) * H * W + k]);
+    for (let a = 0; a < A; a++) p = Math.max(p, cls.data[(first + a) * H * W + k]);
     const [r, g, b] = jet(p);
     cells.data.set([r, g, b, Math.round(40 + 180 * p)], k * 4); // faint where no face, opaque where one is
   }
@@ -212,7 +278,7 @@ function drawHeatmap(run: NonNullable<typeof last>, stride: number): void {
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(map, 0, 0, (W * stride) / run.result.scale, (H * stride) / run.result.scale);
   ctx.imageSmoothingEnabled = true;
-  $('legend-label').textContent = `stride ${stride}: ${W}×${H} cells of ${stride} px`;
+  $('legend-label').textContent = `stride ${stride}${type === undefined ? '' : ', mask'}: ${W}×${H} cells of ${stride} px`;
 }
 
 function drawFaces(result: DemoResult, unit: number): void {
@@ -221,13 +287,15 @@ function drawFaces(result: DemoResult, unit: number): void {
   ctx.textBaseline = 'bottom';
   for (const f of result.faces) {
     const [x1, y1, x2, y2] = f.box;
-    ctx.strokeStyle = '#00ff00';
+    const masked = f.mask !== undefined && result.maskThreshold !== undefined && f.mask >= result.maskThreshold;
+    const colour = masked ? css(MASKED_COLOUR) : '#00ff00';
+    ctx.strokeStyle = colour;
     ctx.strokeRect(x1, y1, x2 - x1, y2 - y1);
-    const label = f.score.toFixed(3);
+    const label = f.score.toFixed(3) + (f.mask === undefined ? '' : ` mask ${f.mask.toFixed(2)}`);
     const w = ctx.measureText(label).width + 4 * unit;
     ctx.fillStyle = 'rgba(0, 0, 0, 0.65)';
     ctx.fillRect(x1 - unit, y1 - 15 * unit, w, 14 * unit);
-    ctx.fillStyle = '#00ff00';
+    ctx.fillStyle = colour;
     ctx.fillText(label, x1 + unit, y1 - 2 * unit);
     f.landmarks.forEach(([x, y], i) => {
       ctx.fillStyle = css(LANDMARK_COLOURS[i]);
@@ -287,8 +355,28 @@ canvas.addEventListener('click', (e) => {
   clicked = { x: ((e.clientX - r.left) / r.width) * canvas.width, y: ((e.clientY - r.top) / r.height) * canvas.height };
   draw();
 });
-for (const el of Array.from(document.querySelectorAll('input[name=heatmap], #show-faces, #show-anchors'))) el.addEventListener('change', draw);
+for (const el of Array.from(document.querySelectorAll('input[name=heatmap], #heatmap-mask, #show-faces, #show-anchors'))) el.addEventListener('change', draw);
+modelSelect.addEventListener('change', async () => {
+  const name = modelSelect.value;
+  setState('loading', `Loading ${name || "the server's model"}…`);
+  try {
+    const files = await serverModel(name === '' ? 'model' : `models/${encodeURIComponent(name)}`);
+    if (files === undefined) throw new Error(`the server has no model ${name}`);
+    useModel(files, name === '' ? 'from the server' : `bundled ${name}`);
+    // the model's own test script's threshold and size (retinaface_anticov/test.py: 0.8, 640)
+    const defaults = BUILTIN_DESCRIPTORS.find((d) => d.name === name)?.defaults;
+    if (defaults !== undefined) {
+      thresholdInput.value = String(defaults.threshold);
+      targetSizeInput.value = String(defaults.targetSize);
+    }
+    setState('idle', `Ready: ${name || "the server's model"}`);
+    await detectNow();
+  } catch (err) {
+    setState('error', `model: ${err instanceof Error ? err.message : String(err)}`);
+  }
+});
 for (const el of [backendSelect, threadsSelect, targetSizeInput, thresholdInput]) el.addEventListener('change', () => void detectNow());
+for (const id of ['anonymize', 'anonymize-mode', 'anonymize-shape', 'box-scale']) $(id).addEventListener('change', () => void detectNow());
 runButton.addEventListener('click', () => void detectNow());
 
 $<HTMLInputElement>('image-file').addEventListener('change', async (e) => {
@@ -328,6 +416,8 @@ async function start(): Promise<void> {
     setState('error', `model: ${err instanceof Error ? err.message : String(err)}`);
     return;
   }
+  const bundled = await fetch('models/index.json');
+  for (const name of bundled.ok ? ((await bundled.json()) as string[]) : []) modelSelect.add(new Option(name, name));
   const res = await fetch('samples/index.json');
   const samples = res.ok ? ((await res.json()) as string[]) : [];
   $('samples').replaceChildren(...samples.map((name) => {

@@ -5,7 +5,10 @@
  *   /model/index.json   the model's file names: {"symbol": "...-symbol.json", "params": "...-NNNN.params"}
  *                       or {"safetensors": "....safetensors"}; 404 when no model is found
  *   /model/<file>       those files, from $RETINAFACE_MODEL or the bundled models/mnet.25
- *   /samples/index.json the sample images' names ([] without ../shared/images)
+ *   /models/index.json  the bundled models' names (models/<name>/: mnet.25, mnet_cov2), for the
+ *                       page's model chooser
+ *   /models/<name>/index.json, /models/<name>/<file>   one bundled model, as /model/
+ *   /samples/index.json the sample images' names: samples/ (astronaut.png), then ../shared/images
  *   /samples/<file>     one of them
  *
  * Every response carries COOP/COEP (`crossOriginIsolatedHeaders`): with them the page is
@@ -54,7 +57,17 @@ export function modelIndex(dir: string): { symbol: string; params: string } | { 
   return safetensors === undefined ? undefined : { safetensors };
 }
 
-export const samplesDir = resolve(repoRoot, '../shared/images');
+/** The models bundled in the repository (models/<name>/ holding one), by name. */
+export function bundledModelNames(): string[] {
+  const root = resolve(repoRoot, 'models');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).filter((name) => statSync(join(root, name)).isDirectory() && modelIndex(join(root, name)) !== undefined).sort();
+}
+
+/** The sample photos: the repository's own (samples/), then the project's beside it, if there. */
+export const samplesDirs = [resolve(repoRoot, 'samples'), resolve(repoRoot, '../shared/images')];
+
+const isPhoto = (f: string) => /\.(jpe?g|png)$/i.test(f);
 
 /**
  * Connect-style middleware for /model/ and /samples/; anything else goes to `next`.
@@ -62,15 +75,37 @@ export const samplesDir = resolve(repoRoot, '../shared/images');
  */
 export function demoFiles(req: IncomingMessage, res: ServerResponse, next: () => void): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  const plain = (name: string) => !(name.includes('/') || name.includes('\\') || name.startsWith('.'));
+  if (url.pathname === '/models/index.json') return send(res, 'application/json', Buffer.from(JSON.stringify(bundledModelNames())));
+  const one = /^\/models\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+  if (one !== null) {
+    const [model, name] = [decodeURIComponent(one[1]), decodeURIComponent(one[2])];
+    if (!plain(name) || !bundledModelNames().includes(model)) return notFound(res);
+    return serveModelFile(res, resolve(repoRoot, 'models', model), name);
+  }
   const m = /^\/(model|samples)\/([^/]+)$/.exec(url.pathname);
   if (m === null) return next();
-  const dir = m[1] === 'model' ? modelDir() : existsSync(samplesDir) ? samplesDir : undefined;
   const name = decodeURIComponent(m[2]);
-  if (dir === undefined || name.includes('/') || name.includes('\\') || name.startsWith('.')) return notFound(res);
-  if (name === 'index.json') {
-    const index = m[1] === 'model' ? modelIndex(dir) : readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
-    return index === undefined ? notFound(res) : send(res, 'application/json', Buffer.from(JSON.stringify(index)));
+  if (!plain(name)) return notFound(res);
+  if (m[1] === 'model') {
+    const model = modelDir();
+    return model === undefined ? notFound(res) : serveModelFile(res, model, name);
   }
+  const samples = samplesDirs.filter((d) => existsSync(d));
+  if (name === 'index.json') return send(res, 'application/json', Buffer.from(JSON.stringify([...new Set(samples.flatMap((d) => readdirSync(d).filter(isPhoto).sort()))])));
+  const dir = samples.find((d) => existsSync(join(d, name)));
+  if (dir === undefined) return notFound(res);
+  serveFile(res, dir, name);
+}
+
+/** `name` of the model in `dir`: index.json (modelIndex) or one of its files. */
+function serveModelFile(res: ServerResponse, dir: string, name: string): void {
+  if (name !== 'index.json') return serveFile(res, dir, name);
+  const index = modelIndex(dir);
+  return index === undefined ? notFound(res) : send(res, 'application/json', Buffer.from(JSON.stringify(index)));
+}
+
+function serveFile(res: ServerResponse, dir: string, name: string): void {
   const file = join(dir, name);
   if (!existsSync(file) || !statSync(file).isFile()) return notFound(res);
   send(res, TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream', readFileSync(file));

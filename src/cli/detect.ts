@@ -1,37 +1,50 @@
 /**
- * `retinaface detect IMAGE... [--model DIR] [--threshold 0.5] [--nms 0.4] [--target-size 1024]
- * [--max-size 1980] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote] [--backend B] [--json]
- * [--out DIR] [--max-pixels 50e6] [--no-exif]`
+ * `retinaface detect IMAGE|DIR... [--model DIR|NAME] [--descriptor NAME] [--threshold T] [--nms 0.4]
+ * [--target-size N] [--max-size N] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote]
+ * [--backend B] [--out DIR] [--mask-threshold T] [--max-pixels 50e6] [--no-exif] [--json | --jsonl]
+ * [--from FILE] [--shard K/N] [--resume OUT.jsonl] [--jobs N] [--crops DIR [--crop-size 112]]`
  *
- * Every image is processed even when some fail: a failed one is one line on stderr
- * (`error: <file>: <message>`) and, with `--json`, an entry `{ "file", "error" }` in the array on
- * stdout, in input order. Exit 0 when every image worked, 1 when some failed, 2 for a usage error
- * (bad or unknown options, checked before the model is loaded). `--out DIR` writes one annotated
- * PNG per image: boxes, landmarks, scores.
+ * Unset thresholds and sizes are the model's own test script's (detect/descriptor.ts): mnet.25
+ * 0.5 and 1024 / 1980, mnet_cov2 0.8 and 640 / 1080. With a mask model (mnet_cov2) every face
+ * carries its mask probability (`"mask"` in the JSON), and `--out` draws a face whose mask
+ * probability reaches `--mask-threshold` (default the model's, 0.2) in orange.
+ *
+ * The options and `DetectSettings`, and the handler that each batch worker opens (batch.ts runs
+ * the inputs, the outputs, shards, resume and jobs): one detector, then per image read, decode,
+ * detect and, with `--out DIR`, one annotated picture (boxes, landmarks, scores, mask scores; a JPEG for a JPEG
+ * input, a PNG otherwise) and, with `--crops DIR`, each face aligned for recognition (crops.ts). A failed image is one line on stderr and an entry `{ "file", "error" }`;
+ * exit 0 when every image worked, 1 when some failed, 2 for a usage error (bad or unknown options,
+ * checked before the model is loaded).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
 import { BACKEND_HELP, backendNamed, DEFAULT_BACKEND } from '../detect/engine.js';
 import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
+import { BUILTIN_DESCRIPTORS } from '../detect/descriptor.js';
 import { readFileChecked } from '../read-file.js';
 import { bundledModels, DEFAULT_MODEL } from '../weights/locate.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
-import { drawDetections, encodePng } from '../image/draw.js';
+import { drawDetections } from '../image/draw.js';
+import { encodeJpeg, encodePng } from '../image/encode.js';
+import { sniffImageFormat } from '../image/sniff.js';
 import { numberValue, parseArgs, type ParsedArgs } from './args.js';
+import { BATCH_FLAGS, BATCH_HELP, batchOptions, runBatch, type OpenHandler } from './batch.js';
+import { CROP_FLAGS, CROP_HELP, cropOptions, writeCrops, type CroppedFace, type CropSettings } from './crops.js';
+import { writeOut } from './write-out.js';
 
 const COMMAND = 'detect';
 
 export const HELP = `usage: retinaface detect IMAGE... [options]
 
-  --model PATH|NAME   model directory or file, or a bundled model's name (${bundledModels().join(', ')});
-                      default: $RETINAFACE_MODEL, then the bundled ${DEFAULT_MODEL}
-  --threshold T       keep faces with score >= T, in [0, 1] (default 0.5)
+  --model PATH|NAME   model directory, -symbol.json, .params or .safetensors file, or a bundled
+                      model's name (${bundledModels().join(', ')}); default: $RETINAFACE_MODEL, then the bundled ${DEFAULT_MODEL}
+  --descriptor NAME   decode the model as this built-in (${BUILTIN_DESCRIPTORS.map((d) => d.name).join(', ')}); default: the one its
+                      symbol's checksum names
+  --threshold T       keep faces with score >= T, in [0, 1] (default: the model's, mnet.25 0.5, mnet_cov2 0.8)
   --nms T             NMS suppresses at IoU >= T, in (0, 1] (default 0.4)
-  --target-size N     short side of the network input (default 1024)
-  --max-size N        cap for the long side (default 1980)
+  --target-size N     short side of the network input (default: the model's, 1024 / 640)
+  --max-size N        cap for the long side (default: the model's, 1980 / 1080)
   --scales a,b,c      explicit scale factors instead of target/max size
   --pyramid a,b,c     multi-scale sizes relative to --target-size (test_widerface: 500,800,1100,1400,1700 with 800/1200)
   --flip              also run the mirrored image
@@ -39,57 +52,89 @@ export const HELP = `usage: retinaface detect IMAGE... [options]
   --backend B         where the network runs (default ${DEFAULT_BACKEND}):
 ${BACKEND_NAMES.map((b) => `                        ${b.padEnd(17)} ${BACKEND_HELP[b]}`).join('\n')}
   --threads N         wasm: threads for the convolutions (default: the cores, at most 4)
-  --json              one JSON array on stdout, one entry per image
-  --out DIR           write <image>.png with boxes, landmarks and scores
+  --out DIR           write the image with boxes, landmarks and scores: <image>.jpg for a JPEG, else <image>.png
+  --mask-threshold T  mask models: --out draws faces with mask score >= T in orange (default: the model's, 0.2)
   --max-pixels N      refuse images (and scaled inputs) over N pixels (default ${DEFAULT_MAX_PIXELS})
   --no-exif           ignore the JPEG EXIF orientation
-`;
 
-type Entry = { file: string; error: string } | ({ file: string } & Detection);
+batch:
+${BATCH_HELP}
+aligned crops:
+${CROP_HELP}`;
+
+/** What each worker needs to open its detector and process an image; sent to every worker, so plain data. */
+export interface DetectSettings {
+  readonly model?: string;
+  /** A built-in descriptor's name (--descriptor). */
+  readonly descriptor?: string;
+  readonly backend: BackendName;
+  readonly threads?: number;
+  readonly options: DetectOptions;
+  readonly maxPixels: number;
+  readonly exif: boolean;
+  readonly outDir?: string;
+  /** --mask-threshold; default the model's. */
+  readonly maskThreshold?: number;
+  readonly crops?: CropSettings;
+}
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(COMMAND, argv, {
-    values: ['model', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'threads', 'out', 'max-pixels'],
-    switches: ['flip', 'vote', 'json', 'no-exif', 'help'],
+    values: ['model', 'descriptor', 'threshold', 'nms', 'target-size', 'max-size', 'scales', 'pyramid', 'backend', 'threads', 'out', 'mask-threshold', 'max-pixels', ...CROP_FLAGS, ...BATCH_FLAGS.values],
+    switches: ['flip', 'vote', 'no-exif', 'help', ...BATCH_FLAGS.switches],
   });
   if (args.switches.has('help')) {
     process.stdout.write(HELP);
     return 0;
   }
-  const files = args.positionals;
-  if (files.length === 0) throw usage('no image given');
-  const options = detectOptions(args);
-  const backend = backendOption(args);
+  const batch = batchOptions(COMMAND, args);
   const maxPixels = numberValue(COMMAND, args, 'max-pixels') ?? DEFAULT_MAX_PIXELS;
   if (!(maxPixels >= 1)) throw usage(`--max-pixels must be at least 1, got ${maxPixels}`);
-  const exif = !args.switches.has('no-exif');
-  const outDir = args.values.get('out');
-
-  const detector = await RetinaFace.load({ model: args.values.get('model'), backend, threads: threadsOption(args) });
-  const entries: Entry[] = [];
-  const pngNames = new Set<string>();
-  try {
-    for (const file of files) {
-      try {
-        const started = performance.now();
-        const image = decodeImage(readFileChecked(file), { where: file, exif, maxPixels });
-        const result = await detector.detect({ ...image, channels: 3 }, { ...options, maxPixels });
-        const ms = performance.now() - started;
-        entries.push({ file, ...result });
-        if (outDir !== undefined) writePng(outDir, uniqueName(file, pngNames), encodePng(drawDetections(image, result.faces)));
-        if (!args.switches.has('json')) process.stdout.write(table(file, result, ms));
-      } catch (err) {
-        const message = errorMessage(err);
-        entries.push({ file, error: message });
-        process.stderr.write(`error: ${message.startsWith(`${file}: `) ? message : `${file}: ${message}`}\n`);
-      }
-    }
-  } finally {
-    detector.dispose();
+  const maskThreshold = numberValue(COMMAND, args, 'mask-threshold');
+  if (maskThreshold !== undefined && !(maskThreshold >= 0 && maskThreshold <= 1)) throw usage(`--mask-threshold must be in [0, 1], got ${maskThreshold}`);
+  const descriptor = args.values.get('descriptor');
+  if (descriptor !== undefined && !BUILTIN_DESCRIPTORS.some((d) => d.name === descriptor)) {
+    throw usage(`--descriptor must be one of ${BUILTIN_DESCRIPTORS.map((d) => d.name).join(', ')}, got '${descriptor}'`);
   }
-  if (args.switches.has('json')) process.stdout.write(JSON.stringify(entries) + '\n');
-  return entries.some((e) => 'error' in e) ? 1 : 0;
+  const settings: DetectSettings = {
+    model: args.values.get('model'),
+    descriptor,
+    backend: backendOption(args),
+    threads: threadsOption(args),
+    options: detectOptions(args),
+    maxPixels,
+    exif: !args.switches.has('no-exif'),
+    outDir: args.values.get('out'),
+    maskThreshold,
+    crops: cropOptions(COMMAND, args),
+  };
+  return runBatch(batch, { module: import.meta.url, settings, names: settings.outDir !== undefined || settings.crops !== undefined });
 }
+
+/** One detector per worker; per image: read, decode, detect, the annotated picture under --out, the aligned faces under --crops. */
+export const openHandler: OpenHandler<DetectSettings> = async (s, context) => {
+  const detector = await RetinaFace.load({ model: s.model, descriptor: s.descriptor, backend: s.backend, threads: s.threads ?? context.threads });
+  const draw = { maskThreshold: s.maskThreshold ?? detector.descriptor.defaults.maskThreshold };
+  return {
+    async process({ path, name }) {
+      const started = performance.now();
+      const bytes = readFileChecked(path);
+      const image = decodeImage(bytes, { where: path, exif: s.exif, maxPixels: s.maxPixels });
+      const result = await detector.detect({ ...image, channels: 3 }, { ...s.options, maxPixels: s.maxPixels, align: s.crops?.size });
+      const ms = performance.now() - started;
+      if (s.outDir !== undefined) {
+        const drawn = drawDetections(image, result.faces, draw);
+        const jpeg = sniffImageFormat(bytes) === 'jpeg';
+        writeOut(s.outDir, `${name}.${jpeg ? 'jpg' : 'png'}`, jpeg ? encodeJpeg(drawn) : encodePng(drawn));
+      }
+      if (s.crops === undefined) return { entry: result, text: table(path, result, ms) };
+      const { faces, warnings } = writeCrops(s.crops, name!, path, result.faces); // run() asks for names with --crops
+      for (const warning of warnings) process.stderr.write(`${warning}\n`);
+      return { entry: { ...result, faces }, text: table(path, { ...result, faces }, ms) };
+    },
+    close: () => detector.dispose(),
+  };
+};
 
 function usage(what: string, command = COMMAND): RetinaFaceError {
   return new RetinaFaceError('USAGE', `${command}: ${what} (see retinaface ${command} --help)`);
@@ -145,37 +190,15 @@ export function backendOption(args: ParsedArgs, command = COMMAND, fallback: Bac
   return backend;
 }
 
-function errorMessage(err: unknown): string {
-  if (err instanceof RetinaFaceError) return err.message;
-  if (process.argv.includes('--debug')) console.error(err);
-  return `internal: ${err instanceof Error ? err.message : String(err)} (rerun with --debug for a stack trace)`;
-}
-
-/** `<image name>.png`, with -2, -3, … when two inputs share a name. */
-function uniqueName(file: string, taken: Set<string>): string {
-  const stem = basename(file, extname(file));
-  let name = `${stem}.png`;
-  for (let i = 2; taken.has(name); i++) name = `${stem}-${i}.png`;
-  taken.add(name);
-  return name;
-}
-
-function writePng(dir: string, name: string, png: Uint8Array): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, name), png);
-  } catch (err) {
-    throw new RetinaFaceError('IO', `${join(dir, name)}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-}
-
 /** The human-readable rows for one image. */
-function table(file: string, r: Detection, ms: number): string {
+function table(file: string, r: Omit<Detection, 'faces'> & { faces: readonly (Detection['faces'][number] | CroppedFace)[] }, ms: number): string {
   const f = (v: number) => v.toFixed(1);
   const rows = [`${file}: ${r.width}x${r.height}, ${r.faces.length} face${r.faces.length === 1 ? '' : 's'} (${r.backend} ${r.kernel}, ${ms.toFixed(0)} ms)`];
   for (const face of r.faces) {
     const points = face.landmarks.map(([x, y]) => `${f(x)},${f(y)}`).join(' ');
-    rows.push(`  ${face.score.toFixed(4)}  box ${face.box.map(f).join(',')}${points ? `  landmarks ${points}` : ''}`);
+    const mask = face.mask === undefined ? '' : `  mask ${face.mask.toFixed(4)}`;
+    const crop = 'crop' in face ? `  crop ${face.crop}` : 'cropSkipped' in face ? '  crop skipped' : '';
+    rows.push(`  ${face.score.toFixed(4)}  box ${face.box.map(f).join(',')}${mask}${points ? `  landmarks ${points}` : ''}${crop}`);
   }
   return rows.join('\n') + '\n';
 }

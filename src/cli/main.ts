@@ -11,13 +11,14 @@ import { RetinaFaceError } from '../errors.js';
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  detect: { summary: 'faces and landmarks in images (IMAGE... [--json] [--out DIR] [--flip] [--backend B]; detect --help)', load: async () => (await import('./detect.js')).run },
+  detect: { summary: 'faces and landmarks in images (IMAGE|DIR... [--json|--jsonl] [--out DIR] [--backend B] [--from FILE] [--shard K/N] [--resume OUT.jsonl] [--jobs N]; detect --help)', load: async () => (await import('./detect.js')).run },
   explain: { summary: 'one detection walked through stage by stage as an HTML report with figures (IMAGE --out DIR [--backend B])', load: async () => (await import('./explain.js')).run },
   convert: { summary: 'write the MXNet model as one .safetensors file (--model PATH --out FILE)', load: async () => (await import('./convert.js')).run },
   'train-targets': { summary: 'a training crop, its anchor labels and targets, optionally its losses (--image FILE --gt GT.json)', load: async () => (await import('./train-targets.js')).run },
   dump: { summary: "run the network once and write every node's output as <node>.npy (--input FILE --out DIR [--backend B])", load: async () => (await import('./dump.js')).run },
   compare: { summary: 'compare two folders of node .npy files, node by node in graph order (REF_DIR OUR_DIR [--tol 1e-4])', load: async () => (await import('./compare.js')).run },
-  eval: { summary: 'WIDER FACE easy / medium / hard AP, scored as the official evaluation.py (wider --pred DIR --gt DIR [--json]; eval --help)', load: async () => (await import('./eval.js')).run },
+  anonymize: { summary: 'blur, pixelate or fill every face, written in the input\'s format without metadata (IMAGE|DIR... --out DIR [--mode blur|pixelate|solid] [--box-scale 1.3] [--shape ellipse|box] [detect options]; anonymize --help)', load: async () => (await import('./anonymize.js')).run },
+  eval: { summary: 'WIDER FACE easy / medium / hard AP, scored as the official evaluation.py (wider --pred DIR --gt DIR [--json], or --images DIR --out DIR to detect first; eval --help)', load: async () => (await import('./eval.js')).run },
   bench: { summary: 'forward, detect and cold-start time and peak memory on one backend ([--size WxH] [--runs N] [--backend B] [--json])', load: async () => (await import('./bench.js')).run },
 };
 
@@ -57,8 +58,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')}); see retinaface --help\n`);
     return 2;
   }
-  // `retinaface <command> --help`: detect and eval have a full option list, the others their summary line.
-  if (rest.includes('--help') && name !== 'detect' && name !== 'eval') {
+  // `retinaface <command> --help`: detect, anonymize and eval have a full option list, the others their summary line.
+  if (rest.includes('--help') && !['detect', 'anonymize', 'eval'].includes(name)) {
     process.stdout.write(`usage: retinaface ${name}: ${command.summary}\n${command.summary.includes('--backend') ? BACKENDS_LINE + '\n' : ''}`);
     return 0;
   }

@@ -1,27 +1,32 @@
 /**
- * RetinaFace.detect (retinaface.py, network 'net3'), top to bottom in the seed's order:
+ * RetinaFace.detect (retinaface.py, network 'net3'; RetinaFaceCoV.detect in retinaface_cov.py for
+ * the mask model, 'net3l'), top to bottom in the seed's order:
  *
  *   for each scale (and, with flip, each of the plain and mirrored image):
  *     resize (cv2 INTER_LINEAR, fx = fy = scale) → input tensor → forward
- *     for each stride in the anchor config: proposals (anchors, scores, bbox_pred, clip, threshold)
+ *     for each stride in the model's anchor config: proposals (anchors, scores, bbox_pred, clip,
+ *       threshold; mask scores when the model has the type head)
  *     undo the flip, divide by the scale
- *   concatenate, sort by score, cpu_nms (or bbox_vote), landmarks follow their boxes.
+ *   concatenate, sort by score, cpu_nms (or bbox_vote), landmarks and mask scores follow their boxes.
  *
+ * What differs between models (anchors, landmark_std, heads) comes from the model's descriptor
+ * (descriptor.ts); the default is the bundled mnet.25's.
  * The arithmetic follows the original's dtypes: boxes in float64 until they are handed to NMS as
  * float32, landmarks float32 throughout (the golden README's "Semantics" section).
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import type { AlignedFace } from '../align/face-align.js';
-import { resizeLinear } from '../image/resize.js';
+import { resizeGeometry, resizeLinear } from '../image/resize.js';
 import { inputTensor } from '../net/input.js';
-import { ANCHOR_CONFIG } from '../anchors/config.js';
+import type { AnchorLevel } from '../anchors/config.js';
 import { generateAnchorsFpn } from '../anchors/generate-anchors.js';
 import { argsortDescending, cpuNms } from '../anchors/nms.js';
 import { bboxVote } from '../anchors/bbox-vote.js';
 import { strideProposals, type Proposals } from './proposals.js';
 import { pyramidScales, targetScale } from './scales.js';
 import type { ResolvedOptions } from './options.js';
+import { DEFAULT_DESCRIPTOR, strideHeadNames, type ModelDescriptor } from './descriptor.js';
 
 export type Point = [x: number, y: number];
 
@@ -32,13 +37,15 @@ export interface Face {
   score: number;
   /** Left eye, right eye, nose, left mouth corner, right mouth corner; empty with `vote`. */
   landmarks: Point[];
+  /** Probability that the face wears a mask; only from mask models (mnet_cov2), absent with `vote`. */
+  mask?: number;
   /** With detect's `align`: the face cropped and aligned by its landmarks (InsightFace's norm_crop). */
   aligned?: AlignedFace;
   /** With detect's `align`: why this face has no `aligned` (landmarks that admit no alignment). */
   alignError?: string;
 }
 
-/** Runs the network on a (1, 3, H, W) input and returns its nine heads by name. */
+/** Runs the network on a (1, 3, H, W) input and returns its heads by name. */
 export type RunNetwork = (input: Tensor) => Promise<ReadonlyMap<string, Tensor>>;
 
 const FLIP_LANDMARK_ORDER = [1, 0, 2, 4, 3]; // the eyes and the mouth corners swap sides
@@ -50,25 +57,59 @@ export function chooseScales(height: number, width: number, o: ResolvedOptions):
   return [targetScale(height, width, o.targetSize, o.maxSize)];
 }
 
-export async function detectFaces(run: RunNetwork, image: RgbImage, o: ResolvedOptions): Promise<Face[]> {
+/**
+ * The two big buffers of a detect, kept by a detector from one photo to the next: the resized
+ * image and the network input (for t1 at the default scale 4.5 MB and 18 MB), grown to the
+ * largest size asked for so far. Without them every detect allocates both afresh and the garbage
+ * collector pays for it (about 30 ms per t1 detect in the issue's profile).
+ */
+export class DetectBuffers {
+  private bytes = new Uint8Array(0);
+  private floats = new Float32Array(0);
+
+  /** `n` bytes for a resized image; the previous ones are overwritten. */
+  resized(n: number): Uint8Array {
+    if (this.bytes.length < n) this.bytes = new Uint8Array(n);
+    return this.bytes.subarray(0, n);
+  }
+
+  /** `n` floats for an input tensor; the previous ones are overwritten. */
+  input(n: number): Float32Array {
+    if (this.floats.length < n) this.floats = new Float32Array(n);
+    return this.floats.subarray(0, n);
+  }
+}
+
+/** `buffers`: reused for the resized image and the input tensor (a new pair per call without). */
+export async function detectFaces(run: RunNetwork, image: RgbImage, o: ResolvedOptions, descriptor: ModelDescriptor = DEFAULT_DESCRIPTOR, buffers = new DetectBuffers()): Promise<Face[]> {
+  return merge(await detectProposals(run, image, o, descriptor, buffers), o);
+}
+
+/** Every stride's proposals of every scale and flip, in original-image pixels, before NMS. */
+export async function detectProposals(run: RunNetwork, image: RgbImage, o: ResolvedOptions, descriptor: ModelDescriptor = DEFAULT_DESCRIPTOR, buffers = new DetectBuffers()): Promise<Proposals[]> {
   const found: Proposals[] = [];
+  const anchors = baseAnchors(descriptor.anchors);
   for (const scale of chooseScales(image.height, image.width, o)) {
-    const resized = scale === 1 ? image : resizeLinear(image, { fx: scale, fy: scale });
+    const target = { fx: scale, fy: scale };
+    const { DW, DH } = resizeGeometry(image.width, image.height, target);
+    const resized = scale === 1 ? image : resizeLinear(image, target, buffers.resized(DW * DH * 3));
     for (const flip of o.flip ? [false, true] : [false]) {
       const im = flip ? flipHorizontal(resized) : resized;
-      const heads = await run(inputTensor(im.data, im.width, im.height));
-      for (const { stride } of ANCHOR_CONFIG) {
+      const heads = await run(inputTensor(im.data, im.width, im.height, buffers.input(im.width * im.height * 3)));
+      for (const names of strideHeadNames(descriptor)) {
         const p = strideProposals(
           {
-            cls: heads.get(`face_rpn_cls_prob_reshape_stride${stride}`)!,
-            bbox: heads.get(`face_rpn_bbox_pred_stride${stride}`)!,
-            landmark: heads.get(`face_rpn_landmark_pred_stride${stride}`)!,
+            cls: heads.get(names.cls)!,
+            bbox: heads.get(names.bbox)!,
+            landmark: heads.get(names.landmark)!,
+            type: names.type === undefined ? undefined : heads.get(names.type)!,
           },
-          stride,
-          baseAnchors(stride),
+          names.stride,
+          anchors.get(names.stride)!,
           im.height,
           im.width,
           o.threshold,
+          descriptor,
         );
         if (flip) unflip(p, im.width);
         toOriginalPixels(p, scale);
@@ -76,13 +117,15 @@ export async function detectFaces(run: RunNetwork, image: RgbImage, o: ResolvedO
       }
     }
   }
-  return merge(found, o);
+  return found;
 }
 
-let anchorsByStride: Map<number, Float32Array> | undefined;
-function baseAnchors(stride: number): Float32Array {
-  anchorsByStride ??= generateAnchorsFpn(ANCHOR_CONFIG);
-  return anchorsByStride.get(stride)!;
+/** generate_anchors_fpn of an anchor table, by stride, computed once per table. */
+const anchorsByTable = new WeakMap<readonly AnchorLevel[], Map<number, Float32Array>>();
+function baseAnchors(table: readonly AnchorLevel[]): Map<number, Float32Array> {
+  let anchors = anchorsByTable.get(table);
+  if (anchors === undefined) anchorsByTable.set(table, (anchors = generateAnchorsFpn(table)));
+  return anchors;
 }
 
 /** Mirror an image left-right (im[:, ::-1, :]). */
@@ -128,28 +171,50 @@ function toOriginalPixels(p: Proposals, scale: number): void {
   for (let i = 0; i < p.landmarks.length; i++) p.landmarks[i] = Math.fround(p.landmarks[i] / s32);
 }
 
-/** vstack, argsort()[::-1], float32 pre_det, then cpu_nms (landmarks follow) or bbox_vote. */
-function merge(found: readonly Proposals[], o: ResolvedOptions): Face[] {
+/** All proposals of a detection in the order handed to NMS. */
+export interface Candidates {
+  /** (N, 5) float32 x1, y1, x2, y2, score, score-descending: the original's pre_det. */
+  preDet: Float32Array;
+  /** (N, 5, 2) float32 landmarks, in the same order. */
+  landmarks: Float32Array;
+  /** (N) float32 mask probabilities, in the same order; mask models only. */
+  mask?: Float32Array;
+}
+
+/** vstack over strides (scales, flips), argsort()[::-1] of the scores, cast to float32: pre_det. */
+export function candidates(found: readonly Proposals[]): Candidates {
   const n = found.reduce((sum, p) => sum + p.scores.length, 0);
   const scores = new Float32Array(n);
   const boxes = new Float64Array(n * 4);
   const landmarks = new Float32Array(n * 10);
+  const mask = found.some((p) => p.mask !== undefined) ? new Float32Array(n) : undefined;
   let at = 0;
   for (const p of found) {
     scores.set(p.scores, at);
     boxes.set(p.boxes, at * 4);
     landmarks.set(p.landmarks, at * 10);
+    if (p.mask !== undefined) mask?.set(p.mask, at);
     at += p.scores.length;
   }
 
   const order = argsortDescending(scores);
-  const preDet = new Float32Array(n * 5); // (N, 5) x1, y1, x2, y2, score, as handed to cpu_nms
+  const sorted: Candidates = { preDet: new Float32Array(n * 5), landmarks: new Float32Array(n * 10), mask: mask && new Float32Array(n) };
   for (let i = 0; i < n; i++) {
     const j = order[i];
-    for (let c = 0; c < 4; c++) preDet[i * 5 + c] = boxes[j * 4 + c];
-    preDet[i * 5 + 4] = scores[j];
+    for (let c = 0; c < 4; c++) sorted.preDet[i * 5 + c] = boxes[j * 4 + c];
+    sorted.preDet[i * 5 + 4] = scores[j];
+    sorted.landmarks.set(landmarks.subarray(j * 10, j * 10 + 10), i * 10);
+    if (mask !== undefined) sorted.mask![i] = mask[j];
   }
+  return sorted;
+}
 
+/**
+ * cpu_nms over pre_det (landmarks and mask scores follow their boxes; NMS sees only the five
+ * columns of pre_det, as in RetinaFaceCoV), or bbox_vote.
+ */
+function merge(found: readonly Proposals[], o: ResolvedOptions): Face[] {
+  const { preDet, landmarks, mask } = candidates(found);
   if (o.vote) {
     const det = bboxVote(preDet, o.nmsThreshold);
     const faces: Face[] = [];
@@ -159,10 +224,11 @@ function merge(found: readonly Proposals[], o: ResolvedOptions): Face[] {
     return faces;
   }
   return Array.from(cpuNms(preDet, o.nmsThreshold), (i) => {
-    const j = order[i];
     const landmarksOf: Point[] = [];
-    for (let p = 0; p < 5; p++) landmarksOf.push([landmarks[j * 10 + 2 * p], landmarks[j * 10 + 2 * p + 1]]);
-    return { box: box32(preDet, i * 5), score: preDet[i * 5 + 4], landmarks: landmarksOf };
+    for (let p = 0; p < 5; p++) landmarksOf.push([landmarks[i * 10 + 2 * p], landmarks[i * 10 + 2 * p + 1]]);
+    const face: Face = { box: box32(preDet, i * 5), score: preDet[i * 5 + 4], landmarks: landmarksOf };
+    if (mask !== undefined) face.mask = mask[i];
+    return face;
   });
 }
 

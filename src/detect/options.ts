@@ -1,18 +1,19 @@
 /**
- * The knobs of RetinaFace.detect, their defaults (InsightFace test.py: threshold 0.5, NMS 0.4,
- * short side to 1024, long side at most 1980) and their validation: every bad value is one
- * OPTION error naming the option and the value.
+ * The knobs of RetinaFace.detect, their defaults and their validation: every bad value is one
+ * OPTION error naming the option and the value. The defaults are those of the model's own test
+ * script, from its descriptor (descriptor.ts); DEFAULTS are mnet.25's (InsightFace test.py:
+ * threshold 0.5, NMS 0.4, short side to 1024, long side at most 1980).
  */
 import { RetinaFaceError } from '../errors.js';
 
 export interface DetectOptions {
-  /** Keep proposals with face probability >= threshold (compared in float32, as numpy does). Default 0.5. */
+  /** Keep proposals with face probability >= threshold (compared in float32, as numpy does). Default: the model's (mnet.25 0.5, mnet_cov2 0.8). */
   threshold?: number;
   /** Greedy NMS suppresses a box whose IoU with a kept one is >= this. Default 0.4. */
   nmsThreshold?: number;
-  /** Short side of the network input (test.py's rule). Default 1024. */
+  /** Short side of the network input (test.py's rule). Default: the model's (mnet.25 1024, mnet_cov2 640). */
   targetSize?: number;
-  /** Cap for the long side of the network input. Default 1980. */
+  /** Cap for the long side of the network input. Default: the model's (mnet.25 1980, mnet_cov2 1080). */
   maxSize?: number;
   /** Explicit scale factors (the original detect()'s `scales`); overrides targetSize/maxSize. */
   scales?: readonly number[];
@@ -40,6 +41,9 @@ export interface ResolvedOptions {
 
 export const DEFAULTS = { threshold: 0.5, nmsThreshold: 0.4, targetSize: 1024, maxSize: 1980 } as const;
 
+/** The defaults an option falls back to. */
+export type OptionDefaults = { readonly [K in keyof typeof DEFAULTS]: number };
+
 function bad(option: string, value: unknown, rule: string): never {
   throw new RetinaFaceError('OPTION', `option ${option}: ${JSON.stringify(value)} ${rule}`);
 }
@@ -51,8 +55,9 @@ function positiveList(option: string, list: readonly number[] | undefined): read
   return [...list];
 }
 
-export function resolveOptions(options: DetectOptions = {}): ResolvedOptions {
-  const o = { ...DEFAULTS, flip: false, vote: false, ...stripUndefined(options) };
+export function resolveOptions(options: DetectOptions = {}, defaults: OptionDefaults = DEFAULTS): ResolvedOptions {
+  const { threshold, nmsThreshold, targetSize, maxSize } = defaults;
+  const o = { threshold, nmsThreshold, targetSize, maxSize, flip: false, vote: false, ...stripUndefined(options) };
   if (typeof o.threshold !== 'number' || !(o.threshold >= 0 && o.threshold <= 1)) bad('threshold', o.threshold, 'must be in [0, 1]');
   if (typeof o.nmsThreshold !== 'number' || !(o.nmsThreshold > 0 && o.nmsThreshold <= 1)) bad('nmsThreshold', o.nmsThreshold, 'must be in (0, 1]');
   for (const k of ['targetSize', 'maxSize'] as const) {

@@ -16,19 +16,25 @@
  * system: `load` imports the path-finding loader (weights/load.ts, node:fs) only when called, and
  * a path given to detect is read through weights/read-file.ts.
  *
- * A detector serves one detect() at a time: calls made while one runs wait their turn, so parallel
+ * `detector.anonymize(input, options)` detects, then blurs, pixelates or fills every face found
+ * (anonymize/anonymize.ts) and returns the detection with the new pixels.
+ *
+ * A detector serves one detect() or anonymize() at a time: calls made while one runs wait their turn, so parallel
  * callers get exactly what sequential ones would (the gpu backend holds per-plan state).
  */
+import { anonymize, resolveAnonymizeOptions, type AnonymizeOptions } from '../anonymize/anonymize.js';
 import { RetinaFaceError } from '../errors.js';
 import { DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import { resizeGeometry } from '../image/resize.js';
+import type { RgbImage } from '../image/rgb-image.js';
 import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
-import { chooseScales, detectFaces, type Face } from './detect.js';
+import { chooseScales, DetectBuffers, detectFaces, type Face } from './detect.js';
 import { BACKEND_NAMES, backendNamed, createEngine, DEFAULT_BACKEND, type BackendAlias, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
+import { describeModel, type ModelDescriptor } from './descriptor.js';
 import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
 import { toImage, type ImageInput, type ImageOptions } from './image-input.js';
 import { alignFaces } from './align-face.js';
@@ -42,6 +48,11 @@ export type { ImageInput, ImageOptions, RawPixels } from './image-input.js';
 export interface FromFilesOptions {
   /** Default 'wasm'. */
   backend?: BackendName | BackendAlias;
+  /**
+   * How to decode the model (descriptor.ts): a built-in's name ('mnet.25', 'mnet_cov2') or a
+   * descriptor of one's own. Default: the built-in whose symbol checksum the model has.
+   */
+  descriptor?: ModelDescriptor | string;
   /** wasm: threads to split the convolutions over; default the cores, at most 4, in Node and in a browser worker of a cross-origin isolated page; 1 elsewhere (ops/wasm/threads.ts). */
   threads?: number;
 }
@@ -55,7 +66,7 @@ export interface LoadOptions extends FromFilesOptions {
 
 /** Watching detect at work (the browser demo draws the per-stride face probabilities from it). */
 export interface DetectObserver {
-  /** Called after each forward pass with the nine heads by name and the (1, 3, H, W) input's H and W. */
+  /** Called after each forward pass with the heads by name (nine, twelve with a mask model) and the (1, 3, H, W) input's H and W. */
   onHeads?: (heads: ReadonlyMap<string, Tensor>, input: { height: number; width: number }) => void;
 }
 
@@ -79,6 +90,12 @@ export interface Detection {
   kernel: string;
 }
 
+/** What anonymize returns: the detection, and the picture with every face found anonymized. */
+export interface Anonymized extends Detection {
+  /** The input's pixels (EXIF orientation applied unless `exif: false`) with each face's region anonymized. */
+  image: RgbImage;
+}
+
 /**
  * The path loader (weights/load.ts: node:fs, node:path), imported by `load` when called. Its
  * specifier is a variable so that a bundler building for the browser does not follow it.
@@ -88,9 +105,13 @@ const PATH_LOADER = '../weights/load.js';
 export class RetinaFace {
   private queue: Promise<unknown> = Promise.resolve();
   private destroyed = false;
+  /** The resized image and input tensor, reused by each detect (calls run one at a time). */
+  private readonly buffers = new DetectBuffers();
 
   private constructor(
     readonly model: Model,
+    /** What the model is and its test script's defaults (descriptor.ts). */
+    readonly descriptor: ModelDescriptor,
     private readonly engine: Engine,
   ) {}
 
@@ -100,21 +121,29 @@ export class RetinaFace {
     const threads = checkedThreads(options.threads);
     const { loadModel } = (await import(/* @vite-ignore */ PATH_LOADER)) as typeof import('../weights/load.js');
     const model = await loadModel(options.model);
-    return new RetinaFace(model, await createEngine(backend, { threads }));
+    const descriptor = describeModel(model, options.descriptor);
+    return new RetinaFace(model, descriptor, await createEngine(backend, { threads }));
   }
 
   /** The model from its files' bytes (MXNet symbol text + .params bytes, or one .safetensors), checked as `load` does. */
   static async fromFiles(files: ModelBytes, options: FromFilesOptions = {}): Promise<RetinaFace> {
     const backend = checkedBackend(options.backend);
     const threads = checkedThreads(options.threads);
-    return new RetinaFace(modelFromBytes(files), await createEngine(backend, { threads }));
+    const model = modelFromBytes(files);
+    const descriptor = describeModel(model, options.descriptor);
+    return new RetinaFace(model, descriptor, await createEngine(backend, { threads }));
   }
 
-  /** Faces in `input`; see DetectOptions for the knobs and their defaults. */
-  detect(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption = {}): Promise<Detection> {
-    const run = this.queue.then(() => this.detectNow(input, options));
-    this.queue = run.catch(() => {});
-    return run;
+  /** Faces in `input`; see DetectOptions for the knobs; their defaults are the model's (`descriptor.defaults`). */
+  async detect(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption = {}): Promise<Detection> {
+    return (await this.inTurn(input, options)).detection;
+  }
+
+  /** Faces in `input`, and its pixels with every face blurred, pixelated or filled (see AnonymizeOptions). */
+  async anonymize(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption & AnonymizeOptions = {}): Promise<Anonymized> {
+    resolveAnonymizeOptions(options);
+    const { detection, image } = await this.inTurn(input, options);
+    return { ...detection, image: anonymize(image, detection.faces, options) };
   }
 
   /** Releases the gpu.js kernels and worker threads; the detector cannot be used afterwards. */
@@ -123,9 +152,16 @@ export class RetinaFace {
     this.engine.destroy();
   }
 
-  private async detectNow(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption): Promise<Detection> {
+  /** detectNow once the calls before it have finished. */
+  private inTurn(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption): Promise<{ detection: Detection; image: RgbImage }> {
+    const run = this.queue.then(() => this.detectNow(input, options));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async detectNow(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption): Promise<{ detection: Detection; image: RgbImage }> {
     if (this.destroyed) throw new RetinaFaceError('OPTION', 'detect: this detector was disposed');
-    const o = resolveOptions(options);
+    const o = resolveOptions(options, this.descriptor.defaults);
     const align = options.align === undefined ? undefined : checkCropSize('align', options.align);
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
     const image = toImage(input, { exif: options.exif, maxPixels });
@@ -143,9 +179,9 @@ export class RetinaFace {
       options.onHeads?.(heads, { height: x.shape[2], width: x.shape[3] });
       return heads;
     };
-    const found = await detectFaces(runNetwork, image, o);
+    const found = await detectFaces(runNetwork, image, o, this.descriptor, this.buffers);
     const faces = align === undefined ? found : alignFaces(image, found, align);
-    return { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: kernelSummary(traces) };
+    return { detection: { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: kernelSummary(traces) }, image };
   }
 }
 

@@ -6,7 +6,10 @@
  * - the image is keyed by the name on the file's first line (its last `/` part, with trailing
  *   `.`, `j`, `p`, `g` characters stripped: the script's `rstrip('.jpg')`), not by the file name;
  * - the count line is skipped unread, and so is a line whose first space-separated field is empty;
- * - boxes keep their file order (the script never sorts them: see wider.ts).
+ * - boxes keep their file order (the script never sorts them: see wider.ts);
+ * - only `<event>/*.txt` files are read (the script opens every file there, and a stray README
+ *   would crash it), and every event folder is read, those outside the ground truth too: their
+ *   scores take part in the normalisation, as in the script.
  *
  * Where the script would crash or read garbage (a missing field, a field that is not a number, an
  * empty file, two files naming one image), this is a one-line WIDER error naming the file and line.
@@ -84,4 +87,29 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * One prediction file as InsightFace's test_widerface.py writes it: `<event>/<image>.jpg`, the box
+ * count, then per box `"%d %d %d %d %g \n" % (x1, y1, x2 - x1, y2 - y1, score)`: coordinates
+ * truncated toward zero (Python's %d of a float), the width taken before truncating, six
+ * significant digits of score, and the trailing space.
+ * @param faces boxes x1, y1, x2, y2 and score, in the detector's order
+ */
+export function formatPredictionFile(event: string, image: string, faces: readonly { box: readonly number[]; score: number }[]): string {
+  const d = (v: number) => String(Math.trunc(v) || 0); // || 0: -0 prints as 0
+  const lines = [`${event}/${image}.jpg`, String(faces.length)];
+  for (const { box: [x1, y1, x2, y2], score } of faces) lines.push(`${d(x1)} ${d(y1)} ${d(x2 - x1)} ${d(y2 - y1)} ${formatG(score)} `);
+  return lines.join('\n') + '\n';
+}
+
+/** Python's `'%g' % v`: six significant digits, trailing zeros dropped, exponent form below 1e-4 or from 1e6. */
+export function formatG(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const [mantissa, e] = v.toExponential(5).split('e');
+  const exp = Number(e);
+  const trim = (s: string) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
+  if (exp < -4 || exp >= 6) return `${trim(mantissa)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return trim(v.toFixed(5 - exp));
 }

@@ -6,8 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RetinaFaceError } from '../errors.js';
-import { encodePng } from '../image/draw.js';
-import { LEVELS, STAGES } from '../net/stages.js';
+import { encodePng } from '../image/encode.js';
+import { STAGES } from '../net/stages.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Figure, Story } from './explain.js';
 
@@ -50,30 +50,36 @@ function html(s: Story): string {
   const steps = new Map(s.plan.steps.map((st) => [st.name, st]));
   const shapeOf = (name: string) => code(formatShape(name === s.plan.input.name ? s.plan.input.shape : steps.get(name)!.shape));
   const convRows = s.plan.steps.flatMap((st) =>
-    st.op === 'Convolution' && /^mobilenet0_/.test(st.name)
+    st.op === 'Convolution' && st.stage === 'backbone'
       ? [[code(st.name), `${st.attrs.kernel.join('×')}${st.attrs.num_group > 1 ? ' depthwise' : ''}`, String(st.attrs.stride[0]), shapeOf(st.name)]]
       : []);
-  const merged = LEVELS.filter((l) => l.merge !== undefined);
-  const merges = merged.map((l) => [l.merge!.upsampling, l.merge!.crop, l.lateral, l.merge!.sum]);
-  const sshRows = LEVELS.flatMap(({ prefix }) =>
-    ['det_conv1_bn', 'det_context_conv2_bn', 'det_context_conv3_2_bn', 'det_concat_relu'].map((n) => [code(`${prefix}_${n}`), shapeOf(`${prefix}_${n}`)]));
+  const merges = [['rf_c3_upsampling', 'crop0', 'rf_c2_lateral_relu', '_plus0'], ['rf_c2_upsampling', 'crop1', 'rf_c1_red_conv_relu', '_plus1']];
+  // each SSH module: its three branches, then their concatenation
+  const sshRows = s.plan.steps.flatMap((st) => (st.op === 'Concat' && st.stage === 'ssh' ? [...st.inputs, st.name] : []).map((n) => [code(n), shapeOf(n)]));
   const headRows = s.strides.flatMap(({ stride }) =>
-    ['cls_prob_reshape', 'bbox_pred', 'landmark_pred'].map((k) => [String(stride), code(`face_rpn_${k}_stride${stride}`), shapeOf(`face_rpn_${k}_stride${stride}`)]));
+    s.descriptor.heads.map((k) => [String(stride), code(`face_rpn_${k}_stride${stride}`), shapeOf(`face_rpn_${k}_stride${stride}`)]));
+  // ops that scale the input inside the graph (mnet_cov2's _minus_scalar, _mul_scalar)
+  const scaling = s.plan.steps.filter((st) => st.op === '_minus_scalar' || st.op === '_mul_scalar');
+  const inputScaling = scaling.length === 0 ? '(no mean, no std)'
+    : `; the graph scales it itself: ${scaling.map((st) => `${code(st.name)} (${st.op === '_minus_scalar' ? '−' : '×'} ${st.attrs.scalar})`).join(', then ')}`;
+  const hasMask = s.descriptor.heads.includes('type_prob_reshape');
   const o = s.options;
   const sections = [
     section('input', '1. Input', `InsightFace ${code('test.py')} scale rule → ${code('src/detect/scales.ts')} (${code('targetScale')}); ${code('cv2.resize')} INTER_LINEAR → ${code('src/image/resize.ts')}; the tensor → ${code('src/net/input.ts')}`,
-      `<p>The photo is ${s.original.width}×${s.original.height}. ${code('im_scale = target_size / min(h, w)')} = ${o.targetSize} / ${Math.min(s.original.width, s.original.height)}, unless ${code('round(im_scale · max(h, w)) > max_size')} (${o.maxSize}), then ${code('max_size / max(h, w)')}: here <b>${fmt(s.scale, 6)}</b>, so the network sees ${s.resized.width}×${s.resized.height}, as ${shapeOf(s.plan.input.name)} float32 RGB 0..255 (no mean, no std).</p>${figure(s.figures.input)}`),
-    section('backbone', '2. Backbone: MobileNet-0.25', `${code('mobilenet0_*')} nodes of ${code('mnet.25-symbol.json')} → ${code('src/net/graph.ts')} (plan), ${code('src/ops/convolution.ts')}, ${code('src/ops/batch-norm.ts')}, ${code('src/ops/activation.ts')}`,
-      `<p>${about('backbone')}</p>${table(['convolution', 'kernel', 'stride', 'output'], convRows)}${[...LEVELS].reverse().map((l) => figure(s.features.get(l.backbone)!)).join('')}`),
+      `<p>The photo is ${s.original.width}×${s.original.height}. ${code('im_scale = target_size / min(h, w)')} = ${o.targetSize} / ${Math.min(s.original.width, s.original.height)}, unless ${code('round(im_scale · max(h, w)) > max_size')} (${o.maxSize}), then ${code('max_size / max(h, w)')}: here <b>${fmt(s.scale, 6)}</b>, so the network sees ${s.resized.width}×${s.resized.height}, as ${shapeOf(s.plan.input.name)} float32 RGB 0..255 ${inputScaling}.</p>${figure(s.figures.input)}`),
+    section('backbone', '2. Backbone: MobileNet-0.25', `the backbone nodes of ${code(`${s.descriptor.name}-symbol.json`)} (${code('src/net/stages.ts')}) → ${code('src/net/graph.ts')} (plan), ${code('src/ops/convolution.ts')}, ${code('src/ops/batch-norm.ts')}, ${code('src/ops/activation.ts')}`,
+      `<p>${about('backbone')}</p>${table(['convolution', 'kernel', 'stride', 'output'], convRows)}${[...s.pyramid].reverse().map((l) => figure(s.features.get(l.backbone)!)).join('')}`),
     section('fpn', '3. Feature pyramid: upsample → Crop → add', `MXNet ${code('UpSampling')}, ${code('Crop')}, ${code('elemwise_add')} → ${code('src/ops/up-sampling.ts')}, ${code('src/ops/crop.ts')}, ${code('src/ops/elemwise-add.ts')}`,
-      `<p>${about('fpn')}</p>${table(['upsampled', 'cropped to the lateral', 'lateral', 'sum'], merges.map((m) => m.map((n) => `${code(n)} ${shapeOf(n)}`)))}${merged.map((l) => figure(s.features.get(l.merge!.sum)!)).join('')}`),
-    section('ssh', '4. SSH context module and the three heads', `${code('rf_cN_det_*')}, ${code('face_rpn_*')} → ${code('src/ops/concat.ts')}, ${code('src/ops/reshape.ts')}, ${code('src/ops/softmax.ts')}; the map of stages: ${code('src/net/stages.ts')}`,
-      `<p>${about('ssh')}</p>${table(['branch', 'output'], sshRows)}<p>${about('heads')}</p>${table(['stride', 'head', 'shape'], headRows)}${LEVELS.map((l) => figure(s.features.get(l.ssh)!)).join('')}`),
+      `<p>${about('fpn')}</p>${table(['upsampled', 'cropped to the lateral', 'lateral', 'sum'], merges.map((m) => m.map((n) => `${code(n)} ${shapeOf(n)}`)))}${['_plus0', '_plus1'].map((n) => figure(s.features.get(n)!)).join('')}`),
+    section('ssh', `4. SSH context module and the ${s.descriptor.heads.length} heads`, `the SSH nodes (${code('src/net/stages.ts')}), ${code('face_rpn_*')} → ${code('src/ops/concat.ts')}, ${code('src/ops/reshape.ts')}, ${code('src/ops/softmax.ts')}; the map of stages: ${code('src/net/stages.ts')}`,
+      `<p>${about('ssh')}</p>${table(['branch', 'output'], sshRows)}<p>${about('heads')}</p>${table(['stride', 'head', 'shape'], headRows)}${hasMask ? `<p>${esc(s.descriptor.name)} adds a fourth head per stride, ${code('face_rpn_type_prob_reshape_strideS')}, from a second SSH module: three classes per anchor, softmax over the three via the (1, 3, A·H, W) reshape (${code('SoftmaxActivation')} → ${code('src/ops/softmax-activation.ts')}); class 2 is "wears a mask".</p>` : ''}${[...s.pyramid].reverse().map((l) => figure(s.features.get(l.ssh)!)).join('')}`),
     ...s.strides.map((st) => section(`stride${st.stride}`, `5. Stride ${st.stride}: anchors and proposals`,
       `${code('generate_anchors_fpn')} → ${code('src/anchors/generate-anchors.ts')}; ${code('anchors_plane')} → ${code('src/anchors/plane.ts')}; ${code('bbox_pred')}, ${code('clip_boxes')} → ${code('src/anchors/bbox-pred.ts')}; ${code('landmark_pred')} → ${code('src/anchors/landmark-pred.ts')}; the stride loop of ${code('RetinaFace.detect')} → ${code('src/detect/proposals.ts')}`,
-      `<p>The score map is ${code(formatShape(st.mapShape))}: channels 0..1 background, 2..3 face, for the anchors of side ${st.anchors.map((a) => `${a.side} px`).join(' and ')} (in network-input pixels) at every cell. Its best cell is (y ${st.best.y}, x ${st.best.x}) with p = ${fmt(st.best.score, 4)}. ${st.proposals} proposals pass ${code(`score >= ${o.threshold}`)} (float32).</p>${st.figures.map(figure).join('')}`)),
+      `<p>The score map is ${code(formatShape(st.mapShape))}: channels 0..1 background, 2..3 face, for the anchors of side ${st.anchors.map((a) => `${a.side} px`).join(' and ')} (in network-input pixels) at every cell${hasMask ? `; in the type map, channels 4..5 are the same anchors' mask probabilities` : ''}. Its best cell is (y ${st.best.y}, x ${st.best.x}) with p = ${fmt(st.best.score, 4)}. ${st.proposals} proposals pass ${code(`score >= ${o.threshold}`)} (float32).</p>${st.figures.map(figure).join('')}`)),
     section('nms', '6. NMS and landmarks', `${code('cpu_nms')} (rcnn/cython/cpu_nms.pyx) → ${code('src/anchors/nms.ts')}; the merge in ${code('RetinaFace.detect')} → ${code('src/detect/detect.ts')}`,
-      `<p>All strides together give ${s.preNms} proposals, sorted by score; ${code('cpu_nms')} keeps a box unless a kept one overlaps it at IoU ≥ ${o.nmsThreshold} (+1 areas, float32), leaving <b>${s.faces.length}</b> faces; the landmarks follow their boxes.</p>${figure(s.figures.faces)}${table(['score', 'box x1, y1, x2, y2'], s.faces.map((f) => [fmt(f.score, 4), f.box.map((v) => fmt(v)).join(', ')]))}`),
+      `<p>All strides together give ${s.preNms} proposals, sorted by score; ${code('cpu_nms')} keeps a box unless a kept one overlaps it at IoU ≥ ${o.nmsThreshold} (+1 areas, float32), leaving <b>${s.faces.length}</b> faces; the landmarks${hasMask ? ' and mask probabilities' : ''} follow their boxes.</p>${figure(s.figures.faces)}${hasMask
+        ? table(['score', 'box x1, y1, x2, y2', 'mask'], s.faces.map((f) => [fmt(f.score, 4), f.box.map((v) => fmt(v)).join(', '), fmt(f.mask!, 4)]))
+        : table(['score', 'box x1, y1, x2, y2'], s.faces.map((f) => [fmt(f.score, 4), f.box.map((v) => fmt(v)).join(', ')]))}`),
     section('align', '7. Aligned faces for recognition', `${code('estimate_norm')}, ${code('norm_crop')} (insightface/utils/face_align.py) → ${code('src/align/face-align.ts')}; skimage ${code('SimilarityTransform.estimate')} (${code('_umeyama')}) → ${code('src/align/umeyama.ts')}; ${code('cv2.warpAffine')} → ${code('src/align/warp-affine.ts')}`,
       alignmentBody(s)),
     section('timing', '8. Time per stage', `backend ${code(s.backend)}, kernel ${code(s.kernel)}; the unfused plan (every BatchNorm its own node) run by ${code('src/net/forward.ts')}, each step timed by its stage (${code('src/net/stages.ts')})`,
@@ -88,7 +94,7 @@ h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-to
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}td,th{border:1px solid #ddd;padding:.2em .6em;text-align:left}
 figure{margin:1em 0}img{max-width:100%;height:auto;border:1px solid #ccc}figcaption{color:#555;font-size:.9em}
 </style></head><body>
-<h1>RetinaFace mnet.25, one detection explained</h1>
+<h1>RetinaFace ${esc(s.descriptor.name)}, one detection explained</h1>
 <p>${esc(s.file)}: ${s.faces.length} faces. Every section names the InsightFace function it follows and the file of retinaface-ts that implements it (paths relative to the repository).</p>
 ${sections.join('\n')}
 </body></html>

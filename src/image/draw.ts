@@ -1,6 +1,6 @@
 /**
  * The annotated picture `detect --draw` writes and the explain report builds on: boxes, the five
- * landmarks, the score, and a PNG encoder. Plain pixel loops on an RgbImage (rgb-image.ts: pixel
+ * landmarks, the score (encode.ts writes the PNG or JPEG). Plain pixel loops on an RgbImage (rgb-image.ts: pixel
  * (y, x) channel c at (y·W + x)·3 + c); everything is clipped to the image, so a face box that runs
  * off the edge draws only its visible part.
  *
@@ -8,7 +8,6 @@
  * on a 5000-pixel photo: boxes 2·unit thick, landmark dots of radius 2·unit, digits 3×5 cells of
  * 2·unit pixels.
  */
-import pngjs from 'pngjs';
 import { type RgbImage } from './rgb-image.js';
 
 export type Rgb = readonly [r: number, g: number, b: number];
@@ -18,27 +17,38 @@ export interface DrawableFace {
   box: readonly number[];
   score: number;
   landmarks: readonly (readonly number[])[];
+  /** Mask probability (mask models only): shown after the score as "m0.988". */
+  mask?: number;
 }
 
 export const BOX_COLOUR: Rgb = [0, 255, 0];
+/** Faces whose mask probability reaches the mask threshold. */
+export const MASKED_COLOUR: Rgb = [255, 140, 0];
+
+export interface DrawOptions {
+  /** A face with mask ≥ this is drawn in MASKED_COLOUR (retinaface_anticov/test.py draws it so from 0.2). */
+  maskThreshold?: number;
+}
 /** Left eye, right eye, nose, left mouth corner, right mouth corner (the original's landmark order). */
 export const LANDMARK_COLOURS: readonly Rgb[] = [[255, 0, 0], [0, 96, 255], [255, 255, 0], [255, 0, 255], [0, 255, 255]];
 
-/** A copy of `img` with every face's box, landmarks and score drawn on it. */
-export function drawDetections(img: RgbImage, faces: readonly DrawableFace[]): RgbImage {
+/** A copy of `img` with every face's box, landmarks and score (and mask score) drawn on it. */
+export function drawDetections(img: RgbImage, faces: readonly DrawableFace[], options: DrawOptions = {}): RgbImage {
   const out: RgbImage = { width: img.width, height: img.height, data: img.data.slice() };
   const unit = Math.max(1, Math.round(Math.max(img.width, img.height) / 1000));
   for (const face of faces) {
     const [x1, y1, x2, y2] = face.box.map(Math.round);
-    strokeRect(out, x1, y1, x2, y2, BOX_COLOUR, 2 * unit);
+    const masked = face.mask !== undefined && options.maskThreshold !== undefined && face.mask >= options.maskThreshold;
+    const colour = masked ? MASKED_COLOUR : BOX_COLOUR;
+    strokeRect(out, x1, y1, x2, y2, colour, 2 * unit);
     face.landmarks.forEach(([x, y], p) => drawDot(out, Math.round(x), Math.round(y), 2 * unit, LANDMARK_COLOURS[p % LANDMARK_COLOURS.length]));
     // the score on a box-coloured label above the box, or just inside it at the top edge
-    const text = face.score.toFixed(3);
+    const text = face.score.toFixed(3) + (face.mask === undefined ? '' : ` m${face.mask.toFixed(3)}`);
     const scale = 2 * unit;
     const { width: tw, height: th } = textSize(text, scale);
     const pad = unit;
     const labelY = y1 - th - 2 * pad >= 0 ? y1 - th - 2 * pad : y1;
-    fillRect(out, x1, labelY, x1 + tw + 2 * pad - 1, labelY + th + 2 * pad - 1, BOX_COLOUR);
+    fillRect(out, x1, labelY, x1 + tw + 2 * pad - 1, labelY + th + 2 * pad - 1, colour);
     drawText(out, x1 + pad, labelY + pad, text, [0, 0, 0], scale);
   }
   return out;
@@ -80,7 +90,7 @@ export function drawDot(img: RgbImage, x: number, y: number, radius: number, rgb
 
 /**
  * A 3×5 bitmap font: each glyph is five rows of three bits, most significant bit on the left.
- * Digits, '.', '-', ':', '%' and space — enough for scores, sizes and timings.
+ * Digits, '.', '-', ':', '%', 'm' (mask) and space — enough for scores, sizes and timings.
  */
 const FONT: Record<string, number[]> = {
   '0': [0b111, 0b101, 0b101, 0b101, 0b111],
@@ -97,6 +107,7 @@ const FONT: Record<string, number[]> = {
   '-': [0b000, 0b000, 0b111, 0b000, 0b000],
   ':': [0b000, 0b010, 0b000, 0b010, 0b000],
   '%': [0b101, 0b001, 0b010, 0b100, 0b101],
+  'm': [0b000, 0b110, 0b111, 0b101, 0b101],
   ' ': [0b000, 0b000, 0b000, 0b000, 0b000],
 };
 const GLYPH_W = 3;
@@ -120,11 +131,4 @@ export function drawText(img: RgbImage, x: number, y: number, text: string, rgb:
       }
     }
   });
-}
-
-/** An 8-bit RGB PNG of the image (pngjs, colour type 2: no alpha channel is written). */
-export function encodePng(img: RgbImage): Uint8Array {
-  const png = new pngjs.PNG({ width: img.width, height: img.height, inputColorType: 2, colorType: 2, inputHasAlpha: false });
-  png.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength);
-  return new Uint8Array(pngjs.PNG.sync.write(png, { inputColorType: 2, colorType: 2, inputHasAlpha: false }));
 }

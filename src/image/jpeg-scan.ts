@@ -75,6 +75,9 @@ const DHT = 0xc4;
 const DRI = 0xdd;
 const SOS = 0xda;
 
+/** The markers of the segments decodeCoefficients reads; jpeg.ts's walk keeps these for it. */
+export const DECODER_SEGMENTS: ReadonlySet<number> = new Set([DQT, DHT, DRI, SOS]);
+
 /** The coefficients of every frame component (in frame order) after all the scans of `segments`. */
 export function decodeCoefficients(bytes: Uint8Array, frame: JpegFrame, segments: readonly JpegSegment[], where: string): ComponentCoefficients[] {
   const hMax = Math.max(...frame.components.map((c) => c.h));

@@ -26,7 +26,7 @@
  */
 import { planesToRgb, type JpegColorSpace } from './jpeg-color.js';
 import { idctPlane } from './jpeg-idct.js';
-import { decodeCoefficients, type FrameComponent, type JpegFrame, type JpegSegment } from './jpeg-scan.js';
+import { decodeCoefficients, DECODER_SEGMENTS, type FrameComponent, type JpegFrame, type JpegSegment } from './jpeg-scan.js';
 import { upsample } from './jpeg-upsample.js';
 import { formatPixels, imageError } from './image-error.js';
 import { rgbImage, type RgbImage } from './rgb-image.js';
@@ -69,9 +69,6 @@ export const MAX_SCANS = 100;
 interface Frame extends JpegFrame {
   marker: number;
 }
-
-/** The segments the decoder reads (jpeg-scan.ts): DQT, DHT, DRI, SOS. */
-const DECODER_SEGMENTS = new Set([0xdb, 0xc4, 0xdd, 0xda]);
 
 /**
  * Walks the whole file, segment by segment and over the entropy-coded data of every scan, to EOI,

@@ -89,46 +89,67 @@ function linearTaps(D: number, S: number, scale: number, clampWeights: boolean) 
   return { s0, s1, w0, w1 };
 }
 
-/** cv2.resize(..., interpolation=INTER_LINEAR) of an RGB image; see the file comment for the rules. */
-export function resizeLinear(img: RgbImage, target: ResizeTarget): RgbImage {
+/**
+ * cv2.resize(..., interpolation=INTER_LINEAR) of an RGB image; see the file comment for the rules.
+ * `into`, when given, receives the DW×DH×3 result (a detector reuses one buffer across photos).
+ */
+export function resizeLinear(img: RgbImage, target: ResizeTarget, into?: Uint8Array): RgbImage {
   const { width: W, height: H, data: src } = img;
   const { DW, DH, scaleX, scaleY } = resizeGeometry(W, H, target);
-  if (DW === W && DH === H) return rgbImage(W, H, src.slice());
+  const rowLen = DW * 3;
+  const out = into ?? new Uint8Array(DH * rowLen);
+  if (out.length !== DH * rowLen) throw new RetinaFaceError('SHAPE', `resize: the buffer of ${out.length} bytes does not hold ${DW}x${DH} RGB [H,W,3]`);
+  if (DW === W && DH === H) {
+    out.set(src);
+    return rgbImage(W, H, out);
+  }
 
   const { s0: xs0, s1: xs1, w0: xw0, w1: xw1 } = linearTaps(DW, W, scaleX, true);
   const ys = linearTaps(DH, H, scaleY, false);
-  const rowLen = DW * 3;
 
-  // Step 5 for source row sy: the horizontally interpolated row, kept for the next output row.
-  const cache = new Map<number, Int32Array>();
-  const horizontal = (sy: number): Int32Array => {
-    let t = cache.get(sy);
-    if (t !== undefined) return t;
-    t = new Int32Array(rowLen);
+  // Step 5 for source row sy into `t`, already shifted >> 4 as step 6 uses it (exact: t ≥ 0).
+  const horizontal = (sy: number, t: Int32Array): void => {
     const row = sy * W * 3;
-    for (let dx = 0; dx < DW; dx++) {
+    for (let dx = 0, i = 0; dx < DW; dx++, i += 3) {
       const a = row + xs0[dx] * 3;
       const b = row + xs1[dx] * 3;
-      for (let c = 0; c < 3; c++) t[dx * 3 + c] = xw0[dx] * src[a + c] + xw1[dx] * src[b + c];
+      const w0 = xw0[dx];
+      const w1 = xw1[dx];
+      t[i] = (w0 * src[a] + w1 * src[b]) >> 4;
+      t[i + 1] = (w0 * src[a + 1] + w1 * src[b + 1]) >> 4;
+      t[i + 2] = (w0 * src[a + 2] + w1 * src[b + 2]) >> 4;
     }
-    return t;
   };
 
-  const out = new Uint8Array(DH * rowLen);
+  // Two horizontal rows, kept while consecutive output rows read the same source rows: t0 holds
+  // source row r0, t1 row r1.
+  let t0 = new Int32Array(rowLen);
+  let t1 = new Int32Array(rowLen);
+  let r0 = -1;
+  let r1 = -1;
+  // saturating stores do step 6's clamp to 0..255
+  const clamped = new Uint8ClampedArray(out.buffer, out.byteOffset, out.length);
   for (let dy = 0; dy < DH; dy++) {
-    // output row dy mixes source rows s0, s1
-    const t0 = horizontal(ys.s0[dy]);
-    const t1 = horizontal(ys.s1[dy]);
-    for (const sy of cache.keys()) if (sy < ys.s0[dy]) cache.delete(sy);
-    cache.set(ys.s0[dy], t0);
-    cache.set(ys.s1[dy], t1);
+    // output row dy mixes source rows a and b
+    const a = ys.s0[dy];
+    const b = ys.s1[dy];
+    if (a === r1) {
+      [t0, t1, r0, r1] = [t1, t0, r1, r0];
+    } else if (a !== r0) {
+      horizontal(a, t0);
+      r0 = a;
+    }
+    if (b !== a && b !== r1) {
+      horizontal(b, t1);
+      r1 = b;
+    }
+    const u1 = b === a ? t0 : t1;
     const b0 = ys.w0[dy];
     const b1 = ys.w1[dy];
     const at = dy * rowLen;
     for (let i = 0; i < rowLen; i++) {
       // step 6: element i = dx*3 + c of the row, the SIMD kernel's int16 arithmetic
-      const v = (((t0[i] >> 4) * b0) >> 16) + (((t1[i] >> 4) * b1) >> 16);
-      out[at + i] = Math.min(255, Math.max(0, (v + 2) >> 2));
+      clamped[at + i] = (((t0[i] * b0) >> 16) + ((u1[i] * b1) >> 16) + 2) >> 2;
     }
   }
   return rgbImage(DW, DH, out);

@@ -9,20 +9,21 @@ import { tensor, type Tensor } from '../tensor/tensor.js';
 
 /**
  * @param rgb (H, W, 3) uint8, interleaved R, G, B
+ * @param into optional (1, 3, H, W) float32 storage to fill (a detector reuses one across photos)
  * @returns (1, 3, H, W) float32, 0..255
  */
-export function inputTensor(rgb: Uint8Array, width: number, height: number): Tensor {
-  if (rgb.length !== height * width * 3) {
-    throw new RetinaFaceError('SHAPE', `[input data] ${rgb.length} bytes do not make an RGB image of ${height}×${width} (needs ${height * width * 3}) [H,W,3]`);
+export function inputTensor(rgb: Uint8Array, width: number, height: number, into?: Float32Array): Tensor {
+  const n = height * width;
+  if (rgb.length !== n * 3) {
+    throw new RetinaFaceError('SHAPE', `[input data] ${rgb.length} bytes do not make an RGB image of ${height}×${width} (needs ${n * 3}) [H,W,3]`);
   }
-  const out = tensor([1, 3, height, width]);
+  const out = tensor([1, 3, height, width], into);
   const data = out.data;
-  for (let c = 0; c < 3; c++) {
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        data[(c * height + y) * width + x] = rgb[(y * width + x) * 3 + c];
-      }
-    }
+  // pixel i = y·W + x: its three bytes go to planes R, G, B at the same offset
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    data[i] = rgb[j];
+    data[n + i] = rgb[j + 1];
+    data[2 * n + i] = rgb[j + 2];
   }
   return out;
 }

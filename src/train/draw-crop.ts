@@ -9,7 +9,8 @@
  * change of the crop.
  */
 import { RetinaFaceError } from '../errors.js';
-import { BOX_COLOUR, LANDMARK_COLOURS, drawDot, drawText, encodePng, fillRect, strokeRect, textSize, type Rgb } from '../image/draw.js';
+import { BOX_COLOUR, LANDMARK_COLOURS, drawDot, drawText, fillRect, strokeRect, textSize, type Rgb } from '../image/draw.js';
+import { encodePng } from '../image/encode.js';
 import type { CropSample } from './crop.js';
 
 /** Box colour of a kept face whose landmarks are missing. */

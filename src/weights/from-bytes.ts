@@ -10,6 +10,7 @@ import type { Model, StoredModel } from './model.js';
 import { parseMxnetParams } from './mxnet-params.js';
 import { parseMxnetSymbol } from './mxnet-symbol.js';
 import { parseModelSafetensors } from './safetensors.js';
+import { sha256Hex } from './sha256.js';
 
 /** The model's files as bytes; `name` (default "mxnet-params" / "safetensors") is what messages and `Model.source` call it. */
 export type ModelBytes =
@@ -29,5 +30,5 @@ export function modelFromBytes(files: ModelBytes): Model {
 export function checkModel(stored: StoredModel, source: string, symbolSource: string): Model {
   const symbol = parseMxnetSymbol(stored.symbolText, symbolSource);
   checkParams(symbol, stored.params.params, source);
-  return { symbol, params: stored.params.params, source };
+  return { symbol, params: stored.params.params, source, symbolSha256: sha256Hex(new TextEncoder().encode(stored.symbolText)) };
 }

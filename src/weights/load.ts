@@ -2,10 +2,11 @@
  * Loading a model: find it (`locateModel`), find its files, read them, parse the symbol and check
  * the parameters against it. A model is either MXNet's own pair, `<prefix>-symbol.json` with
  * `<prefix>-NNNN.params` (NNNN the epoch, as `save_checkpoint` names them), or one `.safetensors`
- * file written by `retinaface convert`. The path may be that file (`.safetensors` or the
- * `.params`, whose symbol is the sibling `-symbol.json`) or a directory holding exactly one model;
- * a directory holding several is refused with the list, since picking one silently could load
- * the wrong epoch.
+ * file written by `retinaface convert`. The path may be that file (`.safetensors`, the `.params`,
+ * whose symbol is the sibling `-symbol.json`, or the `-symbol.json`, whose parameters are the one
+ * sibling `<prefix>-NNNN.params`) or a directory holding exactly one model; a directory (or a
+ * symbol) with several is refused with the list, since picking one silently could load the wrong
+ * epoch.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -22,6 +23,7 @@ export type ModelFiles =
   | { readonly format: 'safetensors'; readonly file: string };
 
 const EPOCH_PARAMS = /^(.+)-(\d{4})\.params$/;
+const SYMBOL = /^(.+)-symbol\.json$/;
 const SAFETENSORS = /\.safetensors$/;
 
 /**
@@ -71,9 +73,18 @@ function fsCall<T>(path: string, call: () => T): T {
 
 function modelFile(path: string): ModelFiles {
   if (SAFETENSORS.test(path)) return { format: 'safetensors', file: path };
+  const symbol = SYMBOL.exec(basename(path));
+  if (symbol !== null) {
+    const prefix = symbol[1];
+    const epochs = fsCall(dirname(path), () => readdirSync(dirname(path))).filter((f) => EPOCH_PARAMS.exec(f)?.[1] === prefix).sort();
+    if (epochs.length !== 1) {
+      throw new RetinaFaceError('WEIGHTS', `${path}: ${epochs.length === 0 ? `no ${prefix}-NNNN.params beside it` : `${epochs.length} epochs beside it (${epochs.join(', ')}); give the .params file to use`}`);
+    }
+    return { format: 'mxnet', symbol: path, params: join(dirname(path), epochs[0]) };
+  }
   const epoch = EPOCH_PARAMS.exec(basename(path));
   if (epoch === null) {
-    throw new RetinaFaceError('WEIGHTS', `${path}: not a model file (expected a directory, a .safetensors file or a <prefix>-NNNN.params file)`);
+    throw new RetinaFaceError('WEIGHTS', `${path}: not a model file (expected a directory, a .safetensors file, a <prefix>-NNNN.params or a <prefix>-symbol.json file)`);
   }
   return { format: 'mxnet', symbol: join(dirname(path), `${epoch[1]}-symbol.json`), params: path };
 }

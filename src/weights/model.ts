@@ -30,6 +30,8 @@ export interface Model {
   readonly params: ReadonlyMap<string, Tensor>;
   /** Where it was loaded from, for messages and reports. */
   readonly source: string;
+  /** SHA-256 of the `-symbol.json` text (hex): which released model this is (detect/descriptor.ts). */
+  readonly symbolSha256: string;
 }
 
 /**

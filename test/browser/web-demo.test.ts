@@ -12,6 +12,10 @@
  * section rendered with its figures loaded. Browser WebGL2 is SwiftShader here,
  * about ten times slower than webasm (shared/GPUJS.md), so both sides run at targetSize 512.
  *
+ * Anonymize mode on t1 (wasm): the PNG the page offers is downloaded through the browser; every pixel
+ * outside the enlarged face boxes equals our decoder's t1 bit for bit, the library run again in Node
+ * on the download finds no face where one was removed, and the page sent no request carrying data.
+ *
  * Without /usr/bin/chromium the browser cases skip with that reason (.ci/run installs it).
  * WEB_DEMO_SCREENSHOT=docs/web-demo.png writes the README's screenshot of the demo on t1.
  */
@@ -23,6 +27,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { bboxOverlaps } from '../../src/anchors/bbox-overlaps.js';
 import { RetinaFace, type Face } from '../../src/index.js';
+import { faceRegion, inRegion } from '../../src/anonymize/region.js';
+import { decodeImage } from '../../src/image/decode.js';
 import type { DemoResult } from '../../web/main.js';
 import { detectInPage as detectOn, noBrowser, openDemo, type Demo, type PageSettings } from '../../web/drive.js';
 import { modelDir, modelIndex } from '../../web/serve.js';
@@ -199,6 +205,55 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
     expect([r.kernel, r.where]).toEqual(['wasm-simd128 + reference Reshape', 'worker']);
     expect(r.faces).toEqual(nodeWasm);
   }, 120_000);
+
+  it('anonymize mode: the downloaded PNG has no face where one was, and every other pixel as decoded', async () => {
+    const sent: string[] = [];
+    const watch = (req: { method(): string; url(): string; postData(): string | null }) => {
+      if (req.method() !== 'GET' || req.postData() !== null) sent.push(`${req.method()} ${req.url()}`);
+    };
+    page.on('request', watch);
+    await page.evaluate(() => { (document.getElementById('anonymize') as HTMLInputElement).checked = true; });
+    let r: DemoResult;
+    try {
+      r = await detectInPage('wasm');
+    } finally {
+      await page.evaluate(() => { (document.getElementById('anonymize') as HTMLInputElement).checked = false; });
+    }
+    expect(r.anonymized).toEqual({ mode: 'blur', shape: 'ellipse', boxScale: 1.3 });
+    expect(r.faces).toEqual(nodeWasm);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    page.off('request', watch);
+    expect(download.suggestedFilename()).toBe('t1-anonymized.png');
+    const result = decodeImage(readFileSync(await download.path()), { where: 'the download' });
+    const original = decodeImage(readFileSync(T1));
+    expect([result.width, result.height]).toEqual([original.width, original.height]);
+
+    const regions = r.faces.map((f) => faceRegion(f.box, 1.3, 'ellipse', original.width, original.height)!);
+    let outside = 0;
+    let changedOutside = 0;
+    for (let y = 0; y < original.height; y++) {
+      for (let x = 0; x < original.width; x++) {
+        if (regions.some((g) => inRegion(g, x, y))) continue;
+        outside++;
+        const i = (y * original.width + x) * 3;
+        if (result.data[i] !== original.data[i] || result.data[i + 1] !== original.data[i + 1] || result.data[i + 2] !== original.data[i + 2]) changedOutside++;
+      }
+    }
+    expect(outside).toBeGreaterThan(0.8 * original.width * original.height);
+    expect(changedOutside, 'pixels changed outside every region').toBe(0);
+
+    const detector = await RetinaFace.load({ model });
+    try {
+      const again = (await detector.detect({ ...result, channels: 3 }, { threshold: 0.5 })).faces;
+      const overlapping = again.filter((f) => r.faces.some((g) => iou(f.box, g.box) > 0.3));
+      console.log(`anonymize in the page: ${r.faces.length} faces blurred in ${(r.ms / 1000).toFixed(2)} s; found again in the download: ${again.length}, ${overlapping.length} where a face was`);
+      expect(overlapping).toEqual([]);
+    } finally {
+      detector.dispose();
+    }
+    expect(sent, 'requests carrying data').toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
 
   it("runs the same detection on gpu.js webasm (worker threads) when chosen: Node's webasm faces exactly", async () => {
     const r = await detectInPage('gpujs-webasm');

@@ -4,22 +4,20 @@
  * The faces are checked against the original's detections (golden heads-t1) as detect-golden.test.ts
  * checks the API from the JPEG: our decoder gives cv2.imread's pixels, so to 0.05 px.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeImage } from '../../src/image/decode.js';
 import { imagesDir, repoRoot } from '../helpers/golden.js';
+import { runCli } from '../helpers/cli.js';
 import { expectSameFaces, readGoldenFaces } from '../detect/golden-faces.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'retinaface-detect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'detect', ...args], { encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]) => runCli('detect', ...args);
 
 describe('retinaface detect', () => {
   it('a batch: every file gets its entry in order, bad ones as one-line errors, exit 1', () => {
@@ -28,10 +26,11 @@ describe('retinaface detect', () => {
     const missing = join(dir, 'missing.png');
     const t1 = join(imagesDir, 't1.jpg');
     const out = join(dir, 'out');
-    const r = cli(text, t1, missing, t1, '--json', '--out', out);
+    const sample = join(repoRoot, 'samples/astronaut.png');
+    const r = cli(text, t1, missing, t1, sample, '--json', '--out', out);
     expect(r.code).toBe(1);
     const entries = JSON.parse(r.stdout);
-    expect(entries.map((e: { file: string }) => e.file)).toEqual([text, t1, missing, t1]);
+    expect(entries.map((e: { file: string }) => e.file)).toEqual([text, t1, missing, t1, sample]);
     expect(entries[0].error).toMatch(/notes\.jpg: not an image/);
     expect(entries[2].error).toMatch(/missing\.png: cannot read \(ENOENT\)/);
     for (const e of [entries[1], entries[3]]) {
@@ -42,11 +41,14 @@ describe('retinaface detect', () => {
     expect(entries[3].faces).toEqual(entries[1].faces);
     const errors = r.stderr.trim().split('\n');
     expect(errors).toEqual([`error: ${entries[0].error}`, `error: ${entries[2].error}`]);
-    // one annotated PNG per good input, the second t1 under its own name
-    for (const name of ['t1.png', 't1-2.png']) {
-      const png = PNG.sync.read(readFileSync(join(out, name)));
-      expect([png.width, png.height]).toEqual([1280, 886]);
+    // one annotated picture per good input, a JPEG for a JPEG and a PNG for a PNG, the second t1 under its own name
+    for (const name of ['t1.jpg', 't1-2.jpg']) {
+      const jpeg = decodeImage(new Uint8Array(readFileSync(join(out, name))), { where: name });
+      expect([jpeg.width, jpeg.height]).toEqual([1280, 886]);
     }
+    const png = PNG.sync.read(readFileSync(join(out, 'astronaut.png')));
+    expect([png.width, png.height]).toEqual([512, 512]);
+    expect(entries[4].faces).toHaveLength(1);
   });
 
   it('prints a table without --json, exit 0 when every file worked', () => {

@@ -4,22 +4,19 @@
  * (--subset, flagged as not comparable), and on what goes wrong (a missing prediction file, a
  * damaged MAT-file, bad options): one line each, no stack trace.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { goldenDir, readManifest, repoRoot } from '../helpers/golden.js';
+import { goldenDir, readManifest } from '../helpers/golden.js';
+import { runCli } from '../helpers/cli.js';
 
 const root = join(goldenDir, 'wider-eval');
 const gt = join(root, 'ground_truth');
 const dir = mkdtempSync(join(tmpdir(), 'retinaface-eval-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'eval', ...args], { encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]) => runCli('eval', ...args);
 
 describe('retinaface eval wider', () => {
   it('--json: one line with the official AP triple (to 1e-9), the image and face counts; --plot writes the three curves', () => {
@@ -87,7 +84,7 @@ describe('retinaface eval wider', () => {
   }, 120_000);
 
   it('usage errors exit 2', () => {
-    expect(cli('wider', '--gt', gt)).toMatchObject({ code: 2, stderr: 'error: eval wider: --pred DIR is needed (the prediction folder) (see retinaface eval --help)\n' });
+    expect(cli('wider', '--gt', gt)).toMatchObject({ code: 2, stderr: 'error: eval wider: --pred DIR is needed (the prediction folder), or --images DIR --out DIR to run the detector first (see retinaface eval --help)\n' });
     expect(cli('coco')).toMatchObject({ code: 2, stderr: "error: eval: unknown benchmark 'coco' (known: wider) (see retinaface eval --help)\n" });
     expect(cli('wider', '--pred', 'x', '--gt', gt, '--plot', 'pr.png').code).toBe(2);
     expect(cli('wider', '--help')).toMatchObject({ code: 0 });

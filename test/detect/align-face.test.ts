@@ -13,12 +13,8 @@ import { alignFaces } from '../../src/detect/align-face.js';
 import { estimateNorm } from '../../src/align/face-align.js';
 import { decodeImage } from '../../src/image/decode.js';
 import { rgbImage } from '../../src/image/rgb-image.js';
-import { imagesDir, readGolden, readGoldenF32 } from '../helpers/golden.js';
-
-function goldenLandmarks(caseName: string): [number, number][][] {
-  const { shape, data } = readGoldenF32(`heads-${caseName}`, 'landmarks.npy');
-  return Array.from({ length: shape[0] }, (_, i) => Array.from({ length: 5 }, (_, k) => [data[i * 10 + k * 2], data[i * 10 + k * 2 + 1]] as [number, number]));
-}
+import { imagesDir, readGolden } from '../helpers/golden.js';
+import { goldenLandmarks } from '../align/golden-align.js';
 
 /** Values of crop i of `align-<case>-<size>/crops.npy` that differ from `pixels`, and the largest difference. */
 function cropDiff(caseName: string, size: number, i: number, pixels: Uint8Array) {

@@ -49,6 +49,20 @@ describe('RetinaFace.detect inputs', () => {
     expect(parallel).toEqual(sequential);
   });
 
+  it("the buffers a detector keeps between photos change nothing: t4 after larger and smaller inputs gives a fresh detector's faces", async () => {
+    const fresh = await RetinaFace.load();
+    try {
+      const expected = (await fresh.detect(path('t4.jpg'), small)).faces;
+      expect(expected.length).toBeGreaterThan(10);
+      await detector.detect(path('t1.jpg'), { targetSize: 480 });
+      expect((await detector.detect(path('t4.jpg'), small)).faces).toEqual(expected);
+      await detector.detect(path('t6.jpg'), { targetSize: 160 });
+      expect((await detector.detect(path('t4.jpg'), { ...small, flip: true, scales: [0.5, 1] })).faces).toEqual((await fresh.detect(path('t4.jpg'), { ...small, flip: true, scales: [0.5, 1] })).faces);
+    } finally {
+      fresh.dispose();
+    }
+  });
+
   it('a failing call does not stop the ones queued behind it', async () => {
     const [bad, good] = await Promise.allSettled([detector.detect(path('missing.jpg')), detector.detect(path('t4.jpg'), small)]);
     expect(bad.status).toBe('rejected');

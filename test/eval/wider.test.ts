@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateWider, vocAp } from '../../src/eval/wider.js';
 import { readWiderGroundTruth, SETTINGS, type WiderEvent } from '../../src/eval/wider-ground-truth.js';
-import { parsePredictionFile, readPredictionFolder, type PredictionSet } from '../../src/eval/wider-predictions.js';
+import { formatG, formatPredictionFile, parsePredictionFile, readPredictionFolder, type PredictionSet } from '../../src/eval/wider-predictions.js';
 import { RetinaFaceError } from '../../src/errors.js';
 import { goldenDir, readManifest } from '../helpers/golden.js';
 import { writeMat } from './mat-writer.js';
@@ -166,6 +166,26 @@ describe('prediction files, read as read_pred_file reads them', () => {
     expect(set.get('e')!.get('a')!.boxes).toEqual(Float64Array.of(1, 2, 3, 4, 0.5));
     writeFileSync(join(dir, 'e', 'b.txt'), 'a\n0\n');
     expect(() => readPredictionFolder(dir)).toThrow(new RegExp(`^${join(dir, 'e', 'b.txt')}: names image 'a' on line 1, as ${join(dir, 'e', 'a.txt')} does$`));
+  });
+});
+
+describe('prediction files, written as test_widerface.py writes them', () => {
+  it("formatG is Python's '%g' (values and strings from Python 3)", () => {
+    const python: [number, string][] = [
+      [0.0234567891, '0.0234568'], [0.99999949, '0.999999'], [0.9999996, '1'], [1, '1'], [0.02, '0.02'], [123456.7, '123457'],
+      [1234567, '1.23457e+06'], [1.5e-5, '1.5e-05'], [0.0001, '0.0001'], [0.00012345678, '0.000123457'], [5e-324, '4.94066e-324'], [1e300, '1e+300'], [0.5, '0.5'],
+    ];
+    expect(python.map(([v]) => formatG(v))).toEqual(python.map(([, s]) => s));
+  });
+
+  it('"%d %d %d %d %g \\n" of x1, y1, x2 - x1, y2 - y1, score: truncated toward zero, width before truncation; read back by read_pred_file', () => {
+    const text = formatPredictionFile('0--Parade', '0_Parade_0_1', [
+      { box: [10.7, 20.2, 30.6, 40.9], score: 0.912345678 },
+      { box: [-0.6, 5.5, 9.2, 8.4], score: 0.0200001 },
+    ]);
+    expect(text).toBe('0--Parade/0_Parade_0_1.jpg\n2\n10 20 19 20 0.912346 \n0 5 9 2 0.0200001 \n');
+    expect(parsePredictionFile(text, 'f.txt')).toEqual({ name: '0_Parade_0_1', boxes: Float64Array.of(10, 20, 19, 20, 0.912346, 0, 5, 9, 2, 0.0200001) });
+    expect(formatPredictionFile('e', 'i', [])).toBe('e/i.jpg\n0\n');
   });
 });
 

@@ -8,28 +8,27 @@ import { describe, expect, it } from 'vitest';
 import { alignmentStory } from '../../src/explain/alignment.js';
 import { rgbImage } from '../../src/image/rgb-image.js';
 import type { Face } from '../../src/detect/detect.js';
-import { readGolden, readGoldenF32 } from '../helpers/golden.js';
+import { readGolden } from '../helpers/golden.js';
+import { goldenLandmarks } from '../align/golden-align.js';
 
 describe('alignmentStory', () => {
   it('t1 golden landmarks: the strip holds crops.npy, residuals small, a degenerate face skipped', () => {
     const px = readGolden('heads-t1', 'pixels.npy');
     const image = rgbImage(px.shape[1], px.shape[0], px.data as Uint8Array);
-    const lm = readGoldenF32('heads-t1', 'landmarks.npy');
-    const faces: Face[] = Array.from({ length: lm.shape[0] }, (_, i) => ({
-      box: [0, 0, 1, 1], score: 1, landmarks: Array.from({ length: 5 }, (_, k) => [lm.data[i * 10 + k * 2], lm.data[i * 10 + k * 2 + 1]] as [number, number]),
-    }));
+    const faces: Face[] = goldenLandmarks('t1').map((landmarks) => ({ box: [0, 0, 1, 1], score: 1, landmarks }));
+    const count = faces.length;
     faces.splice(2, 0, { box: [0, 0, 1, 1], score: 1, landmarks: faces[0].landmarks.map(() => [7, 7]) });
     const story = alignmentStory(image, faces);
     expect(story.faces[2].alignError).toMatch(/all equal/);
-    expect(story.faces.filter((f) => f.aligned).length).toBe(lm.shape[0]);
+    expect(story.faces.filter((f) => f.aligned).length).toBe(count);
     // t1's faces turn a little: the fit leaves 1.8 to 7.7 px between landmarks and reference in a 112 crop
     for (const f of story.faces) if (f.residual !== undefined) expect(f.residual).toBeLessThan(10);
 
     const [plain] = story.figures;
     const golden = readGolden('align-t1-112', 'crops.npy').data as Uint8Array;
-    expect([plain.png.width, plain.png.height]).toEqual([lm.shape[0] * 120 + 8, 128]);
+    expect([plain.png.width, plain.png.height]).toEqual([count * 120 + 8, 128]);
     let differ = 0;
-    for (let n = 0; n < lm.shape[0]; n++) {
+    for (let n = 0; n < count; n++) {
       for (let y = 0; y < 112; y++) {
         for (let x = 0; x < 112; x++) {
           for (let c = 0; c < 3; c++) {

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/explain.js';
 import { RetinaFace } from '../../src/detect/retinaface.js';
 import { alignFace } from '../../src/detect/align-face.js';
-import { imagesDir, repoRoot } from '../helpers/golden.js';
+import { imagesDir, repoRoot, sharedDir } from '../helpers/golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'retinaface-explain-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,5 +80,39 @@ describe('retinaface explain', () => {
   it('refuses several scales or flip, and a missing --out, as usage/option errors', async () => {
     await expect(run([join(imagesDir, 't4.jpg')])).rejects.toThrow(/--out DIR is required/);
     await expect(run([join(imagesDir, 't4.jpg'), '--out', dir, '--scales', '0.5,1', '--backend', 'cpu'])).rejects.toThrow(/explain walks one scale/);
+  });
+});
+
+describe('retinaface explain with the mask model (mnet_cov2)', () => {
+  it('maksssksksss5.png: the type head in the SSH section, a mask map per stride, the mask column equal to detect()', async () => {
+    const out = join(dir, 'cov2');
+    const image = join(sharedDir, 'images/mask/maksssksksss5.png');
+    const model = join(sharedDir, 'models/mnet_cov2');
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await run([image, '--out', out, '--model', model])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const page = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(page).toContain('<h1>RetinaFace mnet_cov2, one detection explained</h1>');
+    expect(page).toContain('the graph scales it itself: <code>_minusscalar0</code> (− 127.5), then <code>_mulscalar0</code> (× 0.0078125)');
+    for (const stride of [32, 16, 8]) {
+      expect(page).toContain(`<code>face_rpn_type_prob_reshape_stride${stride}</code>`);
+      const png = PNG.sync.read(readFileSync(join(out, `stride${stride}-mask.png`)));
+      expect(page).toContain(`<img src="stride${stride}-mask.png" alt="mask probability`);
+      expect(png.width).toBeGreaterThan(0);
+    }
+    for (const [, path] of page.matchAll(/<code>(src\/[\w/.-]+\.ts)<\/code>/g)) expect(existsSync(join(repoRoot, path)), path).toBe(true);
+    const detector = await RetinaFace.load({ model });
+    try {
+      // the model's own defaults (threshold 0.8, 640 / 1080) in both
+      const { faces } = await detector.detect(image);
+      const rows = [...page.slice(page.indexOf('<section id="nms">')).matchAll(/<tr><td>(0\.\d{4})<\/td><td>[\d., ]+<\/td><td>(0\.\d{4})<\/td><\/tr>/g)];
+      expect(faces).toHaveLength(5);
+      expect(rows.map((r) => [r[1], r[2]])).toEqual(faces.map((f) => [f.score.toFixed(4), f.mask!.toFixed(4)]));
+    } finally {
+      detector.dispose();
+    }
   });
 });

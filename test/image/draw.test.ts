@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '../../src/image/decode.js';
-import { BOX_COLOUR, drawDetections, drawText, encodePng, LANDMARK_COLOURS, textSize } from '../../src/image/draw.js';
+import { BOX_COLOUR, drawDetections, drawText, LANDMARK_COLOURS, textSize } from '../../src/image/draw.js';
 import { heatmapOverlay, jet } from '../../src/image/heatmap.js';
 import { rgbImage } from '../../src/image/rgb-image.js';
 
@@ -60,18 +59,6 @@ describe('drawDetections', () => {
 
   it('drawText refuses characters the font lacks', () => {
     expect(() => drawText(gray(10, 10), 0, 0, 'a1', [0, 0, 0], 1)).toThrow(/no glyph for "a"/);
-  });
-});
-
-describe('encodePng', () => {
-  it('round-trips through decodeImage as 8-bit RGB', () => {
-    const img = rgbImage(7, 3, Uint8Array.from({ length: 63 }, (_, i) => (i * 37) % 256));
-    const png = encodePng(img);
-    expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
-    expect(png[25]).toBe(2);  // IHDR colour type: RGB
-    const back = decodeImage(png);
-    expect([back.width, back.height]).toEqual([7, 3]);
-    expect(Array.from(back.data)).toEqual(Array.from(img.data));
   });
 });
 

@@ -56,20 +56,28 @@ const CONV_CASES: ConvCase[] = [
   [16, 13, 11, 16, 3, 2, 'C', false], // depthwise stride 2
   [5, 17, 18, 5, 3, 2, 'C', true],
   [4, 1, 1, 4, 3, 1, 'C', false],
+  // dense 3×3 stride 1 is Winograd F(2×2, 3×3): tiles past odd sides, tile rows padded to eight tiles, bands
+  [8, 9, 37, 8, 3, 1, 1, true], // 19 tiles a row: six groups of four, padded
+  [4, 2, 2, 4, 3, 1, 1, false], // one tile
+  [6, 23, 1, 8, 3, 1, 1, true], // one column
+  [17, 15, 33, 12, 3, 1, 1, false],
+  [64, 40, 9, 64, 3, 1, 1, true], // several bands of tile rows (convolution.ts WINOGRAD_BAND_BYTES)
 ];
 
 describe('wasm kernels agree with the reference ops', () => {
-  for (const [IC, H, W, OC, k, s, groups, relu] of CONV_CASES) {
+  // dense 3×3 stride 1 twice: by Winograd (the default) and directly
+  const runs = CONV_CASES.flatMap((c) => (c[4] === 3 && c[5] === 1 && c[6] === 1 ? [[c, true], [c, false]] as const : [[c, true] as const]));
+  for (const [[IC, H, W, OC, k, s, groups, relu], winograd] of runs) {
     const g = groups === 'C' ? IC : 1;
     const p = k === 3 ? 1 : 0;
-    const title = `Convolution x=(1,${IC},${H},${W}) OC=${OC} k=${k} s=${s} p=${p} g=${g}${relu ? ' +relu' : ''}`;
+    const title = `Convolution x=(1,${IC},${H},${W}) OC=${OC} k=${k} s=${s} p=${p} g=${g}${relu ? ' +relu' : ''}${winograd ? '' : ' (direct, no Winograd)'}`;
     it(title, () => withSeeds(title, (random, seed) => {
       const attrs: ConvolutionAttrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: OC, num_group: g, no_bias: false };
       const x = random([1, IC, H, W]);
       const weight = random([OC, IC / g, k, k]);
       const bias = random([OC]);
       const conv = convolution(x, weight, bias, attrs);
-      const run = prepareConvolution(memory, single, floors, weights, `${title} seed ${seed}`, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu);
+      const run = prepareConvolution(memory, single, floors, weights, `${title} seed ${seed}`, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu, winograd);
       const stored = memory.upload(x);
       // the output lands in a freed block of its size, filled with NaN first: the kernel must write every stored float
       const junk = memory.tensor(conv.shape);

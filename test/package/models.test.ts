@@ -38,8 +38,10 @@ describe('package.json', () => {
 });
 
 describe('bundled models', () => {
-  it('holds mnet.25, the default', () => {
-    expect(bundled.filter((b) => b.name === 'mnet.25').map((b) => b.file).sort()).toEqual(['mnet.25-0000.params', 'mnet.25-symbol.json']);
+  it('holds mnet.25, the default, and the mask-aware mnet_cov2', () => {
+    expect(bundled.map((b) => `${b.name}/${b.file}`).sort()).toEqual([
+      'mnet.25/mnet.25-0000.params', 'mnet.25/mnet.25-symbol.json', 'mnet_cov2/mnet_cov2-0000.params', 'mnet_cov2/mnet_cov2-symbol.json',
+    ]);
   });
 
   for (const { name, file } of bundled) {

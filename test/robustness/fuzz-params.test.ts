@@ -62,7 +62,7 @@ describe('fuzz: -symbol.json', () => {
         const symbol = parseMxnetSymbol(new TextDecoder().decode(bytes), where);
         checkParams(symbol, params, where);
         try {
-          return buildPlan({ symbol, params, source: where }, 64, 64);
+          return buildPlan({ symbol, params, source: where, symbolSha256: '' }, 64, 64);
         } catch (err) {
           // plan errors name op and node ("[Convolution conv3] ..."), not the file: prefix it as the CLI does
           if (err instanceof RetinaFaceError) throw new RetinaFaceError(err.code, `${where}: ${err.message}`);
@@ -89,7 +89,7 @@ describe('fuzz: -symbol.json', () => {
       heads: [[4, 0, 0]],
     }), 's.json');
     const params = new Map([['w', tensor([1, 1, 2, 2])], ['k', tensor([1, 1, 1, 1])]]);
-    expect(() => buildPlan({ symbol, params, source: 's.json' }, 2, 2)).toThrow(RetinaFaceError);
-    expect(() => buildPlan({ symbol, params, source: 's.json' }, 2, 2)).toThrow('[Activation relu] reads 0 activations (none), needs 1; parameters read: w');
+    expect(() => buildPlan({ symbol, params, source: 's.json', symbolSha256: '' }, 2, 2)).toThrow(RetinaFaceError);
+    expect(() => buildPlan({ symbol, params, source: 's.json', symbolSha256: '' }, 2, 2)).toThrow('[Activation relu] reads 0 activations (none), needs 1; parameters read: w');
   });
 });

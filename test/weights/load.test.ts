@@ -62,6 +62,15 @@ describe('loadModel', () => {
       `${dir}: holds 2 models (mnet.25-0000.params, mnet.25-0001.params); give the one to use as the model path`,
     );
     expect((await loadModel(join(dir, 'mnet.25-0001.params'))).params.size).toBe(273);
+    expect(await asyncErrorOf(() => loadModel(join(dir, 'mnet.25-symbol.json')))).toBe(
+      `${join(dir, 'mnet.25-symbol.json')}: 2 epochs beside it (mnet.25-0000.params, mnet.25-0001.params); give the .params file to use`,
+    );
+  });
+
+  it('takes the -symbol.json as the model path when one <prefix>-NNNN.params is beside it', async () => {
+    expect((await loadModel(symbolFile)).params.size).toBe(273);
+    const dir = dirWith({ 'mnet.25-symbol.json': symbolFile });
+    expect(await asyncErrorOf(() => loadModel(join(dir, 'mnet.25-symbol.json')))).toBe(`${join(dir, 'mnet.25-symbol.json')}: no mnet.25-NNNN.params beside it`);
   });
 
   it('names the missing symbol file', async () => {
@@ -72,7 +81,9 @@ describe('loadModel', () => {
   it('refuses a directory without a model and a file that is not one', async () => {
     const dir = scratchDir();
     expect(await asyncErrorOf(() => loadModel(dir))).toMatch(/: no model inside \(looked for <prefix>-NNNN\.params with <prefix>-symbol\.json, or a \.safetensors file\)$/);
-    expect(await asyncErrorOf(() => loadModel(symbolFile))).toBe(`${symbolFile}: not a model file (expected a directory, a .safetensors file or a <prefix>-NNNN.params file)`);
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'not a model');
+    expect(await asyncErrorOf(() => loadModel(notes))).toBe(`${notes}: not a model file (expected a directory, a .safetensors file, a <prefix>-NNNN.params or a <prefix>-symbol.json file)`);
   });
 
   it('checks the parameters against the symbol', async () => {

@@ -41,8 +41,9 @@ describe('locateModel', () => {
   });
 
   it('takes a bundled model by its bare name, from --model or $RETINAFACE_MODEL', () => {
-    expect(bundledModels()).toContain('mnet.25');
+    expect(bundledModels()).toEqual(['mnet.25', 'mnet_cov2']);
     expect(locateModel('mnet.25')).toBe(resolve(repoRoot, 'models/mnet.25'));
+    expect(locateModel('mnet_cov2')).toBe(resolve(repoRoot, 'models/mnet_cov2'));
     process.env[MODEL_ENV] = 'mnet.25';
     expect(locateModel()).toBe(resolve(repoRoot, 'models/mnet.25'));
   });

@@ -40,6 +40,8 @@ export interface WasmBackendOptions {
   threads?: number;
   /** Where the tensors live; default a new memory, shared when there are threads (threads.ts threadsAvailable). */
   memory?: WasmMemory;
+  /** Dense 3×3 stride-1 layers by Winograd F(2×2, 3×3) (convolution.ts); default true, the benchmarks compare false. */
+  winograd?: boolean;
 }
 
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
@@ -57,7 +59,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       if (conv === undefined) {
         const { g, weights, relu: fusedRelu } = convolutionParts(node);
         // a fused step's parameters name its convolution's and BatchNorm's (net/fuse.ts)
-        conv = prepareConvolution(memory, threads, floors, place, node.paramNames.join(','), node.name, g, weights, fusedRelu);
+        conv = prepareConvolution(memory, threads, floors, place, node.paramNames.join(','), node.name, g, weights, fusedRelu, options.winograd);
         convolutions.set(node, conv);
       }
       return conv(x);

@@ -25,7 +25,17 @@ export function packPointwiseWeights(IC: number, OC: number, weight: Float32Arra
 /** pointwise(x, w, out, IC, OCB, PS, floor): all byte offsets; `floor` points at 0 (relu) or −∞. */
 export function pointwiseFunction(): FunctionBody {
   const f = new FunctionBody(7);
-  const [X, W, OUT, IC, OCB, PS, FLOOR] = [0, 1, 2, 3, 4, 5, 6];
+  emitPointwise(f, 0, 1, 2, 3, 4, 5, 5, 6);
+  return f;
+}
+
+/**
+ * The pointwise product's code, over the locals (or parameters) given by index: X, W and OUT byte
+ * offsets, IC and OCB counts, PS the plane stride and N ≤ PS the positions computed (a multiple
+ * of 8), FLOOR the floor's byte offset. Winograd's 16 products (convolution-winograd.ts) run it
+ * in a loop of their own, on a band of tiles.
+ */
+export function emitPointwise(f: FunctionBody, X: number, W: number, OUT: number, IC: number, OCB: number, PS: number, N: number, FLOOR: number): void {
   const p = f.local(I32);
   const ocb = f.local(I32);
   const ic = f.local(I32);
@@ -40,7 +50,7 @@ export function pointwiseFunction(): FunctionBody {
   const floor = f.local(V128);
   f.get(PS).i32(4).i32Mul().set(ps4);
   f.get(FLOOR).v128Load32Splat().set(floor);
-  countedLoop(f, p, () => f.i32(0), () => f.get(PS), 8, () => {
+  countedLoop(f, p, () => f.i32(0), () => f.get(N), 8, () => {
     f.get(W).set(wp);
     countedLoop(f, ocb, () => f.i32(0), () => f.get(OCB), 1, () => {
       for (let j = 0; j < 4; j++) f.get(wp).v128Load32Splat(4 * j).tee(acc[2 * j]).set(acc[2 * j + 1]);
@@ -66,5 +76,4 @@ export function pointwiseFunction(): FunctionBody {
       }
     });
   });
-  return f;
 }

@@ -1,7 +1,8 @@
 /**
  * wasm Convolution: picks the hand-written kernel for a node's geometry — pointwise (1×1, stride
  * 1, pad 0), depthwise (num_group = IC = OC, 3×3, pad 1, stride 1 or 2) or dense (num_group = 1,
- * 3×3, pad 1, stride 1 or 2), packs its weights into the memory once, and runs it followed by
+ * 3×3, pad 1, stride 1 or 2; stride 1 by Winograd F(2×2, 3×3)), packs its weights into the memory
+ * once, and runs it followed by
  * zeroBorder (the kernels write the border's positions too, memory.ts). Every Convolution of
  * mnet.25 and mnet_cov2 is one of these; anything else is reported with its geometry. Legend as in
  * ops/conv-geometry.ts, OCB = ⌈OC/4⌉ blocks of four output channels.
@@ -18,6 +19,7 @@ import type { ConvGeometry, ConvWeights } from '../conv-geometry.js';
 import { packDenseWeights } from './convolution-dense.js';
 import { packDepthwiseWeights } from './convolution-depthwise.js';
 import { packPointwiseWeights } from './convolution-pointwise.js';
+import { packWinogradWeights, winogradDims } from './convolution-winograd.js';
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
 import type { KernelThreads } from './threads.js';
 
@@ -56,21 +58,30 @@ export function weightStore(memory: WasmMemory): WeightStore {
   };
 }
 
-function kind(g: ConvGeometry): 'pointwise' | 'depthwise' | 'dense' | null {
+type Kind = 'pointwise' | 'depthwise' | 'dense' | 'winograd';
+
+/** Bytes of V and M one Winograd band may touch: about a core's L2. */
+const WINOGRAD_BAND_BYTES = 512 * 1024;
+
+function kind(g: ConvGeometry, winograd: boolean): Kind | null {
   const square3 = g.KH === 3 && g.KW === 3 && g.py === 1 && g.px === 1 && g.sy === g.sx && (g.sy === 1 || g.sy === 2);
   if (g.KH === 1 && g.KW === 1 && g.sy === 1 && g.sx === 1 && g.py === 0 && g.px === 0 && g.g === 1) return 'pointwise';
   if (square3 && g.g === g.IC && g.g === g.OC) return 'depthwise';
-  if (square3 && g.g === 1) return 'dense';
+  if (square3 && g.g === 1) return g.sy === 1 && winograd ? 'winograd' : 'dense';
   return null;
 }
 
 /**
- * `key` names the weights in `weights` (e.g. the node's MXNet parameter names). The kernel runs
+ * `key` names the weights in `weights` (e.g. the node's MXNet parameter names). `winograd`: dense
+ * 3×3 stride-1 layers by Winograd F(2×2, 3×3) (convolution-winograd.ts; faster on every such
+ * layer of mnet.25, BENCHMARKS.md), else directly (convolution-dense.ts), as tests and benchmarks
+ * compare. The kernel runs
  * split over `threads` by output channel blocks (depthwise: channels), each range its slice of
- * the packed weights and of the output planes.
+ * the packed weights and of the output planes; Winograd by bands of tile rows instead, then the
+ * border in a second split.
  */
-export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, floors: Floors, weights: WeightStore, key: string, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean): WasmConvolution {
-  const k = kind(g);
+export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, floors: Floors, weights: WeightStore, key: string, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean, winograd = true): WasmConvolution {
+  const k = kind(g, winograd);
   if (k === null) {
     throw new RetinaFaceError(
       'UNSUPPORTED',
@@ -80,6 +91,7 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
   }
   const w = weights(`${k} ${key}`, () => (k === 'pointwise' ? packPointwiseWeights(g.IC, g.OC, p.weight, p.bias)
     : k === 'depthwise' ? packDepthwiseWeights(g.OC, p.weight, p.bias)
+    : k === 'winograd' ? packWinogradWeights(g.IC, g.OC, p.weight, p.bias)
     : packDenseWeights(g.IC, g.OC, p.weight, p.bias)));
   const floor = relu ? floors.relu : floors.none;
   const OCB = Math.ceil(g.OC / 4);
@@ -99,6 +111,23 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
         ['pointwise', (b, n) => [x.offset, w + b * (g.IC + 1) * 16, out.offset + b * 4 * plane, g.IC, n, o.PS, floor]],
         ['zeroBorder', (b, n) => border(4 * b, 4 * n)],
       ]);
+    } else if (k === 'winograd') {
+      // in bands of tile rows, each band's three steps back to back while its V and M are in cache;
+      // V: 16 components × IC planes of tiles, M: 16 × 4·OCB; U's component stride; the biases after U
+      const { TH, TWG, TP } = winogradDims(g.OH, g.OW);
+      const V = memory.allocUninitialized(16 * g.IC * TP);
+      const M = memory.allocUninitialized(16 * 4 * OCB * TP);
+      const US = OCB * (g.IC + 1) * 16;
+      const row = TWG * 16; // bytes of one tile row in a plane of tiles
+      const band = Math.max(1, Math.floor(WINOGRAD_BAND_BYTES / (16 * (g.IC + 4 * OCB) * row)));
+      threads.split(TH, [
+        ['winogradInput', (t, n) => [x.offset + t * 2 * i.WP * 4, V + t * row, g.IC, n, TWG, i.WP, i.PS, TP, g.IC * TP]],
+        ['winogradGemm', (t, n) => [V + t * row, w, M + t * row, g.IC, OCB, TP, n * TWG * 4, floors.none, g.IC * TP * 4, US, 4 * OCB * TP * 4]],
+        ['winogradOutput', (t, n) => [M + t * row, out.offset + t * 2 * o.WP * 4, 4 * OCB, n, TWG, o.WP, o.PS, TP, 4 * OCB * TP, w + 16 * US, floor, g.OH - 2 * t, g.OW]],
+      ], band);
+      threads.split(OCB, [['zeroBorder', (b, n) => border(4 * b, 4 * n)]]);
+      memory.release(V, 16 * g.IC * TP);
+      memory.release(M, 16 * 4 * OCB * TP);
     } else if (k === 'depthwise') {
       threads.split(g.OC, [
         [g.sy === 1 ? 'depthwise3x3s1' : 'depthwise3x3s2', (c, n) => [x.offset + c * i.PS * 4, w + c * 40, out.offset + c * plane, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]],

@@ -41,7 +41,8 @@ export function concat(memory: WasmMemory, node: string, xs: WasmTensor[]): Wasm
     }
     C += x.shape[1];
   }
-  const out = memory.tensor([1, C, H, W]);
+  // every stored float is written (each input's planes, borders included)
+  const out = memory.outputTensor([1, C, H, W]);
   const dst = stored(memory, out);
   let at = 0;
   for (const x of xs) {
@@ -52,7 +53,10 @@ export function concat(memory: WasmMemory, node: string, xs: WasmTensor[]): Wasm
   return out;
 }
 
-/** Nearest neighbour: out[y][x] = x[⌊y/s⌋][⌊x/s⌋]. */
+/**
+ * Nearest neighbour: out[y][x] = x[⌊y/s⌋][⌊x/s⌋]. Output row s·y is source row y with each value
+ * written s times; rows s·y + 1 … s·y + s − 1 are copies of it.
+ */
 export function upSampling(memory: WasmMemory, x: WasmTensor, scale: number): WasmTensor {
   const [, C, H, W] = x.shape;
   const out = memory.tensor([1, C, H * scale, W * scale]);
@@ -61,10 +65,14 @@ export function upSampling(memory: WasmMemory, x: WasmTensor, scale: number): Wa
   const src = stored(memory, x);
   const dst = stored(memory, out);
   for (let c = 0; c < C; c++) {
-    for (let y = 0; y < o.H; y++) {
-      const from = c * i.PS + (Math.floor(y / scale) + 1) * i.WP + 1;
-      const to = c * o.PS + (y + 1) * o.WP + 1;
-      for (let xx = 0; xx < o.W; xx++) dst[to + xx] = src[from + Math.floor(xx / scale)];
+    for (let y = 0; y < H; y++) {
+      const from = c * i.PS + (y + 1) * i.WP + 1;
+      const to = c * o.PS + (scale * y + 1) * o.WP + 1;
+      for (let xx = 0, at = to; xx < W; xx++) {
+        const v = src[from + xx];
+        for (let k = 0; k < scale; k++) dst[at++] = v;
+      }
+      for (let k = 1; k < scale; k++) dst.copyWithin(to + k * o.WP, to, to + o.W);
     }
   }
   return out;

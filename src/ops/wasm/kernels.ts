@@ -7,6 +7,7 @@ import { RetinaFaceError } from '../../errors.js';
 import { denseFunction } from './convolution-dense.js';
 import { depthwiseFunction } from './convolution-depthwise.js';
 import { pointwiseFunction } from './convolution-pointwise.js';
+import { winogradGemmFunction, winogradInputFunction, winogradOutputFunction } from './convolution-winograd.js';
 import { FunctionBody, I32, countedLoop, encodeModule } from './wasm-module.js';
 
 type Fn = (...args: number[]) => void;
@@ -20,6 +21,9 @@ export interface WasmKernels {
   depthwise3x3s1: Fn;
   depthwise3x3s2: Fn;
   zeroBorder: Fn;
+  winogradInput: Fn;
+  winogradGemm: Fn;
+  winogradOutput: Fn;
 }
 
 /**
@@ -66,7 +70,7 @@ function elementwiseFunction(op: 'relu' | 'add'): FunctionBody {
 }
 
 /** The exports in a fixed order: worker threads are told which to run by index. */
-export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder'];
+export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'winogradInput', 'winogradGemm', 'winogradOutput'];
 
 /** Compiled once per process, one module for an unshared and one for a shared memory. */
 const compiled = new Map<boolean, WebAssembly.Module>();
@@ -87,6 +91,9 @@ function compile(shared: boolean): WebAssembly.Module {
     ['depthwise3x3s1', depthwiseFunction(1)],
     ['depthwise3x3s2', depthwiseFunction(2)],
     ['zeroBorder', zeroBorderFunction()],
+    ['winogradInput', winogradInputFunction()],
+    ['winogradGemm', winogradGemmFunction()],
+    ['winogradOutput', winogradOutputFunction()],
   ]);
   try {
     return new WebAssembly.Module(encodeModule(functions, shared));

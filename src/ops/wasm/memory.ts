@@ -12,8 +12,9 @@
  * one-pixel zero border lets every 3×3 window with pad 1 read without bounds tests. A pointwise
  * convolution is then a plain matrix product over whole planes, eight floats at a time (hence PS a
  * multiple of 8). The border, the extra columns and the plane's tail are always zero: kernels that
- * write them restore them with `zeroBorder`. Each tensor has SLACK floats after its last plane,
- * which the 3×3 kernels' last vectors may read (their lanes past the map are discarded).
+ * write them restore them with `zeroBorder`. Each tensor has WP + SLACK floats after its last plane,
+ * which the 3×3 kernels' last vectors may read (their lanes past the map are discarded): the
+ * Winograd kernels read up to one stored row and a few vectors further (convolution-winograd.ts).
  */
 import { RetinaFaceError } from '../../errors.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
@@ -47,8 +48,8 @@ export function planarDims(shape: Shape): { C: number; H: number; W: number; HP:
 
 /** Floats a tensor of `shape` occupies, slack included. */
 export function planarLength(shape: Shape): number {
-  const { C, PS } = planarDims(shape);
-  return C * PS + SLACK;
+  const { C, PS, WP } = planarDims(shape);
+  return C * PS + WP + SLACK;
 }
 
 /**
@@ -84,8 +85,8 @@ export class WasmMemory {
     return at;
   }
 
-  /** Byte offset of `floats` floats of undefined contents. */
-  private allocUninitialized(floats: number): number {
+  /** Byte offset of `floats` floats of undefined contents, for a kernel's scratch; give them back with `release`. */
+  allocUninitialized(floats: number): number {
     // 16-byte granules keep every block's start aligned for v128 access
     const bytes = Math.ceil((floats * 4) / 16) * 16;
     const i = this.free.findIndex(([, size]) => size >= bytes);
@@ -148,14 +149,25 @@ export class WasmMemory {
     t.offset = -1;
   }
 
-  /** NCHW tensor → a stored tensor. */
+  /**
+   * NCHW tensor → a stored tensor: each plane's rows copied in, and only the positions around them
+   * zeroed (row 0 and column 0 of row 1, then from each row's end to the next row's first value,
+   * then the last rows and the plane's tail), not the whole tensor first.
+   */
   upload(t: Tensor): WasmTensor {
-    const out = this.tensor(t.shape);
+    const out = this.outputTensor(t.shape);
     const { C, H, W, WP, PS } = planarDims(t.shape);
     const f32 = this.f32;
     const base = out.offset / 4;
     for (let c = 0; c < C; c++) {
-      for (let y = 0; y < H; y++) f32.set(t.data.subarray((c * H + y) * W, (c * H + y + 1) * W), base + c * PS + (y + 1) * WP + 1);
+      const plane = base + c * PS;
+      f32.fill(0, plane, plane + WP + 1);
+      for (let y = 0; y < H; y++) {
+        const at = plane + (y + 1) * WP + 1;
+        f32.set(t.data.subarray((c * H + y) * W, (c * H + y + 1) * W), at);
+        f32.fill(0, at + W, at + WP);
+      }
+      f32.fill(0, plane + (H + 1) * WP + 1, plane + PS);
     }
     return out;
   }

@@ -35,8 +35,11 @@ export interface KernelThreads {
   readonly count: number;
   /** Chunks run on worker threads so far (the rest ran on the caller). */
   readonly workerRuns: number;
-  /** Over ranges [from, from + n) that cover 0..total, each call's kernels[name](...args(from, n)), in order per range. */
-  split(total: number, calls: readonly KernelCall[]): void;
+  /**
+   * Over ranges [from, from + n) that cover 0..total, each call's kernels[name](...args(from, n)),
+   * in order per range; no range longer than `maxChunk` (Winograd's bands of tiles stay in cache).
+   */
+  split(total: number, calls: readonly KernelCall[], maxChunk?: number): void;
   destroy(): void;
 }
 
@@ -159,9 +162,12 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
   const runHere = (calls: readonly KernelCall[], from: number, n: number) => {
     for (const [name, args] of calls) kernels[name](...args(from, n));
   };
+  const runAllHere = (total: number, calls: readonly KernelCall[], maxChunk = total) => {
+    for (let from = 0; from < total; from += maxChunk) runHere(calls, from, Math.min(maxChunk, total - from));
+  };
   const spawn = count > 1 ? workerSpawner() : null;
   if (spawn === null || !memory.shared) {
-    return { count: 1, workerRuns: 0, split: (total, calls) => runHere(calls, 0, total), destroy: () => {} };
+    return { count: 1, workerRuns: 0, split: runAllHere, destroy: () => {} };
   }
   const workerCount = Math.min(count - 1, MAX_WORKERS);
   const ctrl = new Int32Array(memory.memory.buffer, 0, CONTROL_BYTES / 4);
@@ -192,11 +198,11 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
     ctrl[CALLS] = calls.length;
   };
 
-  const split: KernelThreads['split'] = (total, calls) => {
+  const split: KernelThreads['split'] = (total, calls, maxChunk = total) => {
     const woken: number[] = [];
     for (let w = 0; w < workerCount; w++) if (Atomics.load(ctrl, w * SLOT + READY) === 1) woken.push(w * SLOT);
-    if (woken.length === 0 || total < 2) return runHere(calls, 0, total);
-    const chunk = Math.max(1, Math.floor(total / ((woken.length + 1) * CHUNKS_PER_THREAD)));
+    if (woken.length === 0 || total < 2) return runAllHere(total, calls, maxChunk);
+    const chunk = Math.max(1, Math.min(maxChunk, Math.floor(total / ((woken.length + 1) * CHUNKS_PER_THREAD))));
     writeJob(calls);
     ctrl[TOTAL] = total;
     ctrl[CHUNK] = chunk;
