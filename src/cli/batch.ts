@@ -18,7 +18,8 @@
  *
  * SIGINT or SIGTERM stops taking inputs, lets the images in flight finish and writes them, then
  * exits 130 / 143; a second signal exits at once. Every line is written whole, so what is on
- * disk is a file that `--resume` completes.
+ * disk is a file that `--resume` completes. A reader that closes the pipe (`| head`) stops the
+ * batch quietly (exit 141, as for SIGPIPE).
  */
 import { availableParallelism, constants } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -127,11 +128,14 @@ export async function runBatch<S>(options: BatchOptions, spec: BatchSpec<S>): Pr
     }
     await Promise.all(running);
   } finally {
-    stop.dispose();
     // A pending read of standard input would keep the process alive after a stop.
     if (options.from === '-') process.stdin.destroy();
     await Promise.all(slots.map((slot) => slot.close()));
+    stop.dispose();
   }
+  if (stop.outputError !== undefined) throw new RetinaFaceError('IO', `standard output: cannot write (${stop.outputError})`);
+  // The reader went away (`| head`): quiet, as tools killed by SIGPIPE are.
+  if (stop.signal === 'SIGPIPE') return 128 + constants.signals.SIGPIPE;
   output.end();
   if (stop.signal !== undefined) {
     process.stderr.write(`${options.command}: stopped by ${stop.signal} after ${sent} images; --resume completes a --jsonl output\n`);
@@ -298,9 +302,10 @@ class Output {
 }
 
 /**
- * SIGINT/SIGTERM: the first stops the batch (`signal` says which), a second exits at once. A wait
- * for the next input (standard input may be idle) ends at the signal; one waiter at a time, so
- * a million waits leave nothing behind (Promise.race against a pending promise would).
+ * SIGINT/SIGTERM: the first stops the batch (`signal` says which), a second exits at once. So does
+ * standard output failing: a closed pipe as SIGPIPE, anything else as `outputError`. A wait for
+ * the next input (standard input may be idle) ends at the stop; one waiter at a time, so a million
+ * waits leave nothing behind (Promise.race against a pending promise would).
  */
 function stopOnSignals() {
   let wake: (() => void) | undefined;
@@ -309,16 +314,24 @@ function stopOnSignals() {
     stop.signal = signal;
     wake?.();
   };
+  const onOutputError = (err: NodeJS.ErrnoException) => {
+    if (stop.signal !== undefined || stop.outputError !== undefined) return;
+    if (err.code === 'EPIPE') stop.signal = 'SIGPIPE';
+    else stop.outputError = err.code ?? err.message;
+    wake?.();
+  };
   const stop = {
     signal: undefined as NodeJS.Signals | undefined,
-    /** `next`'s value, or undefined once a signal came. */
+    outputError: undefined as string | undefined,
+    /** `next`'s value, or undefined once stopped. */
     unlessStopped<T>(next: Promise<T>): Promise<T | undefined> {
-      if (stop.signal !== undefined) return Promise.resolve(undefined);
+      if (stop.signal !== undefined || stop.outputError !== undefined) return Promise.resolve(undefined);
       return new Promise((resolve, reject) => {
         wake = () => resolve(undefined);
         next.then(resolve, reject);
       });
     },
+    /** The output listener stays: a write already made may still fail, and must not become an uncaught error. */
     dispose() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -326,5 +339,6 @@ function stopOnSignals() {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onOutputError);
   return stop;
 }

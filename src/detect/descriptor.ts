@@ -111,6 +111,8 @@ export function describeModel(model: Model, given?: ModelDescriptor | string): M
       );
     }
   }
+  const missing = HEAD_KINDS.filter((k) => !descriptor.heads.includes(k));
+  if (missing.length > 0) throw new RetinaFaceError('OPTION', `option descriptor: ${descriptor.name}'s heads lack ${missing.join(', ')}: detect needs the face scores, boxes and landmarks of every stride`);
   const want = headNames(descriptor.heads, descriptor.anchors.map((a) => a.stride));
   const have = model.symbol.heads.map(([i]) => model.symbol.nodes[i].name);
   if (want.join() !== have.join()) {

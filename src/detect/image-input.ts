@@ -56,6 +56,8 @@ function fromPixels(p: RawPixels, maxPixels: number): RgbImage {
   if ((channels !== 3 && channels !== 4) || data.length !== width * height * channels) {
     throw new RetinaFaceError('IMAGE', `pixels: ${data.length} values do not make ${width}x${height} RGB or RGBA${p.channels ? ` with ${p.channels} channels` : ''}`);
   }
+  // RGB is used in place (nothing downstream writes into the input picture); RGBA drops its alpha
+  if (channels === 3) return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {
     rgb[i * 3] = data[i * channels];

@@ -2,8 +2,9 @@
  * The batch CLI as schedulers drive it: the built `retinaface detect` in child processes over a
  * small folder of photos (the shared t4/t6, generated PNGs, a broken JPEG, a text file) with
  * `--jsonl`, `--jobs`, `--shard` (also through GNU parallel, the README's recipe), `--resume`
- * after a crash, SIGINT/SIGTERM, and a list of 100 000 paths that must not grow memory.
- * The reference for every run is one plain uninterrupted run of the same inputs.
+ * after a crash, SIGINT/SIGTERM/SIGKILL, a reader closing the pipe, a list of 100 000 paths that
+ * must not grow memory, and (with a handler of its own) a worker thread that dies. The reference
+ * for every run is one plain uninterrupted run of the same inputs.
  */
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -110,11 +111,11 @@ describe('retinaface detect as a batch worker', () => {
     expect(readFileSync(out, 'utf8').endsWith('}\n')).toBe(true);
   });
 
-  it('SIGINT and SIGTERM stop after the images in flight, with whole lines, and --resume completes the file', async () => {
+  it('SIGINT and SIGTERM stop after the images in flight, with whole lines; after those and SIGKILL, --resume completes the file', async () => {
     const list = join(dir, 'many.txt');
     const count = 1000;
     writeFileSync(list, `${tiny}\n`.repeat(count));
-    for (const [signal, code, jobs] of [['SIGINT', 130, '1'], ['SIGTERM', 143, '2']] as const) {
+    for (const [signal, code, jobs] of [['SIGINT', 130, '1'], ['SIGTERM', 143, '2'], ['SIGKILL', null, '2']] as const) {
       const out = join(dir, `stopped-${signal}.jsonl`);
       const fd = openSync(out, 'w');
       const child = spawn(process.execPath, [MAIN, 'detect', '--from', list, '--jsonl', '--jobs', jobs, ...TINY], { stdio: ['ignore', fd, 'pipe'] });
@@ -125,10 +126,12 @@ describe('retinaface detect as a batch worker', () => {
       while (readFileSync(out, 'utf8').length === 0) await new Promise((r) => setTimeout(r, 10));
       child.kill(signal);
       expect(await exited, stderr).toBe(code);
-      expect(stderr).toMatch(new RegExp(`stopped by ${signal} after \\d+ images; --resume completes`));
       const text = readFileSync(out, 'utf8');
-      expect(text.endsWith('\n')).toBe(true);
-      const stopped = parseLines(text);
+      if (signal !== 'SIGKILL') {
+        expect(stderr).toMatch(new RegExp(`stopped by ${signal} after \\d+ images; --resume completes`));
+        expect(text.endsWith('\n')).toBe(true);
+      }
+      const stopped = text.split('\n').filter((line) => line.endsWith('}')).map((line) => JSON.parse(line) as Entry);
       expect(stopped.length).toBeGreaterThan(0);
       expect(stopped.length, 'stopped before the end').toBeLessThan(count);
 
@@ -140,6 +143,47 @@ describe('retinaface detect as a batch worker', () => {
       expect(all.map((e) => e.index)).toEqual(Array.from({ length: count }, (_, i) => i));
       expect(new Set(all.map(({ index: _, ...rest }) => JSON.stringify(rest))).size, 'the same tiny image every time').toBe(1);
     }
+  });
+
+  it('a reader that closes the pipe (| head) stops the batch quietly, as SIGPIPE does', async () => {
+    const list = join(dir, 'piped.txt');
+    writeFileSync(list, `${tiny}\n`.repeat(1000));
+    const child = spawn(process.execPath, [MAIN, 'detect', '--from', list, '--jsonl', ...TINY], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise((resolve) => child.stdout!.once('data', resolve));
+    child.stdout!.destroy();
+    expect(await exited).toBe(141);
+    expect(stderr).toBe('');
+  });
+
+  it('a worker that dies fails only its input, and the next input gets a fresh worker', () => {
+    // runBatch with a handler of its own that exits its thread on one input (as an out-of-memory
+    // worker would die), run as a command would run it.
+    const handler = join(dir, 'dying-handler.mjs');
+    writeFileSync(handler, `import { threadId } from 'node:worker_threads';
+export const openHandler = async () => ({
+  async process({ path }) {
+    if (path === 'dies') process.exit(3);
+    return { entry: { worker: threadId > 0 }, text: '' };
+  },
+  close() {},
+});`);
+    const script = join(dir, 'dying-batch.mjs');
+    writeFileSync(script, `import { runBatch, batchOptions } from ${JSON.stringify(join(repoRoot, 'dist/cli/batch.js'))};
+import { parseArgs } from ${JSON.stringify(join(repoRoot, 'dist/cli/args.js'))};
+const args = parseArgs('dying', process.argv.slice(2), { values: ['jobs'], switches: ['json'] });
+process.exitCode = await runBatch(batchOptions('dying', args), { module: ${JSON.stringify(`file://${handler}`)}, settings: {}, names: false });`);
+    const r = spawnSync(process.execPath, [script, 'a', 'b', 'dies', 'c', 'd', 'e', '--jobs', '2', '--json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { file: 'a', worker: true },
+      { file: 'b', worker: true },
+      { file: 'dies', error: 'internal: the worker exited (code 3)' },
+      ...['c', 'd', 'e'].map((file) => ({ file, worker: true })),
+    ]);
+    expect(r.stderr).toBe('error: dies: internal: the worker exited (code 3)\n');
   });
 
   it('memory: 100 000 long paths streamed through --from cost no more than 500', () => {

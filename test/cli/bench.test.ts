@@ -41,6 +41,16 @@ describe('retinaface bench --json', () => {
     });
   }
 
+  it('--model mnet_cov2 (wasm): the mask model benchmarks the same way, its first node the graph\'s own input scaling', async () => {
+    const r = await capture(['--model', 'mnet_cov2', '--size', '64x48', '--runs', '1', '--scale', '0.05', '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.text);
+    expect(result.kernels.length).toBeGreaterThan(100); // the fused plan: BatchNorm and relu folded into the 74 convolutions
+    expect(result.kernels.slice(0, 3).map((k: { op: string }) => k.op)).toEqual(['_minus_scalar', '_mul_scalar', 'Convolution']);
+    expect(result.kernels.filter((k: { op: string }) => k.op === 'SoftmaxActivation')).toHaveLength(6);
+    expect(result.kernel).toMatch(/^wasm-simd128( ×\d threads)? \+ reference Reshape$/);
+  });
+
   it('a malformed --size is a usage error naming the flag', async () => {
     await expect(capture(['--size', '64', '--json'])).rejects.toThrow(/--size must be WxH/);
   });

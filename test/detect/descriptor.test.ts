@@ -85,6 +85,16 @@ describe('models the built-ins do not know', () => {
     expect(err.message).toMatch(/: the symbol's outputs \(face_rpn_cls_prob_reshape_stride32, .*\) are not the heads of mnet_cov2 \(face_rpn_cls_prob_reshape_stride32, face_rpn_bbox_pred_stride32, face_rpn_landmark_pred_stride32, face_rpn_type_prob_reshape_stride32, /);
   });
 
+  it('a descriptor of its own decodes an edited symbol; one without the landmark heads is refused', () => {
+    const model = modelFromBytes(edited);
+    const own = { ...BUILTIN_DESCRIPTORS[1], name: 'my_cov2', symbolSha256: undefined };
+    expect(describeModel(model, own)).toBe(own);
+    expect(errorOf(() => describeModel(model, { ...own, heads: ['cls_prob_reshape', 'bbox_pred', 'type_prob_reshape'] }))).toMatchObject({
+      code: 'OPTION',
+      message: "option descriptor: my_cov2's heads lack landmark_pred: detect needs the face scores, boxes and landmarks of every stride",
+    });
+  });
+
   it('an op the engine does not know is reported before the unknown checksum, naming op and node', () => {
     const symbol = JSON.parse(files('mnet.25').symbol);
     symbol.nodes.find((n: { op: string }) => n.op === 'Activation').op = 'LeakyReLU';

@@ -3,7 +3,7 @@
  *
  * - post-processing alone: the golden heads fed straight into detectFaces must give the golden
  *   faces and landmarks to float32 rounding (no network involved);
- * - from the JPEG through our own decoder (jpeg-js's entropy decoding, libjpeg's IDCT, upsampling
+ * - from the JPEG through our own decoder (entropy decoding, libjpeg's IDCT, upsampling
  *   and colour conversion: cv2.imread's pixels), our resize and the default backend (wasm), then
  *   gpu.js on webasm: same faces within 0.05 px; with flip from pixels.npy;
  * - pyramid-t3: test_widerface.py's multi-scale rule with flip, NMS and bbox_vote;

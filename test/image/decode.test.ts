@@ -63,8 +63,8 @@ function expectImageError(bytes: Uint8Array, where: string, pattern: RegExp, opt
 
 describe('photos vs cv2.imread (golden heads-*/pixels.npy): bit for bit', () => {
   // jpeg-js 0.4.4's own pixels (poppler IDCT, nearest chroma) differed from OpenCV 4.6's libjpeg by
-  // t1 max 24 mean 0.925, t3 max 4 mean 0.500, t4 max 31 mean 0.985, t6 max 4 mean 0.493; from its
-  // coefficients through jpeg-idct/upsample/color every value matches. t1 and t4 are 4:2:0 (h2v2
+  // t1 max 24 mean 0.925, t3 max 4 mean 0.500, t4 max 31 mean 0.985, t6 max 4 mean 0.493; through
+  // our entropy decoder and jpeg-idct/upsample/color every value matches. t1 and t4 are 4:2:0 (h2v2
   // fancy upsampling), t3 and t6 4:4:4 under an Adobe marker (t6 with all quantisation steps 1).
   for (const t of ['t1', 't3', 't4', 't6']) {
     it(`${t}.jpg: identical to cv2.imread`, () => {

@@ -15,8 +15,8 @@ import { elemwiseAdd } from '../../src/ops/elemwise-add.js';
 import { upSampling } from '../../src/ops/up-sampling.js';
 import { minusScalar, mulScalar } from '../../src/ops/binary-scalar.js';
 import { softmax } from '../../src/ops/softmax.js';
-import { binaryScalar } from '../../src/ops/wasm/binary-scalar.js';
-import { softmaxChannels } from '../../src/ops/wasm/softmax.js';
+import { binaryScalarJs } from '../../src/ops/wasm/binary-scalar.js';
+import { softmaxChannelsJs } from '../../src/ops/wasm/softmax.js';
 import { placeFloors, prepareConvolution, weightStore } from '../../src/ops/wasm/convolution.js';
 import * as wasm from '../../src/ops/wasm/data-movement.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
@@ -125,7 +125,7 @@ describe('wasm kernels agree with the reference ops', () => {
   it(softmaxTitle, () => withSeeds(softmaxTitle, (random) => {
     for (const shape of [[1, 3, 10, 7], [1, 2, 1, 1], [1, 5, 4, 9]]) {
       const x = tensor(shape, random(shape).data.map((v) => v * 40));
-      const out = memory.download(softmaxChannels(memory, memory.upload(x)));
+      const out = memory.download(softmaxChannelsJs(memory, memory.upload(x)));
       expect(out.shape).toEqual(shape);
       expect(Array.from(out.data)).toEqual(Array.from(softmax(x, { axis: 1 }).data));
     }
@@ -136,7 +136,7 @@ describe('wasm kernels agree with the reference ops', () => {
     it(scalarTitle, () => withSeeds(scalarTitle, (random) => {
       for (const shape of [[1, 3, 13, 11], [1, 5, 1, 2]]) {
         const x = tensor(shape, random(shape).data.map((v) => v * 255));
-        const out = binaryScalar(memory, op, memory.upload(x), { scalar });
+        const out = binaryScalarJs(memory, op, memory.upload(x), { scalar });
         expect(Array.from(memory.download(out).data)).toEqual(Array.from(reference(x, { scalar }).data));
         const { C, H, W, WP, PS } = planarDims(shape);
         let nonzero = 0;

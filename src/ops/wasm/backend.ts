@@ -20,8 +20,8 @@ import { convolutionParts, type Backend, type KernelTable, type OpNode } from '.
 import { placeFloors, prepareConvolution, weightStore, type WasmConvolution } from './convolution.js';
 import { instantiateKernels } from './kernels.js';
 import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
-import { binaryScalar } from './binary-scalar.js';
-import { softmaxChannels } from './softmax.js';
+import { binaryScalarJs } from './binary-scalar.js';
+import { softmaxChannelsJs } from './softmax.js';
 import { WasmMemory, type WasmTensor } from './memory.js';
 import { defaultThreadCount, startThreads, threadsAvailable, type KernelThreads } from './threads.js';
 
@@ -72,10 +72,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     },
     UpSampling: (node, [x]) => upSampling(memory, x, node.attrs.scale),
     Crop: (node, [x]) => crop(memory, x, node.shape),
-    _minus_scalar: (node, [x]) => binaryScalar(memory, node.op, x, node.attrs),
-    _mul_scalar: (node, [x]) => binaryScalar(memory, node.op, x, node.attrs),
-    SoftmaxActivation: (_node, [x]) => softmaxChannels(memory, x),
-    softmax: (_node, [x]) => softmaxChannels(memory, x),
+    _minus_scalar: (node, [x]) => binaryScalarJs(memory, node.op, x, node.attrs),
+    _mul_scalar: (node, [x]) => binaryScalarJs(memory, node.op, x, node.attrs),
+    SoftmaxActivation: (_node, [x]) => softmaxChannelsJs(memory, x),
+    softmax: (_node, [x]) => softmaxChannelsJs(memory, x),
   };
 
   return {

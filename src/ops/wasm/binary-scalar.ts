@@ -10,7 +10,7 @@ import type { BinaryScalarAttrs, BinaryScalarOp } from '../binary-scalar.js';
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
 
 /** x − s or x · s at every map position of x (1, C, H, W). */
-export function binaryScalar(memory: WasmMemory, op: BinaryScalarOp, x: WasmTensor, attrs: BinaryScalarAttrs): WasmTensor {
+export function binaryScalarJs(memory: WasmMemory, op: BinaryScalarOp, x: WasmTensor, attrs: BinaryScalarAttrs): WasmTensor {
   const out = memory.tensor(x.shape);
   const { C, H, W, WP, PS } = planarDims(x.shape);
   const f32 = memory.f32;

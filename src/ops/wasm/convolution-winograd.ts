@@ -24,9 +24,11 @@
  * row enters only row 3 of Bᵀ d Bᵀᵀ, and row 3 of M only the tile's second output row (Aᵀ's row 1);
  * likewise the last patch column only the second output column. So what a tile reads past the map
  * (the next plane, or the tensor's slack, memory.ts) reaches only outputs past the map, each lane
- * on its own: the second output row of the last tile row is not stored when OH is odd, and
- * columns past the map land in the border, or in the start of the next row, which is written
- * later; zeroBorder then restores the border as after every convolution.
+ * on its own: the second output row of the last tile row is not stored when OH is odd, and a
+ * vector of four outputs is stored only if it holds a column of the map, so stores past the map
+ * land in the row's right border or, by one float at most, in the next row's column 0. Each band
+ * then zeroes those (kernels.ts zeroGaps), so bands on different threads never write the same
+ * float, and the whole convolution is one split.
  *
  * Legend: IC/OC channels, OCB = ⌈OC/4⌉ blocks, TH tile rows, TWG groups of four tiles per tile
  * row (even), TP floats per (component, channel) plane of tiles (≥ TH·TWG·4), ξ component.

@@ -77,8 +77,8 @@ function kind(g: ConvGeometry, winograd: boolean): Kind | null {
  * layer of mnet.25, BENCHMARKS.md), else directly (convolution-dense.ts), as tests and benchmarks
  * compare. The kernel runs
  * split over `threads` by output channel blocks (depthwise: channels), each range its slice of
- * the packed weights and of the output planes; Winograd by bands of tile rows instead, then the
- * border in a second split.
+ * the packed weights and of the output planes; Winograd by bands of tile rows instead, each band
+ * restoring the border beside its own rows.
  */
 export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, floors: Floors, weights: WeightStore, key: string, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean, winograd = true): WasmConvolution {
   const k = kind(g, winograd);
@@ -120,12 +120,19 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
       const US = OCB * (g.IC + 1) * 16;
       const row = TWG * 16; // bytes of one tile row in a plane of tiles
       const band = Math.max(1, Math.floor(WINOGRAD_BAND_BYTES / (16 * (g.IC + 4 * OCB) * row)));
+      const f32 = memory.f32;
+      for (let c = 0, at = out.offset / 4; c < 4 * OCB; c++, at += o.PS) {
+        f32.fill(0, at, at + o.WP + 1);
+        f32.fill(0, at + (o.H + 1) * o.WP, at + o.PS);
+      }
       threads.split(TH, [
         ['winogradInput', (t, n) => [x.offset + t * 2 * i.WP * 4, V + t * row, g.IC, n, TWG, i.WP, i.PS, TP, g.IC * TP]],
         ['winogradGemm', (t, n) => [V + t * row, w, M + t * row, g.IC, OCB, TP, n * TWG * 4, floors.none, g.IC * TP * 4, US, 4 * OCB * TP * 4]],
         ['winogradOutput', (t, n) => [M + t * row, out.offset + t * 2 * o.WP * 4, 4 * OCB, n, TWG, o.WP, o.PS, TP, 4 * OCB * TP, w + 16 * US, floor, g.OH - 2 * t, g.OW]],
+        // the border beside the band's rows (and the next row's column 0, where the band's last
+        // store may spill one float); the rows above and below the map are zeroed here first
+        ['zeroGaps', (t, n) => [out.offset + (2 * t + 1) * o.WP * 4, 4 * OCB, 2 * n, o.W, o.WP, o.PS]],
       ], band);
-      threads.split(OCB, [['zeroBorder', (b, n) => border(4 * b, 4 * n)]]);
       memory.release(V, 16 * g.IC * TP);
       memory.release(M, 16 * 4 * OCB * TP);
     } else if (k === 'depthwise') {

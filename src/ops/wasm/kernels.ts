@@ -21,6 +21,7 @@ export interface WasmKernels {
   depthwise3x3s1: Fn;
   depthwise3x3s2: Fn;
   zeroBorder: Fn;
+  zeroGaps: Fn;
   winogradInput: Fn;
   winogradGemm: Fn;
   winogradOutput: Fn;
@@ -30,22 +31,25 @@ export interface WasmKernels {
  * zeroBorder(t, C, H, W, WP, PS): zeros of every stored position of each plane that is not the
  * map: row 0, columns 0 and W+1..WP−1 of each row, row H+1 and the plane's tail. A row's right
  * columns and the next row's column 0 are adjacent, so each row boundary is one run of WP−W floats.
+ *
+ * zeroGaps(t, C, R, W, WP, PS): only those runs, after each of R rows counted from t (a band of
+ * rows, Winograd's; its caller zeroes the top and bottom).
  */
-function zeroBorderFunction(): FunctionBody {
+function zeroBorderFunction(whole: boolean): FunctionBody {
   const f = new FunctionBody(6);
   const [T, C, H, W, WP, PS] = [0, 1, 2, 3, 4, 5];
   const [c, y, a, plane] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   const run = (from: () => void, to: () => void) => countedLoop(f, a, from, to, 4, () => f.get(a).i32(0).i32Store());
   countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
     f.get(T).get(c).get(PS).i32Mul().i32(4).i32Mul().i32Add().set(plane);
-    run(() => f.get(plane), () => f.get(plane).get(WP).i32(1).i32Add().i32(4).i32Mul().i32Add());
-    countedLoop(f, y, () => f.i32(1), () => f.get(H).i32(1).i32Add(), 1, () => {
+    if (whole) run(() => f.get(plane), () => f.get(plane).get(WP).i32(1).i32Add().i32(4).i32Mul().i32Add());
+    countedLoop(f, y, () => f.i32(whole ? 1 : 0), () => (whole ? f.get(H).i32(1).i32Add() : f.get(H)), 1, () => {
       run(
         () => f.get(plane).get(y).get(WP).i32Mul().get(W).i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add(),
         () => f.get(plane).get(y).i32(1).i32Add().get(WP).i32Mul().i32(1).i32Add().i32(4).i32Mul().i32Add(),
       );
     });
-    run(() => f.get(plane).get(H).i32(1).i32Add().get(WP).i32Mul().i32(4).i32Mul().i32Add(), () => f.get(plane).get(PS).i32(4).i32Mul().i32Add());
+    if (whole) run(() => f.get(plane).get(H).i32(1).i32Add().get(WP).i32Mul().i32(4).i32Mul().i32Add(), () => f.get(plane).get(PS).i32(4).i32Mul().i32Add());
   });
   return f;
 }
@@ -70,7 +74,7 @@ function elementwiseFunction(op: 'relu' | 'add'): FunctionBody {
 }
 
 /** The exports in a fixed order: worker threads are told which to run by index. */
-export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'winogradInput', 'winogradGemm', 'winogradOutput'];
+export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput'];
 
 /** Compiled once per process, one module for an unshared and one for a shared memory. */
 const compiled = new Map<boolean, WebAssembly.Module>();
@@ -90,7 +94,8 @@ function compile(shared: boolean): WebAssembly.Module {
     ['dense3x3s2', denseFunction(2)],
     ['depthwise3x3s1', depthwiseFunction(1)],
     ['depthwise3x3s2', depthwiseFunction(2)],
-    ['zeroBorder', zeroBorderFunction()],
+    ['zeroBorder', zeroBorderFunction(true)],
+    ['zeroGaps', zeroBorderFunction(false)],
     ['winogradInput', winogradInputFunction()],
     ['winogradGemm', winogradGemmFunction()],
     ['winogradOutput', winogradOutputFunction()],

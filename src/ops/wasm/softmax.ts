@@ -9,7 +9,7 @@
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
 
 /** softmax over axis 1 of x (1, C, H, W) at every map position. */
-export function softmaxChannels(memory: WasmMemory, x: WasmTensor): WasmTensor {
+export function softmaxChannelsJs(memory: WasmMemory, x: WasmTensor): WasmTensor {
   const out = memory.tensor(x.shape);
   const { C, H, W, WP, PS } = planarDims(x.shape);
   const f32 = memory.f32;
