@@ -78,6 +78,12 @@ describe('retinaface detect as a batch worker', () => {
     expect(JSON.parse(jobs.stdout)).toEqual(single);
   });
 
+  it('--from - reads the paths from standard input, after the positional ones, directories expanded', () => {
+    const r = cli([tiny, '--from', '-', '--jsonl', ...TINY], { input: `${join(photos, 'a')}\n\n${tiny}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseLines(r.stdout).map((e) => [e.index, e.file])).toEqual([[0, tiny], [1, join(photos, 'a', 'gray.png')], [2, join(photos, 'a', 't4.jpg')], [3, tiny]]);
+  });
+
   it('--shard K/N: GNU parallel over three shards (the README recipe) gives every input once, the same as one run', () => {
     const detect = [process.execPath, MAIN, 'detect', photos, '--jsonl', '--shard', '{}/3', ...FAST, '>', join(dir, 'out-{}.jsonl')];
     const r = spawnSync('parallel', ['-j', '3', ...detect, ':::', '0', '1', '2'], { encoding: 'utf8', timeout: 300_000 });
@@ -143,6 +149,16 @@ describe('retinaface detect as a batch worker', () => {
       expect(all.map((e) => e.index)).toEqual(Array.from({ length: count }, (_, i) => i));
       expect(new Set(all.map(({ index: _, ...rest }) => JSON.stringify(rest))).size, 'the same tiny image every time').toBe(1);
     }
+  });
+
+  it('SIGINT while waiting on an idle --from - ends the batch at once', async () => {
+    const child = spawn(process.execPath, [MAIN, 'detect', '--from', '-', '--jsonl', ...TINY], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin!.write(`${tiny}\n`);
+    await new Promise((resolve) => child.stdout!.once('data', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    child.stdin!.destroy();
   });
 
   it('a reader that closes the pipe (| head) stops the batch quietly, as SIGPIPE does', async () => {
