@@ -17,7 +17,7 @@ import { minusScalar, mulScalar } from '../../src/ops/binary-scalar.js';
 import { softmax } from '../../src/ops/softmax.js';
 import { binaryScalarJs } from '../../src/ops/wasm/binary-scalar.js';
 import { softmaxChannelsJs } from '../../src/ops/wasm/softmax.js';
-import { placeFloors, prepareConvolution, weightStore } from '../../src/ops/wasm/convolution.js';
+import { placeFloors, prepareConvolution, weightStore, winogradFits } from '../../src/ops/wasm/convolution.js';
 import * as wasm from '../../src/ops/wasm/data-movement.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
 import { startThreads } from '../../src/ops/wasm/threads.js';
@@ -102,6 +102,13 @@ describe('wasm kernels agree with the reference ops', () => {
       memory.freeTensor(out);
     }));
   }
+
+  it("Winograd's scratch is bounded: t2's stride-8 layers take it (64 MB), a 4000×4000 input's (524 MB) run directly", () => {
+    const dense = (IC: number, OC: number, H: number, W: number) => convGeometry([1, IC, H, W], [OC, IC, 3, 3], { kernel: [3, 3], stride: [1, 1], pad: [1, 1], num_filter: OC, num_group: 1, no_bias: false });
+    expect(winogradFits(dense(64, 64, 128, 247))).toBe(true);
+    expect(winogradFits(dense(64, 64, 500, 500))).toBe(false);
+    expect(winogradFits(dense(16, 16, 300, 300))).toBe(true);
+  });
 
   const title = 'relu, elemwise_add, Concat (8 + 3 + 6 channels), UpSampling ×2, Crop';
   it(title, () => withSeeds(title, (random) => {
