@@ -47,8 +47,8 @@ const slowRuns = Math.min(RUNS, 2);
 /** Our rows: [label, backend, runs]. */
 const OURS = [
   ['ours wasm (default)', 'wasm', RUNS],
-  ['ours gpu.js webasm', 'webasm', RUNS],
-  ...(canHeadlessGl && !FAST ? [['ours headlessgl', 'headlessgl', slowRuns]] : []),
+  ['ours gpu.js webasm', 'gpujs-webasm', RUNS],
+  ...(canHeadlessGl && !FAST ? [['ours gpu.js headlessgl', 'gpujs-headlessgl', slowRuns]] : []),
   ...(FAST ? [] : [['ours cpu', 'cpu', slowRuns]]),
 ];
 /** Comparator rows: [label, engine]. */
@@ -74,7 +74,7 @@ function measure(label, command, args) {
 
 function ours(backend, runs, extra) {
   const args = ['dist/cli/main.js', 'bench', '--backend', backend, '--runs', String(runs), '--json', ...extra];
-  if (backend === 'headlessgl' && !process.env.DISPLAY) return ['xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', 'node', ...args]];
+  if (backend === 'gpujs-headlessgl' && !process.env.DISPLAY) return ['xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', 'node', ...args]];
   return ['node', args];
 }
 

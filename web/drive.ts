@@ -60,7 +60,7 @@ export async function openDemo(): Promise<Demo> {
 }
 
 export interface PageSettings {
-  backend: 'wasm' | 'webgl2' | 'webasm';
+  backend: 'wasm' | 'gpujs-webgl2' | 'gpujs-webasm';
   /** wasm kernel threads; '0' is the engine's default. */
   threads?: string;
   targetSize: number;

@@ -39,6 +39,8 @@ export interface DemoResult extends Detection {
   scale: number;
   /** Wall time of the detect call, ms (the first one on a backend also compiles its kernels). */
   ms: number;
+  /** When the detect call started, on the page's performance.now() clock. */
+  startedAt: number;
   /** Whether the page is cross-origin isolated (wasm and gpu.js webasm then run on worker threads). */
   crossOriginIsolated: boolean;
   /** Where the network ran: the detector's Web Worker, or the page's main thread (gpu.js). */
@@ -178,7 +180,7 @@ function detectNow(): Promise<void> {
       const ms = performance.now() - t0;
       const [scale] = chooseScales(detection.height, detection.width, resolveOptions(options, d.descriptor.defaults));
       const result: DemoResult = {
-        ...detection, options, input, scale, ms, crossOriginIsolated: globalThis.crossOriginIsolated === true, where: d.where, anonymized,
+        ...detection, options, input, scale, ms, startedAt: t0, crossOriginIsolated: globalThis.crossOriginIsolated === true, where: d.where, anonymized,
         model: d.descriptor.name, maskThreshold: d.descriptor.defaults.maskThreshold,
       };
       last = { result, heads, anonymized: picture && toCanvas(picture) };

@@ -1,4 +1,7 @@
 /**
+ * Bit-exactness machinery: a first reader can skip this file. Where it is used, read it as "sort
+ * the indices by score"; it exists only so that equal scores keep the original's order.
+ *
  * numpy's `argsort()` with its default `kind='quicksort'`, step for step (numpy 1.24,
  * numpy/core/src/npysort/quicksort.cpp `aquicksort_` and heapsort.cpp `aheapsort_`), so that equal
  * scores come out in exactly the order the original visits them. Legend: n values, `idx` the

@@ -1,4 +1,7 @@
 /**
+ * Bit-exactness machinery: a first reader can skip this file. Where it is used, read it as
+ * `Math.fround(Math.exp(x))`; it exists only so that decoded boxes match the original to the bit.
+ *
  * `np.exp` on a float32 array, bit for bit: the AVX2/AVX-512 kernel numpy runs on x86-64
  * (numpy/core/src/umath/loops_exponent_log.dispatch.c.src `simd_exp_FLOAT`, numpy 1.20 … 2.x).
  * bbox_pred takes exp of the float32 box deltas this way, and the kernel is not correctly rounded (up to

@@ -1,7 +1,7 @@
 /**
- * `retinaface bench [--size WxH] [--runs N] [--backend cpu|wasm|gpu|webasm|headlessgl] [--threads N] [--json]
+ * `retinaface bench [--size WxH] [--runs N] [--backend B] [--threads N] [--json]
  * [--model DIR] [--image FILE] [--scale S]`: how fast this engine is here, on one backend (the
- * detector's names: 'wasm' is the default, 'gpu' gpu.js's own choice, 'webasm' and 'headlessgl'
+ * detector's names: 'wasm' is the default, 'gpujs' gpu.js's own choice, 'gpujs-webasm' and 'gpujs-headlessgl'
  * force one).
  *
  *   cold_start_ms  load the model, build the plan, start the backend, first forward at WxH
@@ -21,13 +21,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RetinaFaceError } from '../errors.js';
-import { createEngine, DEFAULT_BACKEND } from '../detect/engine.js';
+import { createEngine } from '../detect/engine.js';
 import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import { tensor, type Tensor } from '../tensor/tensor.js';
 import { loadModel } from '../weights/load.js';
-import { BACKEND_NAMES, RetinaFace, type BackendName } from '../detect/retinaface.js';
+import { RetinaFace, type BackendName } from '../detect/retinaface.js';
 import { numberValue, parseArgs } from './args.js';
-import { threadsOption } from './detect.js';
+import { backendOption, threadsOption } from './detect.js';
 
 
 /** The photo detect_ms is measured on, beside the repository as the shared models are. */
@@ -60,8 +60,7 @@ export async function run(argv: string[]): Promise<number> {
   const { width, height } = parseSize(args.values.get('size') ?? '640x640');
   const runs = numberValue('bench', args, 'runs') ?? 5;
   if (!Number.isInteger(runs) || runs < 1) throw new RetinaFaceError('USAGE', `bench: --runs must be a whole number ≥ 1, got ${runs}`);
-  const backend = (args.values.get('backend') ?? DEFAULT_BACKEND) as BackendName;
-  if (!BACKEND_NAMES.includes(backend)) throw new RetinaFaceError('USAGE', `bench: --backend must be one of ${BACKEND_NAMES.join(', ')}, got '${backend}'`);
+  const backend = backendOption(args, 'bench');
   const scale = numberValue('bench', args, 'scale');
   if (scale !== undefined && !(scale > 0)) throw new RetinaFaceError('USAGE', `bench: --scale must be a positive number, got ${scale}`);
   const image = resolve(args.values.get('image') ?? DEFAULT_IMAGE);

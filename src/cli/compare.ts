@@ -2,8 +2,8 @@
  * `retinaface compare REF_DIR OUR_DIR [--tol 1e-4] [--model DIR]`: every `<node>.npy` present in
  * both folders, one row each (shape, max abs diff, max rel diff), in graph order: the order of
  * REF_DIR/manifest.json `files` when there is one (the golden folders and `dump` both write it),
- * else the model's node order. A node fails when max |ours − ref| > tol · max(1, max |ref|), the
- * golden README's rule, or when the shapes differ; the exit code is then 1 and the last line names
+ * else the model's node order. A node fails by src/tensor/compare.ts (the tests' rule too): max
+ * |ours − ref| > tol · max(1, max |ref|), the golden README's rule, a NaN, or shapes that differ; the exit code is then 1 and the last line names
  * the first failing node, the first place to look.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { RetinaFaceError } from '../errors.js';
 import { readFileChecked } from '../read-file.js';
 import { readNpyFloat32 } from '../tensor/npy.js';
-import { formatShape, sameShape } from '../tensor/shape.js';
+import { closeness, DEFAULT_TOL } from '../tensor/compare.js';
+import { formatShape } from '../tensor/shape.js';
 import { loadModel } from '../weights/load.js';
 import { numberValue, parseArgs } from './args.js';
 
@@ -19,7 +20,7 @@ export async function run(argv: string[]): Promise<number> {
   const args = parseArgs('compare', argv, { values: ['tol', 'model'], switches: [] });
   if (args.positionals.length !== 2) throw new RetinaFaceError('USAGE', 'compare: needs REF_DIR and OUR_DIR');
   const [refDir, ourDir] = args.positionals;
-  const tol = numberValue('compare', args, 'tol') ?? 1e-4;
+  const tol = numberValue('compare', args, 'tol') ?? DEFAULT_TOL;
   if (!(tol >= 0)) throw new RetinaFaceError('USAGE', `compare: --tol must be ≥ 0, got ${tol}`);
 
   const ours = new Set(npyNames(ourDir));
@@ -34,17 +35,11 @@ export async function run(argv: string[]): Promise<number> {
   for (const name of nodes) {
     const ref = readFloat32(join(refDir, `${name}.npy`));
     const our = readFloat32(join(ourDir, `${name}.npy`));
-    let row: string;
-    if (!sameShape(ref.shape, our.shape)) {
-      row = `${formatShape(ref.shape).padEnd(18)} shape differs: ours ${formatShape(our.shape)}`;
-      failed.push(name);
-    } else {
-      const { maxAbs, refMax } = differences(our.data, ref.data);
-      const maxRel = maxAbs / Math.max(1, refMax);
-      const over = !(maxRel <= tol); // NaN fails
-      if (over) failed.push(name);
-      row = `${formatShape(ref.shape).padEnd(18)} ${maxAbs.toExponential(2).padStart(10)} ${maxRel.toExponential(2).padStart(10)}${over ? '  OVER' : ''}`;
-    }
+    const c = closeness(our, ref, tol);
+    if (!c.ok) failed.push(name);
+    const row = c.mismatch !== undefined
+      ? `${formatShape(ref.shape).padEnd(18)} differs: ${c.mismatch}`
+      : `${formatShape(ref.shape).padEnd(18)} ${c.maxAbs.toExponential(2).padStart(10)} ${c.maxRel.toExponential(2).padStart(10)}${c.ok ? '' : Number.isNaN(c.maxAbs) ? `  NaN at ${c.worst}` : '  OVER'}`;
     out.push(`${name.padEnd(width)}  ${row}`);
   }
   if (missing.length > 0) out.push(`${missing.length} node(s) of ${refDir} not in ${ourDir}, not compared (first: ${missing[0]})`);
@@ -84,16 +79,4 @@ function npyNames(dir: string): string[] {
 
 function readFloat32(path: string): { shape: number[]; data: Float32Array } {
   return readNpyFloat32(readFileChecked(path), path);
-}
-
-/** max |ours − ref| (NaN if any pair is NaN) and max |ref|. */
-function differences(ours: Float32Array, ref: Float32Array): { maxAbs: number; refMax: number } {
-  let maxAbs = 0;
-  let refMax = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const d = Math.abs(ours[i] - ref[i]);
-    if (d > maxAbs || Number.isNaN(d)) maxAbs = d; // a NaN stays
-    refMax = Math.max(refMax, Math.abs(ref[i]));
-  }
-  return { maxAbs, refMax };
 }

@@ -1,7 +1,7 @@
 /**
  * `retinaface detect IMAGE|DIR... [--model DIR|NAME] [--descriptor NAME] [--threshold T] [--nms 0.4]
  * [--target-size N] [--max-size N] [--scales a,b,c | --pyramid a,b,c] [--flip] [--vote]
- * [--backend gpu] [--out DIR] [--mask-threshold T] [--max-pixels 50e6] [--no-exif] [--json | --jsonl]
+ * [--backend B] [--out DIR] [--mask-threshold T] [--max-pixels 50e6] [--no-exif] [--json | --jsonl]
  * [--from FILE] [--shard K/N] [--resume OUT.jsonl] [--jobs N] [--crops DIR [--crop-size 112]]`
  *
  * Unset thresholds and sizes are the model's own test script's (detect/descriptor.ts): mnet.25
@@ -17,7 +17,7 @@
  * checked before the model is loaded).
  */
 import { resolveOptions, type DetectOptions } from '../detect/options.js';
-import { DEFAULT_BACKEND } from '../detect/engine.js';
+import { BACKEND_HELP, backendNamed, DEFAULT_BACKEND } from '../detect/engine.js';
 import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
 import { BACKEND_NAMES, RetinaFace, type BackendName, type Detection } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
@@ -49,7 +49,8 @@ export const HELP = `usage: retinaface detect IMAGE... [options]
   --pyramid a,b,c     multi-scale sizes relative to --target-size (test_widerface: 500,800,1100,1400,1700 with 800/1200)
   --flip              also run the mirrored image
   --vote              bbox_vote instead of NMS (no landmarks)
-  --backend B         ${BACKEND_NAMES.join(' | ')} (default wasm: our WebAssembly SIMD kernels; gpu: gpu.js's best available)
+  --backend B         where the network runs (default ${DEFAULT_BACKEND}):
+${BACKEND_NAMES.map((b) => `                        ${b.padEnd(17)} ${BACKEND_HELP[b]}`).join('\n')}
   --threads N         wasm: threads for the convolutions (default: the cores, at most 4)
   --out DIR           write the image with boxes, landmarks and scores: <image>.jpg for a JPEG, else <image>.png
   --mask-threshold T  mask models: --out draws faces with mask score >= T in orange (default: the model's, 0.2)
@@ -180,10 +181,13 @@ export function threadsOption(args: ParsedArgs, command = COMMAND): number | und
   return threads;
 }
 
-export function backendOption(args: ParsedArgs, command = COMMAND): BackendName {
-  const b = args.values.get('backend') ?? DEFAULT_BACKEND;
-  if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw usage(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${b}'`, command);
-  return b as BackendName;
+/** --backend's value (an old name noted on stderr, once); `fallback` when absent. */
+export function backendOption(args: ParsedArgs, command = COMMAND, fallback: BackendName = DEFAULT_BACKEND): BackendName {
+  const b = args.values.get('backend') ?? fallback;
+  const backend = backendNamed(b);
+  if (backend === undefined) throw usage(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got '${b}'`, command);
+  if (backend !== b) process.stderr.write(`note: --backend ${b} is now called ${backend} (${BACKEND_HELP[backend]})\n`);
+  return backend;
 }
 
 /** The human-readable rows for one image. */

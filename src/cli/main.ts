@@ -36,7 +36,7 @@ function usage(): string {
 }
 
 /** The backends, for every help text: what --backend takes. */
-const BACKENDS_LINE = `backends (--backend): ${BACKEND_NAMES.join(', ')}; default ${DEFAULT_BACKEND}`;
+const BACKENDS_LINE = `backends (--backend): ${BACKEND_NAMES.join(', ')}; default ${DEFAULT_BACKEND} (gpujs* are gpu.js's modes: gpujs-webasm is gpu.js compiled to WebAssembly, not our wasm)`;
 
 /** The version in the package.json beside dist/ (or src/, run from the repository). */
 function version(): string {

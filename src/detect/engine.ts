@@ -1,7 +1,7 @@
 /**
  * An engine: where detect() runs the network. 'cpu' is the reference backend (the textbook kernels
  * of src/ops) on the plan as built from the symbol; 'wasm' (the default) runs the hand-written
- * WebAssembly SIMD kernels of ops/wasm, and every other name is a gpu.js mode, both on the fused
+ * WebAssembly SIMD kernels of ops/wasm, and the `gpujs*` names are gpu.js's modes, both on the fused
  * plan (BatchNorm and relu folded into the convolutions, net/fuse.ts). Plans are built once per
  * input size and kept, the least recently used dropped past MAX_CACHED_PLANS.
  */
@@ -11,9 +11,34 @@ import { buildPlan, type Plan } from '../net/graph.js';
 import type { Model } from '../weights/model.js';
 import { RetinaFaceError } from '../errors.js';
 
-export type BackendName = 'cpu' | 'wasm' | 'gpu' | 'webasm' | 'headlessgl' | 'webgl2';
-export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'gpu', 'webasm', 'headlessgl', 'webgl2'];
+/**
+ * Ours first, then gpu.js's, each prefixed `gpujs` so that gpu.js's `webasm` (gpu.js kernels
+ * compiled to WebAssembly) is not taken for our `wasm`, nor its choice of mode for a GPU: on a
+ * machine without a GL display gpu.js runs on the CPU.
+ */
+export type BackendName = 'cpu' | 'wasm' | 'gpujs' | 'gpujs-webasm' | 'gpujs-headlessgl' | 'gpujs-webgl2';
+export const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'gpujs', 'gpujs-webasm', 'gpujs-headlessgl', 'gpujs-webgl2'];
 export const DEFAULT_BACKEND: BackendName = 'wasm';
+
+/** The gpu.js backends' names from before the prefix, still accepted. */
+export const BACKEND_ALIASES = { gpu: 'gpujs', webasm: 'gpujs-webasm', headlessgl: 'gpujs-headlessgl', webgl2: 'gpujs-webgl2' } as const satisfies Record<string, BackendName>;
+export type BackendAlias = keyof typeof BACKEND_ALIASES;
+
+/** What each backend runs, for help texts. */
+export const BACKEND_HELP: Readonly<Record<BackendName, string>> = {
+  cpu: 'the reference kernels (plain loops: the textbook, slow)',
+  wasm: 'our WebAssembly SIMD kernels (the default)',
+  gpujs: "gpu.js's own choice: headless GL where `gl` and a display exist, else gpujs-webasm",
+  'gpujs-webasm': "gpu.js's kernels compiled to WebAssembly: on the CPU, not our wasm",
+  'gpujs-headlessgl': 'gpu.js on headless OpenGL (the `gl` package and an X display)',
+  'gpujs-webgl2': "gpu.js on a browser's WebGL2",
+};
+
+/** The backend `name` means (an old alias included), or undefined. */
+export function backendNamed(name: string): BackendName | undefined {
+  if ((BACKEND_NAMES as readonly string[]).includes(name)) return name as BackendName;
+  return Object.hasOwn(BACKEND_ALIASES, name) ? BACKEND_ALIASES[name as BackendAlias] : undefined;
+}
 
 /** The versions of the optional peer dependencies, as package.json's peerDependencies pins them. */
 const GPU_JS_VERSION = '2.24.1';
@@ -25,7 +50,7 @@ const MAX_CACHED_PLANS = 8;
 export interface Engine {
   readonly backend: Backend<unknown>;
   /** What ran, as detect() reports it. */
-  readonly name: 'cpu' | 'wasm' | 'gpu';
+  readonly name: 'cpu' | 'wasm' | 'gpujs';
   /** The plan for a (1, 3, height, width) input, built on first use. */
   plan(model: Model, height: number, width: number): Plan;
   destroy(): void;
@@ -51,10 +76,11 @@ export async function createEngine(backend: BackendName, options: EngineOptions 
     };
   }
   const { createGpuBackend } = await importGpuBackend(backend);
-  const gpu = createGpuBackend(backend);
+  // gpu.js's own mode names: 'gpu' is its choice
+  const gpu = createGpuBackend(backend === 'gpujs' ? 'gpu' : (backend.slice('gpujs-'.length) as 'webasm' | 'headlessgl' | 'webgl2'));
   return {
     backend: gpu as Backend<unknown>,
-    name: 'gpu',
+    name: 'gpujs',
     plan: cachedPlans(fusedPlan),
     destroy: () => gpu.destroy(),
   };

@@ -5,9 +5,10 @@
  *
  * Backends: 'cpu' is the reference path (the textbook kernels in src/ops, unfused plan); 'wasm',
  * the default, runs hand-written WebAssembly SIMD kernels (ops/wasm) on the fused plan, in Node,
- * browsers and edge workers alike; 'gpu' is gpu.js's own choice of kernel class (HeadlessGLKernel
+ * browsers and edge workers alike; 'gpujs' is gpu.js's own choice of kernel class (HeadlessGLKernel
  * where the native `gl` build and an X display exist, WebAssemblyKernel otherwise) on the fused
- * plan; 'webasm' and 'headlessgl' force one; 'webgl2' is a browser's WebGL2 (WebGL2Kernel). The
+ * plan; 'gpujs-webasm' and 'gpujs-headlessgl' force one; 'gpujs-webgl2' is a browser's WebGL2
+ * (WebGL2Kernel). The old names ('gpu', 'webasm', 'headlessgl', 'webgl2') are still accepted. The
  * detection reports which backend and which kernel actually ran.
  *
  * In a browser, `RetinaFace.fromFiles({ symbol, params })` (or `{ safetensors }`) builds the
@@ -31,7 +32,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
 import { chooseScales, DetectBuffers, detectFaces, type Face } from './detect.js';
-import { BACKEND_NAMES, createEngine, DEFAULT_BACKEND, type BackendName, type Engine } from './engine.js';
+import { BACKEND_NAMES, backendNamed, createEngine, DEFAULT_BACKEND, type BackendAlias, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
 import { describeModel, type ModelDescriptor } from './descriptor.js';
 import { MAX_THREADS } from '../ops/wasm/thread-limit.js';
@@ -39,14 +40,14 @@ import { toImage, type ImageInput, type ImageOptions } from './image-input.js';
 import { alignFaces } from './align-face.js';
 import { checkCropSize } from '../align/face-align.js';
 
-export { BACKEND_NAMES, type BackendName };
+export { BACKEND_NAMES, type BackendAlias, type BackendName };
 
 export type { ModelBytes };
 export type { ImageInput, ImageOptions, RawPixels } from './image-input.js';
 
 export interface FromFilesOptions {
   /** Default 'wasm'. */
-  backend?: BackendName;
+  backend?: BackendName | BackendAlias;
   /**
    * How to decode the model (descriptor.ts): a built-in's name ('mnet.25', 'mnet_cov2') or a
    * descriptor of one's own. Default: the built-in whose symbol checksum the model has.
@@ -80,11 +81,11 @@ export interface Detection {
   height: number;
   faces: Face[];
   /** The backend that ran. */
-  backend: 'cpu' | 'wasm' | 'gpu';
+  backend: 'cpu' | 'wasm' | 'gpujs';
   /**
    * What ran (net/forward.ts kernelSummary): 'reference' on cpu; 'wasm-simd128' on wasm, with the
    * ops it left to the reference ('wasm-simd128 + reference Reshape'); the gpu.js kernel
-   * class on gpu ("WebAssemblyKernel", "HeadlessGLKernel", "WebGL2Kernel").
+   * class on gpujs ("WebAssemblyKernel", "HeadlessGLKernel", "WebGL2Kernel").
    */
   kernel: string;
 }
@@ -184,9 +185,10 @@ export class RetinaFace {
   }
 }
 
-function checkedBackend(backend: BackendName = DEFAULT_BACKEND): BackendName {
-  if (!BACKEND_NAMES.includes(backend)) {
-    throw new RetinaFaceError('OPTION', `option backend: ${JSON.stringify(backend)} is not one of ${BACKEND_NAMES.join(', ')}`);
+function checkedBackend(name: string = DEFAULT_BACKEND): BackendName {
+  const backend = backendNamed(name);
+  if (backend === undefined) {
+    throw new RetinaFaceError('OPTION', `option backend: ${JSON.stringify(name)} is not one of ${BACKEND_NAMES.join(', ')}`);
   }
   return backend;
 }

@@ -44,7 +44,7 @@ export type Kernel<T, K extends OpName = OpName> = (node: OpNode<K>, inputs: T[]
 export type KernelTable<T> = { readonly [K in OpName]?: Kernel<T, K> };
 
 export interface Backend<T = unknown> {
-  /** 'cpu' (the reference), 'wasm' or 'gpu'. */
+  /** 'cpu' (the reference), 'wasm' or 'gpujs'. */
   readonly name: string;
   /** What its own kernels are reported as: 'reference', 'wasm-simd128', gpu.js's kernel class. */
   readonly kernel: string;

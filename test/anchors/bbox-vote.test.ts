@@ -1,30 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { bboxOverlaps } from '../../src/anchors/bbox-overlaps.js';
 import { bboxVote } from '../../src/anchors/bbox-vote.js';
-import { expectTensorClose, readManifest } from '../helpers/golden.js';
-import { golden, goldenF64 } from './golden-arrays.js';
+import { expectTensorClose, readGoldenF64, readGoldenFloat, readManifest } from '../helpers/golden.js';
 
 describe('bbox_vote', () => {
   it('postprocess-cases/vote_out_0.4: 5 clusters and an isolated box, float64 to 1e-12', () => {
-    const input = goldenF64('postprocess-cases', 'vote_in.npy');
-    const out = goldenF64('postprocess-cases', 'vote_out_0.4.npy');
+    const input = readGoldenF64('postprocess-cases', 'vote_in.npy');
+    const out = readGoldenF64('postprocess-cases', 'vote_out_0.4.npy');
     const ours = bboxVote(input.data, 0.4);
     expectTensorClose('vote_out_0.4', { shape: [ours.length / 5, 5], data: ours }, out, 1e-12);
   });
 
   it('postprocess-cases/vote_isolated_out_0.4: only the last of three isolated boxes survives', () => {
-    const ours = bboxVote(goldenF64('postprocess-cases', 'vote_isolated_in.npy').data, 0.4);
-    expect(Array.from(ours)).toEqual(Array.from(goldenF64('postprocess-cases', 'vote_isolated_out_0.4.npy').data));
+    const ours = bboxVote(readGoldenF64('postprocess-cases', 'vote_isolated_in.npy').data, 0.4);
+    expect(Array.from(ours)).toEqual(Array.from(readGoldenF64('postprocess-cases', 'vote_isolated_out_0.4.npy').data));
   });
 
   it('postprocess-cases/vote_empty_out_0.4: no boxes in, none out', () => {
-    expect(goldenF64('postprocess-cases', 'vote_empty_out_0.4.npy').shape).toEqual([0, 5]);
+    expect(readGoldenF64('postprocess-cases', 'vote_empty_out_0.4.npy').shape).toEqual([0, 5]);
     expect(bboxVote(new Float64Array(0), 0.4).length).toBe(0);
   });
 
   it('postprocess/vote_0.4 (the original run on float32 input) to float32 rounding', () => {
-    const input = golden('postprocess', 'vote_in.npy');
-    const out = golden('postprocess', 'vote_0.4.npy');
+    const input = readGoldenFloat('postprocess', 'vote_in.npy');
+    const out = readGoldenFloat('postprocess', 'vote_0.4.npy');
     const ours = bboxVote(input.data, 0.4);
     expectTensorClose('vote_0.4', { shape: [ours.length / 5, 5], data: ours }, out, 1e-6);
   });
@@ -53,7 +52,7 @@ describe('bbox_overlaps', () => {
   it('gives the best IoU per ground-truth box that train-targets records', () => {
     // The golden 640x640 training case: the golden anchors of all strides vs its kept ground truth.
     const m = readManifest('train-targets');
-    const anchors = [32, 16, 8].flatMap((s) => Array.from(golden('anchors', `plane_640x640_stride${s}.npy`).data));
+    const anchors = [32, 16, 8].flatMap((s) => Array.from(readGoldenFloat('anchors', `plane_640x640_stride${s}.npy`).data));
     const gts: { gt: number[]; positives: number; best_iou: number }[] = m.positives_per_kept_gt;
     const overlaps = bboxOverlaps(anchors, gts.flatMap((g) => g.gt));
     gts.forEach((g, k) => {

@@ -12,8 +12,7 @@ import { anchorsPlane } from '../../src/anchors/plane.js';
 import { bboxPred, clipBoxes } from '../../src/anchors/bbox-pred.js';
 import { landmarkPred } from '../../src/anchors/landmark-pred.js';
 import { argsortDescending, cpuNms } from '../../src/anchors/nms.js';
-import { readGolden, readManifest } from '../helpers/golden.js';
-import { goldenF32, goldenIndices } from './golden-arrays.js';
+import { readGolden, readGoldenF32, readGoldenIndices, readManifest } from '../helpers/golden.js';
 
 function decodePhoto(photo: string) {
   const caseName = `heads-${photo}`;
@@ -25,9 +24,9 @@ function decodePhoto(photo: string) {
   const scores: number[] = [];
   const landmarks: number[] = [];
   for (const { stride } of ANCHOR_CONFIG) {
-    const cls = goldenF32(caseName, `face_rpn_cls_prob_reshape_stride${stride}.npy`);
-    const bbox = goldenF32(caseName, `face_rpn_bbox_pred_stride${stride}.npy`).data;
-    const lmk = goldenF32(caseName, `face_rpn_landmark_pred_stride${stride}.npy`).data;
+    const cls = readGoldenF32(caseName, `face_rpn_cls_prob_reshape_stride${stride}.npy`);
+    const bbox = readGoldenF32(caseName, `face_rpn_bbox_pred_stride${stride}.npy`).data;
+    const lmk = readGoldenF32(caseName, `face_rpn_landmark_pred_stride${stride}.npy`).data;
     const [, twoA, H, W] = cls.shape;
     const A = twoA / 2;
     const HW = H * W;
@@ -60,15 +59,15 @@ describe('post-processing of the stored heads', () => {
   for (const photo of ['t1', 't3', 't4', 't6']) {
     it(`heads-${photo}: pre_nms, nms_keep and landmarks bit for bit`, () => {
       const { preNms, order, landmarks } = decodePhoto(photo);
-      const golden = goldenF32(`heads-${photo}`, 'pre_nms.npy');
+      const golden = readGoldenF32(`heads-${photo}`, 'pre_nms.npy');
       expect(preNms.length).toBe(golden.data.length);
       const diff = Array.from(preNms).flatMap((v, i) => (v === golden.data[i] ? [] : [`[${Math.floor(i / 5)},${i % 5}] ${v} vs ${golden.data[i]}`]));
       expect(diff.slice(0, 5)).toEqual([]);
 
       const keep = cpuNms(preNms, 0.4);
-      expect(keep).toEqual(goldenIndices(`heads-${photo}`, 'nms_keep.npy'));
+      expect(keep).toEqual(readGoldenIndices(`heads-${photo}`, 'nms_keep.npy'));
       const ours = keep.flatMap((i) => landmarks.slice(order[i] * 10, order[i] * 10 + 10));
-      expect(ours).toEqual(Array.from(goldenF32(`heads-${photo}`, 'landmarks.npy').data));
+      expect(ours).toEqual(Array.from(readGoldenF32(`heads-${photo}`, 'landmarks.npy').data));
     });
   }
 });

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ANCHOR_CONFIG } from '../../src/anchors/config.js';
 import { generateAnchors, generateAnchorsFpn } from '../../src/anchors/generate-anchors.js';
 import { anchorsPlane } from '../../src/anchors/plane.js';
-import { readManifest } from '../helpers/golden.js';
-import { goldenF32 } from './golden-arrays.js';
+import { readGoldenF32, readManifest } from '../helpers/golden.js';
 
 /** Feature-map side for an input side: ceil(s / 2) per stride-2 convolution (golden anchors manifest). */
 function featSize(inputSize: number, stride: number): number {
@@ -21,7 +20,7 @@ describe('generate_anchors_fpn', () => {
 
   for (const stride of [32, 16, 8]) {
     it(`base_stride${stride} equals the golden float32 bit for bit`, () => {
-      const golden = goldenF32('anchors', `base_stride${stride}.npy`);
+      const golden = readGoldenF32('anchors', `base_stride${stride}.npy`);
       expect(golden.shape).toEqual([2, 4]);
       expect(Array.from(fpn.get(stride)!)).toEqual(Array.from(golden.data));
     });
@@ -53,7 +52,7 @@ describe('anchors_plane', () => {
     for (const stride of [32, 16, 8]) {
       const file = `plane_${H}x${W}_stride${stride}.npy`;
       it(`${file} equals the golden float32 bit for bit`, () => {
-        const golden = goldenF32('anchors', file);
+        const golden = readGoldenF32('anchors', file);
         expect(golden.shape).toEqual(manifest.files[file].shape);
         const ours = anchorsPlane(featSize(H, stride), featSize(W, stride), stride, fpn.get(stride)!);
         expect(ours.length).toBe(golden.data.length);

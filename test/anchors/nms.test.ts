@@ -3,7 +3,7 @@ import { argsort } from '../../src/anchors/argsort.js';
 import { bboxOverlaps } from '../../src/anchors/bbox-overlaps.js';
 import { argsortDescending, cpuNms } from '../../src/anchors/nms.js';
 import { mulberry32 } from '../helpers/random.js';
-import { goldenF32, goldenIndices } from './golden-arrays.js';
+import { readGoldenF32, readGoldenIndices } from '../helpers/golden.js';
 
 const EDGE_CASES = [
   'empty', 'single', 'identical_equal_scores', 'equal_scores_disjoint', 'iou_exactly_0.4', 'iou_exactly_0.5',
@@ -13,43 +13,43 @@ const EDGE_CASES = [
 describe('cpu_nms against the golden kept indices', () => {
   for (const t of ['0.3', '0.4', '0.5']) {
     it(`postprocess-cases: 300 clustered boxes at ${t}`, () => {
-      const dets = goldenF32('postprocess-cases', 'nms_dets.npy');
-      expect(cpuNms(dets.data, Number(t))).toEqual(goldenIndices('postprocess-cases', `nms_keep_${t}.npy`));
+      const dets = readGoldenF32('postprocess-cases', 'nms_dets.npy');
+      expect(cpuNms(dets.data, Number(t))).toEqual(readGoldenIndices('postprocess-cases', `nms_keep_${t}.npy`));
     });
     it(`postprocess: 40 random boxes at ${t}`, () => {
-      const dets = goldenF32('postprocess', 'nms_dets.npy');
-      expect(cpuNms(dets.data, Number(t))).toEqual(goldenIndices('postprocess', `nms_keep_${t}.npy`));
+      const dets = readGoldenF32('postprocess', 'nms_dets.npy');
+      expect(cpuNms(dets.data, Number(t))).toEqual(readGoldenIndices('postprocess', `nms_keep_${t}.npy`));
     });
   }
 
   for (const name of EDGE_CASES) {
     for (const t of ['0.4', '0.5']) {
       it(`edge case ${name} at ${t}`, () => {
-        const dets = goldenF32('postprocess-cases', `nms_edge_${name}_dets.npy`);
-        expect(cpuNms(dets.data, Number(t))).toEqual(goldenIndices('postprocess-cases', `nms_edge_${name}_keep_${t}.npy`));
+        const dets = readGoldenF32('postprocess-cases', `nms_edge_${name}_dets.npy`);
+        expect(cpuNms(dets.data, Number(t))).toEqual(readGoldenIndices('postprocess-cases', `nms_edge_${name}_keep_${t}.npy`));
       });
     }
   }
 
   for (const photo of ['t1', 't3', 't4', 't6']) {
     it(`heads-${photo}: the detector's own pre_nms proposals give nms_keep and faces`, () => {
-      const preNms = goldenF32(`heads-${photo}`, 'pre_nms.npy');
+      const preNms = readGoldenF32(`heads-${photo}`, 'pre_nms.npy');
       const keep = cpuNms(preNms.data, 0.4);
-      expect(keep).toEqual(goldenIndices(`heads-${photo}`, 'nms_keep.npy'));
-      const faces = goldenF32(`heads-${photo}`, 'faces.npy');
+      expect(keep).toEqual(readGoldenIndices(`heads-${photo}`, 'nms_keep.npy'));
+      const faces = readGoldenF32(`heads-${photo}`, 'faces.npy');
       expect(Array.from(faces.data)).toEqual(keep.flatMap((i) => Array.from(preNms.data.subarray(i * 5, i * 5 + 5))));
     });
   }
 
   it('postprocess/nms_edge (identical, IoU exactly 0.4, one-pixel boxes) at 0.4', () => {
-    const dets = goldenF32('postprocess', 'nms_edge_dets.npy');
-    expect(cpuNms(dets.data, 0.4)).toEqual(goldenIndices('postprocess', 'nms_edge_keep_0.4.npy'));
+    const dets = readGoldenF32('postprocess', 'nms_edge_dets.npy');
+    expect(cpuNms(dets.data, 0.4)).toEqual(readGoldenIndices('postprocess', 'nms_edge_keep_0.4.npy'));
   });
 
   it('differs from the pure-numpy nms exactly at IoU = threshold (>= vs >)', () => {
-    const dets = goldenF32('postprocess-cases', 'nms_edge_iou_exactly_0.4_dets.npy');
+    const dets = readGoldenF32('postprocess-cases', 'nms_edge_iou_exactly_0.4_dets.npy');
     expect(cpuNms(dets.data, 0.4)).toEqual([0]);
-    expect(goldenIndices('postprocess-cases', 'nms_edge_iou_exactly_0.4_pykeep_0.4.npy')).toEqual([0, 1]);
+    expect(readGoldenIndices('postprocess-cases', 'nms_edge_iou_exactly_0.4_pykeep_0.4.npy')).toEqual([0, 1]);
   });
 });
 

@@ -2,8 +2,9 @@
  * The browser demo (web/) in a real browser: the page is built with Vite, served from 127.0.0.1
  * by a server started here (web/serve.ts, with COOP/COEP), and driven in Debian's chromium through
  * playwright-core. The page runs detection on t1.jpg with gpu.js on WebGL2 and the faces must equal
- * Node's (same count, IoU > 0.98 face by face, computed here with the library on webasm at the same
- * options); the page must report the kernel class that ran. On the page's default, our wasm
+ * Node's (same count, IoU > 0.98 face by face with the +1 convention, computed here with the
+ * library on webasm at the same options: other kernels, so a tolerance); the page must report the
+ * kernel class that ran. On gpu.js webasm, the same kernels as Node's, the faces must be Node's exactly. On the page's default, our wasm
  * kernels, the detector runs in a Web Worker on more than one kernel thread and must give the
  * faces Node's wasm backend gives, exactly (the same instructions on the same bytes), while the
  * page's main thread runs no long task. The same browser then opens the
@@ -24,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { bboxOverlaps } from '../../src/anchors/bbox-overlaps.js';
 import { RetinaFace, type Face } from '../../src/index.js';
 import { faceRegion, inRegion } from '../../src/anonymize/region.js';
 import { decodeImage } from '../../src/image/decode.js';
@@ -44,14 +46,10 @@ const BROWSER_RUN_MS = 600_000;
 
 const model = modelDir();
 const files = model === undefined ? undefined : modelIndex(model);
+const noModel = model === undefined ? `no model directory (${process.env.RETINAFACE_MODEL ?? 'models/mnet.25'})` : files === undefined ? `no MXNet or safetensors model in ${model}` : null;
 
-/** Intersection over union of two x1, y1, x2, y2 boxes. */
-function iou(a: readonly number[], b: readonly number[]): number {
-  const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = w * h;
-  return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
-}
+/** IoU of two x1, y1, x2, y2 boxes in the original's +1 convention (bbox_overlaps). */
+const iou = (a: readonly number[], b: readonly number[]) => bboxOverlaps(a, b)[0];
 
 /**
  * Node's faces matched to the page's one to one (each Node face to the unmatched page face of
@@ -80,7 +78,7 @@ function compareFaces(node: readonly Face[], page: readonly Face[]): { minIou: n
 }
 
 describe('RetinaFace.fromFiles (Node)', () => {
-  it.skipIf(files === undefined)('detects t1 as RetinaFace.load does, from the model files read as bytes', async () => {
+  it.skipIf(noModel !== null)(`detects t1 as RetinaFace.load does, from the model files read as bytes${noModel ? ` — skipped: ${noModel}` : ''}`, async () => {
     const bytes = (name: string) => new Uint8Array(readFileSync(join(model!, name)));
     const modelBytes = 'safetensors' in files! ? { safetensors: bytes(files.safetensors) } : { symbol: readFileSync(join(model!, files!.symbol), 'utf8'), params: bytes(files!.params) };
     const fromBytes = await RetinaFace.fromFiles(modelBytes, { backend: 'cpu' });
@@ -111,7 +109,7 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
   let node: Face[];
   let nodeWasm: Face[];
   beforeAll(async () => {
-    const detector = await RetinaFace.load({ model, backend: 'webasm' });
+    const detector = await RetinaFace.load({ model, backend: 'gpujs-webasm' });
     node = (await detector.detect(T1, OPTIONS)).faces;
     detector.dispose();
     const wasm = await RetinaFace.load({ model, backend: 'wasm' });
@@ -120,16 +118,17 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
   }, 120_000);
 
   /**
-   * `run` while the page's main thread is watched: its longest task (the Long Tasks API reports
-   * every task over 50 ms) and, for the log, the longest gap between the ticks of a 10 ms timer.
-   * A network on the main thread would be one task as long as the forward pass. The timer alone
-   * is no proof: on a loaded machine the OS may not schedule the page for a second.
+   * The page's run while its main thread is watched: the longest of its tasks (the Long Tasks API
+   * reports every task over 50 ms) that overlap the detect call itself (not the drawing after it),
+   * and, for the log, the longest gap between the ticks of a 10 ms timer. A network on the main
+   * thread would be one task as long as the forward pass. The timer alone is no proof: on a loaded
+   * machine the OS may not schedule the page for a second.
    */
-  async function watchMainThread<T>(run: () => Promise<T>): Promise<{ result: T; longestTaskMs: number; longestGapMs: number }> {
+  async function watchMainThread(run: () => Promise<DemoResult>): Promise<{ result: DemoResult; longestTaskMs: number; longestGapMs: number }> {
     await page.evaluate(() => {
-      const watch = { last: performance.now(), gap: 0, task: 0, timer: 0, observer: undefined as PerformanceObserver | undefined };
+      const watch = { last: performance.now(), gap: 0, tasks: [] as [number, number][], timer: 0, observer: undefined as PerformanceObserver | undefined };
       const tasks = (list: PerformanceObserverEntryList) => {
-        for (const e of list.getEntries()) watch.task = Math.max(watch.task, e.duration);
+        for (const e of list.getEntries()) watch.tasks.push([e.startTime, e.duration]);
       };
       watch.observer = new PerformanceObserver(tasks);
       watch.observer.observe({ type: 'longtask' });
@@ -141,14 +140,15 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
       (window as unknown as { watch: typeof watch }).watch = watch;
     });
     const result = await run();
-    const { task, gap } = await page.evaluate(() => {
-      const { watch } = window as unknown as { watch: { gap: number; task: number; timer: number; observer: PerformanceObserver } };
+    const { tasks, gap } = await page.evaluate(() => {
+      const { watch } = window as unknown as { watch: { gap: number; tasks: [number, number][]; timer: number; observer: PerformanceObserver } };
       clearInterval(watch.timer);
-      for (const e of watch.observer.takeRecords()) watch.task = Math.max(watch.task, e.duration);
+      for (const e of watch.observer.takeRecords()) watch.tasks.push([e.startTime, e.duration]);
       watch.observer.disconnect();
-      return watch;
+      return { tasks: watch.tasks, gap: watch.gap };
     });
-    return { result, longestTaskMs: task, longestGapMs: gap };
+    const during = tasks.filter(([start, ms]) => start < result.startedAt + result.ms && start + ms > result.startedAt);
+    return { result, longestTaskMs: Math.max(0, ...during.map(([, ms]) => ms)), longestGapMs: gap };
   }
 
   it('loaded the model from the server and is cross-origin isolated', async () => {
@@ -158,9 +158,9 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
   });
 
   it('detects t1 on gpu.js WebGL2 as Node does on webasm (same count, IoU > 0.98 face by face)', async () => {
-    const r = await detectInPage('webgl2');
+    const r = await detectInPage('gpujs-webgl2');
     expect(r.kernel).toBe('WebGL2Kernel');
-    expect(r.backend).toBe('gpu');
+    expect(r.backend).toBe('gpujs');
     expect([r.width, r.height]).toEqual([1280, 886]);
     expect(r.faces.length).toBe(node.length);
     expect(node.length).toBeGreaterThan(0);
@@ -192,12 +192,12 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
     // the first run starts the worker and its kernel threads; the second runs on all of them
     await detectInPage('wasm');
     const { result: r, longestTaskMs, longestGapMs } = await watchMainThread(() => detectInPage('wasm'));
-    console.log(`wasm in the page: ${(r.ms / 1000).toFixed(2)} s, ${r.kernel}, ${r.faces.length} faces; the page's longest main-thread task ${longestTaskMs.toFixed(0)} ms, longest gap of a 10 ms timer ${longestGapMs.toFixed(0)} ms`);
+    console.log(`wasm in the page: ${(r.ms / 1000).toFixed(2)} s, ${r.kernel}, ${r.faces.length} faces; the page's longest main-thread task during detect ${longestTaskMs.toFixed(0)} ms, longest gap of a 10 ms timer ${longestGapMs.toFixed(0)} ms`);
     expect([r.backend, r.where, r.crossOriginIsolated]).toEqual(['wasm', 'worker', true]);
     expect(Number(/^wasm-simd128 ×(\d+) threads \+ reference Reshape$/.exec(r.kernel)?.[1])).toBeGreaterThan(1);
     expect(nodeWasm.length).toBeGreaterThan(0);
     expect(r.faces).toEqual(nodeWasm);
-    // a forward on the main thread would be a task of nearly r.ms; drawing the result takes a few ms
+    // a forward on the main thread would be a task of nearly r.ms
     expect(longestTaskMs).toBeLessThan(r.ms / 4);
     expect(pageErrors).toEqual([]);
   }, 180_000);
@@ -257,21 +257,21 @@ describe.skipIf(noBrowser !== null)(`web demo in chromium${noBrowser ? ` — ski
     expect(pageErrors).toEqual([]);
   }, 300_000);
 
-  it('runs the same detection on gpu.js webasm (worker threads) when chosen', async () => {
-    const r = await detectInPage('webasm');
+  it("runs the same detection on gpu.js webasm (worker threads) when chosen: Node's webasm faces exactly", async () => {
+    const r = await detectInPage('gpujs-webasm');
     expect(r.kernel).toBe('WebAssemblyKernel');
     expect(r.crossOriginIsolated).toBe(true);
-    expect(r.faces.length).toBe(node.length);
-    const d = compareFaces(node, r.faces);
-    console.log(`webasm in the page: ${(r.ms / 1000).toFixed(1)} s, min IoU ${d.minIou.toFixed(5)}, max |score diff| ${d.maxScoreDiff.toExponential(2)}`);
-    expect(d.minIou).toBeGreaterThan(0.98);
+    console.log(`webasm in the page: ${(r.ms / 1000).toFixed(1)} s, ${r.faces.length} faces`);
+    // gpu.js compiles the same kernels to the same WebAssembly in the page as in Node
+    expect(node.length).toBeGreaterThan(0);
+    expect(r.faces).toEqual(node);
     expect(pageErrors).toEqual([]);
   }, 300_000);
 
-  it('opens the explain report of t1 (retinaface explain --backend webasm): every section rendered, every figure loaded', async () => {
+  it('opens the explain report of t1 (retinaface explain --backend gpujs-webasm): every section rendered, every figure loaded', async () => {
     expect(existsSync(CLI), `${CLI} (npm run build first)`).toBe(true);
     const report = join(demo.out, 'explain-t1');
-    execFileSync(process.execPath, [CLI, 'explain', T1, '--out', report, '--backend', 'webasm'], { stdio: 'pipe', timeout: 240_000 });
+    execFileSync(process.execPath, [CLI, 'explain', T1, '--out', report, '--backend', 'gpujs-webasm'], { stdio: 'pipe', timeout: 240_000 });
     const reportPage = await demo.context.newPage();
     reportPage.on('pageerror', (e) => pageErrors.push(`explain report: ${e.message}`));
     try {

@@ -21,7 +21,7 @@ async function capture(argv: string[]): Promise<{ code: number; text: string }> 
 const spread = { median: expect.any(Number), min: expect.any(Number), max: expect.any(Number) };
 
 describe('retinaface bench --json', () => {
-  for (const [backend, kernel] of [['cpu', /^reference$/], ['wasm', /^wasm-simd128( ×\d threads)? \+ reference Reshape$/], ['gpu', /^(WebAssemblyKernel|HeadlessGLKernel)$/]] as const) {
+  for (const [backend, kernel] of [['cpu', /^reference$/], ['wasm', /^wasm-simd128( ×\d threads)? \+ reference Reshape$/], ['gpujs', /^(WebAssemblyKernel|HeadlessGLKernel)$/]] as const) {
     it(`${backend}: one JSON line with backend, kernel, size, forward_ms, detect_ms, cold_start_ms, peak_rss_mb, kernels`, async () => {
       const r = await capture(['--model', MODEL, '--size', '64x48', '--runs', '1', '--backend', backend, '--scale', '0.05', '--json']);
       expect(r.code).toBe(0);
@@ -31,7 +31,7 @@ describe('retinaface bench --json', () => {
       expect(Object.keys(result)).toEqual(['backend', 'kernel', 'size', 'forward_ms', 'detect_ms', 'cold_start_ms', 'peak_rss_mb', 'kernels']);
       expect(result.kernels.length).toBeGreaterThan(70);
       expect(result.kernels[0]).toMatchObject({ node: expect.stringMatching(/^mobilenet0_/), op: 'Convolution', stage: 'backbone', kernel: expect.any(String), ms: expect.any(Number) });
-      expect(result.kernels.filter((k: { kernel: string }) => k.kernel === 'reference').length > 0).toBe(backend !== 'gpu');
+      expect(result.kernels.filter((k: { kernel: string }) => k.kernel === 'reference').length > 0).toBe(backend !== 'gpujs');
       expect(result).toMatchObject({ backend, size: '64x48', forward_ms: spread, detect_ms: { ...spread, image: expect.stringMatching(/t1\.jpg$/), runs: 1 } });
       expect(result.kernel).toMatch(kernel);
       expect(result.forward_ms.min).toBeLessThanOrEqual(result.forward_ms.median);

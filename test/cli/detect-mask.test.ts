@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MASKED_COLOUR } from '../../src/image/draw.js';
-import { goldenF32 } from '../anchors/golden-arrays.js';
-import { repoRoot, sharedDir } from '../helpers/golden.js';
+import { readGoldenF32, repoRoot, sharedDir } from '../helpers/golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'retinaface-mask-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,7 +36,7 @@ describe('retinaface detect --model mnet_cov2-symbol.json', () => {
     const r = cli(IMAGE, '--model', SYMBOL, '--json', '--out', out);
     expect(r.code, r.stderr).toBe(0);
     const [entry] = JSON.parse(r.stdout);
-    const golden = goldenF32('cov2-heads-maksssksksss5', 'faces.npy').data;
+    const golden = readGoldenF32('cov2-heads-maksssksksss5', 'faces.npy').data;
     expect(entry.faces).toHaveLength(golden.length / 6);
     entry.faces.forEach((face: { score: number; mask: number }, i: number) => {
       expect(face.score).toBeCloseTo(golden[i * 6 + 4], 4);

@@ -25,9 +25,8 @@ import { inputTensor } from '../../src/net/input.js';
 import { createWasmBackend } from '../../src/ops/wasm/backend.js';
 import { tensor, type Tensor } from '../../src/tensor/tensor.js';
 import { loadModel } from '../../src/weights/load.js';
-import { expectTensorClose, readGolden, readManifest, sharedDir } from '../helpers/golden.js';
-import { goldenF32, goldenIndices } from '../anchors/golden-arrays.js';
-import { iou } from './golden-faces.js';
+import { expectTensorClose, readGolden, readGoldenF32, readGoldenIndices, readManifest, sharedDir } from '../helpers/golden.js';
+import { bboxOverlaps } from '../../src/anchors/bbox-overlaps.js';
 
 const CASES = ['maksssksksss0', 'maksssksksss4', 'maksssksksss5', 'maksssksksss83', 't1'].map((c) => `cov2-heads-${c}`);
 const MODEL = join(sharedDir, 'models/mnet_cov2');
@@ -42,8 +41,8 @@ function goldenPixels(caseName: string) {
 
 /** faces.npy (N, 6) and landmarks.npy (N, 5, 2) as Faces. */
 function goldenFaces(caseName: string, suffix = ''): Face[] {
-  const f = goldenF32(caseName, `faces${suffix}.npy`).data;
-  const l = goldenF32(caseName, `landmarks${suffix}.npy`).data;
+  const f = readGoldenF32(caseName, `faces${suffix}.npy`).data;
+  const l = readGoldenF32(caseName, `landmarks${suffix}.npy`).data;
   return Array.from({ length: f.length / 6 }, (_, i) => ({
     box: [f[i * 6], f[i * 6 + 1], f[i * 6 + 2], f[i * 6 + 3]],
     score: f[i * 6 + 4],
@@ -51,6 +50,9 @@ function goldenFaces(caseName: string, suffix = ''): Face[] {
     landmarks: Array.from({ length: 5 }, (_, p) => [l[i * 10 + 2 * p], l[i * 10 + 2 * p + 1]] as [number, number]),
   }));
 }
+
+/** IoU in the +1 convention (bbox_overlaps). */
+const iou = (a: readonly number[], b: readonly number[]) => bboxOverlaps(a, b)[0];
 
 /** Same count; each golden face matched by IoU, then box and landmarks within `px`, scores within `score`. */
 function expectSameFaces(label: string, ours: readonly Face[], golden: readonly Face[], px: number, score: number): void {
@@ -75,7 +77,7 @@ describe('post-processing of the golden heads (no network)', () => {
   for (const caseName of CASES) {
     it(`${caseName}: pre_nms, nms_keep, faces (N × 6) and landmarks bit for bit`, async () => {
       const heads = new Map<string, Tensor>(HEADS.map((n) => {
-        const a = goldenF32(caseName, `${n}.npy`);
+        const a = readGoldenF32(caseName, `${n}.npy`);
         return [n, tensor(a.shape, a.data)];
       }));
       const px = goldenPixels(caseName);
@@ -85,11 +87,11 @@ describe('post-processing of the golden heads (no network)', () => {
         return heads;
       };
       const { preDet } = candidates(await detectProposals(run, px, o, cov2));
-      const golden = goldenF32(caseName, 'pre_nms.npy').data;
+      const golden = readGoldenF32(caseName, 'pre_nms.npy').data;
       expect(preDet.length).toBe(golden.length);
       const diff = Array.from(preDet).flatMap((v, i) => (v === golden[i] ? [] : [`[${Math.floor(i / 5)},${i % 5}] ${v} vs ${golden[i]}`]));
       expect(diff.slice(0, 5)).toEqual([]);
-      expect(cpuNms(preDet, 0.4)).toEqual(goldenIndices(caseName, 'nms_keep.npy'));
+      expect(cpuNms(preDet, 0.4)).toEqual(readGoldenIndices(caseName, 'nms_keep.npy'));
 
       const faces = await detectFaces(run, px, o, cov2);
       expect(faces).toEqual(goldenFaces(caseName));
@@ -108,7 +110,7 @@ describe('the twelve heads from resized.npy on the default backend (wasm)', () =
       const { heads } = await forward(fuse(buildPlan(model, H, W)), inputTensor(resized.data as Uint8Array, W, H), { backend });
       expect([...heads.keys()]).toEqual(HEADS);
       for (const name of HEADS) {
-        const g = goldenF32(caseName, `${name}.npy`);
+        const g = readGoldenF32(caseName, `${name}.npy`);
         expectTensorClose(`${caseName} ${name}`, heads.get(name)!, tensor(g.shape, g.data));
       }
     });

@@ -19,8 +19,7 @@ import { HEAD_NAMES } from '../../src/net/heads.js';
 import { tensor, type Tensor } from '../../src/tensor/tensor.js';
 import { modelFromBytes } from '../../src/weights/from-bytes.js';
 import { loadModel } from '../../src/weights/load.js';
-import { readGolden, sharedDir } from '../helpers/golden.js';
-import { goldenF32 } from '../anchors/golden-arrays.js';
+import { readGolden, readGoldenF32, sharedDir } from '../helpers/golden.js';
 
 const files = (name: string) => ({
   symbol: readFileSync(join(sharedDir, 'models', name, `${name}-symbol.json`), 'utf8'),
@@ -120,7 +119,7 @@ describe("the test script's defaults, and the mask score", () => {
 
   it('mnet.25 faces have no mask field (heads-t1, golden heads)', async () => {
     const heads = new Map<string, Tensor>(HEAD_NAMES.map((n) => {
-      const a = goldenF32('heads-t1', `${n}.npy`);
+      const a = readGoldenF32('heads-t1', `${n}.npy`);
       return [n, tensor(a.shape, a.data)];
     }));
     const p = readGolden('heads-t1', 'pixels.npy');

@@ -51,9 +51,9 @@ describe('post-processing of the golden heads (no network)', () => {
   }
 });
 
-const FAST: { backend?: 'webasm'; name: string; kernel: RegExp }[] = [
+const FAST: { backend?: 'gpujs-webasm'; name: string; kernel: RegExp }[] = [
   { name: 'the default backend (wasm)', kernel: /^wasm-simd128( ×\d threads)? \+ reference Reshape$/ },
-  { backend: 'webasm', name: 'gpu.js webasm', kernel: /^WebAssemblyKernel$/ },
+  { backend: 'gpujs-webasm', name: 'gpu.js webasm', kernel: /^WebAssemblyKernel$/ },
 ];
 
 for (const { backend, name, kernel } of FAST) {

@@ -4,6 +4,7 @@
  * where two scores differ in the last float32 bit), then the box, score and landmark distances.
  */
 import { expect } from 'vitest';
+import { bboxOverlaps } from '../../src/anchors/bbox-overlaps.js';
 import type { Face } from '../../src/detect/detect.js';
 import { readGoldenF32 } from '../helpers/golden.js';
 
@@ -21,16 +22,6 @@ export function readGoldenFaces(caseName: string, faces = 'faces.npy', landmarks
     score: f.data[i * 5 + 4],
     landmarks: l === null ? [] : Array.from({ length: 5 }, (_, p) => [l.data[i * 10 + 2 * p], l.data[i * 10 + 2 * p + 1]] as [number, number]),
   }));
-}
-
-/** IoU with the original's +1 convention (width = x2 - x1 + 1). */
-export function iou(a: readonly number[], b: readonly number[]): number {
-  const iw = Math.min(a[2], b[2]) - Math.max(a[0], b[0]) + 1;
-  const ih = Math.min(a[3], b[3]) - Math.max(a[1], b[1]) + 1;
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const area = (r: readonly number[]) => (r[2] - r[0] + 1) * (r[3] - r[1] + 1);
-  return inter / (area(a) + area(b) - inter);
 }
 
 export interface FaceTolerance {
@@ -52,7 +43,7 @@ export function expectSameFaces(label: string, ours: readonly Face[], golden: re
     let best = -1;
     let bestIou = -1;
     for (const [i, face] of ours.entries()) {
-      const v = iou(face.box, ref.box);
+      const v = bboxOverlaps(face.box, ref.box)[0]; // the +1 convention
       if (!used.has(i) && v > bestIou) { best = i; bestIou = v; }
     }
     used.add(best);

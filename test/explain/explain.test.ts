@@ -24,7 +24,7 @@ describe('retinaface explain', () => {
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (printed.push(String(s)), true));
     let code: number;
     try {
-      code = await run([image, '--out', dir, '--backend', 'webasm', '--target-size', '512']);
+      code = await run([image, '--out', dir, '--backend', 'gpujs-webasm', '--target-size', '512']);
     } finally {
       spy.mockRestore();
     }
@@ -46,7 +46,7 @@ describe('retinaface explain', () => {
     for (const name of ['anchors_plane', 'bbox_pred', 'cpu_nms', 'generate_anchors_fpn', 'landmark_pred', 'clip_boxes', 'crop0', '_plus1']) expect(page).toContain(name);
     expect(page).not.toMatch(/https?:\/\//);
 
-    const detector = await RetinaFace.load({ backend: 'webasm' });
+    const detector = await RetinaFace.load({ backend: 'gpujs-webasm' });
     try {
       const { faces } = await detector.detect(image, { targetSize: 512 });
       expect(printed.join('')).toContain(`${faces.length} faces`);

@@ -1,19 +1,14 @@
 /**
  * Golden pictures (H×W×3 uint8 `.npy`) as RgbImages, and the bit-exact and per-photo statistics
- * the image tests report. The file bytes are copied into a plain Uint8Array before parsing because
- * `readNpy` slices its input with `.slice`, which on a Node Buffer is a view and would hand back the
- * header too.
+ * the image tests report.
  */
-import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { rgbImage, type RgbImage } from '../../src/image/rgb-image.js';
-import { readNpy } from '../../src/tensor/npy.js';
-import { goldenPath } from '../helpers/golden.js';
+import { readGoldenU8 } from '../helpers/golden.js';
 
 export function goldenImage(caseName: string, file: string): RgbImage {
-  const p = goldenPath(caseName, file);
-  const a = readNpy(new Uint8Array(readFileSync(p)), p);
-  if (a.dtype !== '|u1' || a.shape.length !== 3 || a.shape[2] !== 3) throw new Error(`${caseName}/${file}: not an H×W×3 uint8 image`);
+  const a = readGoldenU8(caseName, file);
+  if (a.shape.length !== 3 || a.shape[2] !== 3) throw new Error(`${caseName}/${file}: not an H×W×3 uint8 image`);
   return rgbImage(a.shape[1], a.shape[0], a.data);
 }
 

@@ -14,13 +14,12 @@ import { buildPlan, type Plan } from '../../src/net/graph.js';
 import { createGpuBackend } from '../../src/ops/gpu/backend.js';
 import { createWasmBackend, type WasmBackend } from '../../src/ops/wasm/backend.js';
 import { loadModel } from '../../src/weights/load.js';
-import { expectTensorClose, readManifest, sharedDir } from '../helpers/golden.js';
-import { goldenTensor } from './golden-f32.js';
+import { expectTensorClose, readGoldenTensor, readManifest, sharedDir } from '../helpers/golden.js';
 
 const CASE = 'cov2-layers-maksssksksss5-328x168';
 const model = await loadModel(`${sharedDir}/models/mnet_cov2`);
 const nodes: string[] = readManifest(CASE).node_order;
-const data = goldenTensor(CASE, 'data.npy');
+const data = readGoldenTensor(CASE, 'data.npy');
 const plan: Plan = buildPlan(model, data.shape[2], data.shape[3]);
 
 it('the plan has the 218 golden nodes in the golden order, and twelve heads', () => {
@@ -46,7 +45,7 @@ for (const name of ['cpu', 'wasm'] as const) {
       result = await forward(plan, data, { keep: 'all', backend: backend as Backend<unknown> | undefined });
     });
     for (const node of nodes) {
-      it(node, () => expectTensorClose(node, result.nodes.get(node)!, goldenTensor(CASE, `${node}.npy`)));
+      it(node, () => expectTensorClose(node, result.nodes.get(node)!, readGoldenTensor(CASE, `${node}.npy`)));
     }
   });
 }
@@ -54,14 +53,14 @@ for (const name of ['cpu', 'wasm'] as const) {
 it('fused plan on wasm (BatchNorm with the fix_gamma / eps defaults folded): the twelve heads', async () => {
   const { heads } = await forward(fuse(plan), data, { backend: wasm.backend });
   expect([...heads.keys()]).toEqual(plan.heads);
-  for (const [name, value] of heads) expectTensorClose(name, value, goldenTensor(CASE, `${name}.npy`));
+  for (const [name, value] of heads) expectTensorClose(name, value, readGoldenTensor(CASE, `${name}.npy`));
 });
 
 it('fused plan on gpu.js webasm: the twelve heads', async () => {
   const gpu = createGpuBackend('webasm');
   try {
     const { heads } = await forward(fuse(plan), data, { backend: gpu });
-    for (const [name, value] of heads) expectTensorClose(name, value, goldenTensor(CASE, `${name}.npy`));
+    for (const [name, value] of heads) expectTensorClose(name, value, readGoldenTensor(CASE, `${name}.npy`));
     expect([...gpu.device.ran]).toEqual(['WebAssemblyKernel']);
   } finally {
     gpu.destroy();

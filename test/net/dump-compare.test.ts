@@ -59,8 +59,31 @@ describe('retinaface dump / compare', () => {
     expect(r.text.trim().split('\n').at(-1)).toBe('1 of 163 nodes over tol 0.0001·max(1, max|ref|): first rf_c2_aggr');
   });
 
+  it('a NaN fails its node even when a later element is close, and is reported as such', async () => {
+    const file = join(out, 'rf_c1_aggr.npy');
+    const t = readNpyFloat32(new Uint8Array(readFileSync(file)), file);
+    t.data[3] = NaN;
+    writeFileSync(file, writeNpyFloat32(t.shape, t.data));
+    const r = await capture(compare, [golden, out]);
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/\nrf_c1_aggr +\(1,64,21,41\) +NaN +NaN  NaN at 3\n/);
+    expect(r.text.trim().split('\n').at(-1)).toBe('2 of 163 nodes over tol 0.0001·max(1, max|ref|): first rf_c2_aggr, then rf_c1_aggr');
+  });
+
+  it('dump --verbose on wasm lists every node with its stage and the kernel that ran it, reference where wasm has none', async () => {
+    const r = await capture(dump, ['--model', MODEL, '--input', join(golden, 'data.npy'), '--out', join(out, 'wasm'), '--nodes', 'crop0', '--backend', 'wasm', '--verbose']);
+    expect(r.code).toBe(0);
+    const rows = r.text.trim().split('\n');
+    expect(rows[0]).toMatch(/^node +op +stage +kernel +time$/);
+    expect(rows).toHaveLength(1 + 162 + 1);
+    expect(rows[1]).toMatch(/^mobilenet0_conv0_fwd +Convolution +backbone +wasm-simd128( ×\d threads)? +\d+\.\d\d ms$/);
+    expect(rows.find((row) => row.startsWith('mobilenet0_batchnorm0_fwd '))).toMatch(/ BatchNorm +backbone +reference +\d/);
+    expect(rows.find((row) => row.startsWith('crop0 '))).toMatch(/ Crop +fpn +wasm-simd128/);
+    expect(rows.find((row) => row.startsWith('face_rpn_cls_score_reshape_stride32 '))).toMatch(/ Reshape +heads +reference +\d/);
+  });
+
   it('usage errors: a bad --backend, a missing --out', async () => {
-    await expect(dump(['--input', 'x.npy', '--out', out, '--backend', 'tpu'])).rejects.toThrow("dump: --backend must be cpu, wasm or gpu, got 'tpu'");
+    await expect(dump(['--input', 'x.npy', '--out', out, '--backend', 'tpu'])).rejects.toThrow("dump: --backend must be one of cpu, wasm, gpujs, gpujs-webasm, gpujs-headlessgl, gpujs-webgl2, got 'tpu'");
     await expect(dump(['--input', 'x.npy'])).rejects.toThrow('dump: --input FILE and --out DIR are required');
   });
 });

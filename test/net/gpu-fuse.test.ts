@@ -2,18 +2,14 @@
  * net/fuse.ts: which chains fold, that kept nodes survive the rewrite, and that a fused plan with
  * a kept node still matches the golden files on the gpu.js backend (webasm, the small layers case).
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { forward } from '../../src/net/forward.js';
 import { fuse } from '../../src/net/fuse.js';
 import { buildPlan } from '../../src/net/graph.js';
 import { createGpuBackend } from '../../src/ops/gpu/backend.js';
-import { readNpyFloat32 } from '../../src/tensor/npy.js';
 import { loadModel } from '../../src/weights/load.js';
-import { expectTensorClose, goldenPath } from '../helpers/golden.js';
+import { expectTensorClose, readGoldenF32 } from '../helpers/golden.js';
 
-/** The bytes are copied first because readNpy's `.slice` is a view on a Node Buffer (reported). */
-const golden = (caseName: string, file: string) => readNpyFloat32(new Uint8Array(readFileSync(goldenPath(caseName, file))), file);
 
 const model = await loadModel();
 const plan = buildPlan(model, 168, 328);
@@ -45,9 +41,9 @@ describe('fuse', () => {
     it('a fused plan with a kept inner node matches the golden node and heads', async () => {
       const caseName = 'layers-t4-328x168';
       const keep = ['mobilenet0_batchnorm0_fwd', 'rf_c2_det_concat'];
-      const { heads, nodes } = await forward(fuse(plan, keep), golden(caseName, 'data.npy'), { backend, keep });
-      for (const name of keep) expectTensorClose(name, nodes.get(name)!, golden(caseName, `${name}.npy`));
-      for (const [name, value] of heads) expectTensorClose(name, value, golden(caseName, `${name}.npy`));
+      const { heads, nodes } = await forward(fuse(plan, keep), readGoldenF32(caseName, 'data.npy'), { backend, keep });
+      for (const name of keep) expectTensorClose(name, nodes.get(name)!, readGoldenF32(caseName, `${name}.npy`));
+      for (const [name, value] of heads) expectTensorClose(name, value, readGoldenF32(caseName, `${name}.npy`));
     });
   });
 });

@@ -13,15 +13,7 @@ import { createGpuBackend, type GpuBackend } from '../../src/ops/gpu/backend.js'
 import { modeUnavailable, type GpuMode } from '../../src/ops/gpu/device.js';
 import { loadModel } from '../../src/weights/load.js';
 import type { Model } from '../../src/weights/model.js';
-import { readFileSync } from 'node:fs';
-import { readNpyFloat32 } from '../../src/tensor/npy.js';
-import { expectTensorClose, goldenPath } from '../helpers/golden.js';
-
-/** A golden float32 tensor; the bytes are copied first because readNpy's `.slice` is a view on a Node Buffer (reported). */
-function readGoldenF32(caseName: string, file: string) {
-  const p = goldenPath(caseName, file);
-  return readNpyFloat32(new Uint8Array(readFileSync(p)), p);
-}
+import { expectTensorClose, readGoldenF32 } from '../helpers/golden.js';
 
 const RUNS: { caseName: string; mode: GpuMode; kernel: string }[] = [
   { caseName: 'layers-t4-320x180', mode: 'webasm', kernel: 'WebAssemblyKernel' },

@@ -2,16 +2,13 @@
  * The nine heads of the four photos at the detector's own input size (`resized.npy`, H×W×3 RGB
  * uint8 → inputTensor), on the reference path. The largest input is t4 at 1024×1820.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { forward } from '../../src/net/forward.js';
 import { buildPlan } from '../../src/net/graph.js';
 import { HEAD_NAMES } from '../../src/net/heads.js';
 import { inputTensor } from '../../src/net/input.js';
-import { readNpy } from '../../src/tensor/npy.js';
 import { loadModel } from '../../src/weights/load.js';
-import { expectTensorClose, goldenPath } from '../helpers/golden.js';
-import { goldenTensor } from './golden-f32.js';
+import { expectTensorClose, readGoldenTensor, readGoldenU8 } from '../helpers/golden.js';
 
 const model = loadModel(new URL('../../../shared/models/mnet.25', import.meta.url).pathname);
 
@@ -31,15 +28,13 @@ for (const photo of ['t1', 't3', 't4', 't6']) {
   const caseName = `heads-${photo}`;
   describe(caseName, () => {
     it('the nine heads from resized.npy', async () => {
-      const p = goldenPath(caseName, 'resized.npy');
-      const resized = readNpy(new Uint8Array(readFileSync(p)), p);
-      if (resized.dtype !== '|u1') throw new Error(`${p}: expected uint8, got ${resized.dtype}`);
+      const resized = readGoldenU8(caseName, 'resized.npy');
       const [H, W] = resized.shape;
       const plan = buildPlan(await model, H, W);
       const { heads } = await forward(plan, inputTensor(resized.data, W, H));
       expect([...heads.keys()]).toEqual(HEAD_NAMES);
       for (const name of HEAD_NAMES) {
-        expectTensorClose(`${caseName} ${name}`, heads.get(name)!, goldenTensor(caseName, `${name}.npy`));
+        expectTensorClose(`${caseName} ${name}`, heads.get(name)!, readGoldenTensor(caseName, `${name}.npy`));
       }
     });
   });

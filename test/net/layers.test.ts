@@ -8,8 +8,7 @@ import { buildPlan } from '../../src/net/graph.js';
 import { forward, type ForwardResult } from '../../src/net/forward.js';
 import { HEAD_NAMES } from '../../src/net/heads.js';
 import { loadModel } from '../../src/weights/load.js';
-import { expectTensorClose, readManifest } from '../helpers/golden.js';
-import { goldenTensor } from './golden-f32.js';
+import { expectTensorClose, readGoldenTensor, readManifest } from '../helpers/golden.js';
 
 const MODEL = '../shared/models/mnet.25';
 
@@ -22,7 +21,7 @@ for (const caseName of ['layers-t4-328x168', 'layers-t4-320x180']) {
     let planOrder: string[];
 
     beforeAll(async () => {
-      const data = goldenTensor(caseName, 'data.npy');
+      const data = readGoldenTensor(caseName, 'data.npy');
       const plan = buildPlan(await loadModel(new URL(`../../${MODEL}`, import.meta.url).pathname), data.shape[2], data.shape[3]);
       planOrder = plan.steps.map((s) => s.name);
       result = await forward(plan, data, { keep: 'all' });
@@ -34,7 +33,7 @@ for (const caseName of ['layers-t4-328x168', 'layers-t4-320x180']) {
 
     for (const node of nodes) {
       it(node, () => {
-        expectTensorClose(node, result.nodes.get(node)!, goldenTensor(caseName, `${node}.npy`));
+        expectTensorClose(node, result.nodes.get(node)!, readGoldenTensor(caseName, `${node}.npy`));
       });
     }
 

@@ -6,7 +6,6 @@
  * that two threads give the one-thread heads bit for bit, and that a batch of input sizes reuses
  * the memory.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forward, kernelSummary, type ForwardResult } from '../../src/net/forward.js';
 import { fuse } from '../../src/net/fuse.js';
@@ -15,9 +14,8 @@ import { HEAD_NAMES } from '../../src/net/heads.js';
 import { inputTensor } from '../../src/net/input.js';
 import { createWasmBackend } from '../../src/ops/wasm/backend.js';
 import { WasmMemory } from '../../src/ops/wasm/memory.js';
-import { readNpy } from '../../src/tensor/npy.js';
 import { loadModel } from '../../src/weights/load.js';
-import { expectTensorClose, goldenPath, readGoldenF32 } from '../helpers/golden.js';
+import { expectTensorClose, readGoldenF32, readGoldenU8 } from '../helpers/golden.js';
 
 const model = await loadModel();
 
@@ -57,9 +55,9 @@ describe('photo heads through the fused plan on wasm', () => {
   afterAll(() => backend.destroy());
   for (const caseName of ['heads-t1', 'heads-t3', 'heads-t4', 'heads-t6']) {
     it(caseName, async () => {
-      const resized = readNpy(new Uint8Array(readFileSync(goldenPath(caseName, 'resized.npy'))), caseName);
+      const resized = readGoldenU8(caseName, 'resized.npy');
       const [H, W] = resized.shape;
-      const { heads } = await forward(fuse(buildPlan(model, H, W)), inputTensor(resized.data as Uint8Array, W, H), { backend });
+      const { heads } = await forward(fuse(buildPlan(model, H, W)), inputTensor(resized.data, W, H), { backend });
       expect([...heads.keys()]).toEqual(HEAD_NAMES);
       for (const name of HEAD_NAMES) expectTensorClose(`${caseName} ${name}`, heads.get(name)!, readGoldenF32(caseName, `${name}.npy`));
     });

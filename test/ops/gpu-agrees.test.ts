@@ -4,7 +4,7 @@
  * 13×11, 1×1 maps), on every gpu.js mode present. An absent mode is a visible skip with its
  * reason. Each mode also asserts the kernel class that ran.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { activation } from '../../src/ops/activation.js';
 import { batchNorm } from '../../src/ops/batch-norm.js';
 import { concat } from '../../src/ops/concat.js';
@@ -31,9 +31,9 @@ import { reshape as gpuReshape } from '../../src/ops/gpu/reshape.js';
 import { softmax as gpuSoftmax } from '../../src/ops/gpu/softmax.js';
 import { upSampling as gpuUpSampling } from '../../src/ops/gpu/up-sampling.js';
 import { tensor, type Tensor } from '../../src/tensor/tensor.js';
-import { size, type Shape } from '../../src/tensor/shape.js';
+import type { Shape } from '../../src/tensor/shape.js';
 import { expectTensorClose } from '../helpers/golden.js';
-import { randomArray } from '../helpers/random.js';
+import { randomTensors, seedOf } from '../helpers/random.js';
 
 const MODES: { mode: GpuMode; kernel: string }[] = [
   { mode: 'webasm', kernel: 'WebAssemblyKernel' },
@@ -41,8 +41,13 @@ const MODES: { mode: GpuMode; kernel: string }[] = [
   { mode: 'cpu', kernel: 'CPUKernel' },
 ];
 
-let seed = 7767517;
-const random = (shape: Shape): Tensor => tensor(shape, randomArray(size(shape), seed++));
+/** Each case draws from its own seed, from its title (so `-t` changes no input), printed when it fails. */
+let random: (shape: Shape) => Tensor;
+beforeEach((ctx) => {
+  const seed = seedOf(ctx.task.name);
+  random = randomTensors(seed);
+  ctx.onTestFailed(() => console.error(`${ctx.task.name}: seed ${seed}`));
+});
 
 /** [IC, H, W, OC, kernel, stride, pad, groups ('C' = depthwise), relu] */
 type ConvCase = [number, number, number, number, number, number, number, number | 'C', boolean];

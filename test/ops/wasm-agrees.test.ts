@@ -17,18 +17,15 @@ import { minusScalar, mulScalar } from '../../src/ops/binary-scalar.js';
 import { softmax } from '../../src/ops/softmax.js';
 import { binaryScalarJs } from '../../src/ops/wasm/binary-scalar.js';
 import { softmaxChannelsJs } from '../../src/ops/wasm/softmax.js';
-import { placeFloors, prepareConvolution, weightStore } from '../../src/ops/wasm/convolution.js';
+import { placeFloors, prepareConvolution, weightStore, winogradFits } from '../../src/ops/wasm/convolution.js';
 import * as wasm from '../../src/ops/wasm/data-movement.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
 import { startThreads } from '../../src/ops/wasm/threads.js';
 import { planarDims, planarLength, WasmMemory } from '../../src/ops/wasm/memory.js';
-import { tensor, type Tensor } from '../../src/tensor/tensor.js';
-import { size, type Shape } from '../../src/tensor/shape.js';
+import { tensor } from '../../src/tensor/tensor.js';
 import { expectTensorClose } from '../helpers/golden.js';
-import { randomArray } from '../helpers/random.js';
+import { randomTensors, seedOf, withSeeds } from '../helpers/random.js';
 
-let seed = 20190502;
-const random = (shape: Shape): Tensor => tensor(shape, randomArray(size(shape), seed++));
 
 const memory = new WasmMemory();
 const kernels = instantiateKernels(memory.memory);
@@ -74,13 +71,13 @@ describe('wasm kernels agree with the reference ops', () => {
     const g = groups === 'C' ? IC : 1;
     const p = k === 3 ? 1 : 0;
     const title = `Convolution x=(1,${IC},${H},${W}) OC=${OC} k=${k} s=${s} p=${p} g=${g}${relu ? ' +relu' : ''}${winograd ? '' : ' (direct, no Winograd)'}`;
-    it(title, () => {
+    it(title, () => withSeeds(title, (random, seed) => {
       const attrs: ConvolutionAttrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: OC, num_group: g, no_bias: false };
       const x = random([1, IC, H, W]);
       const weight = random([OC, IC / g, k, k]);
       const bias = random([OC]);
       const conv = convolution(x, weight, bias, attrs);
-      const run = prepareConvolution(memory, single, floors, weights, title, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu, winograd);
+      const run = prepareConvolution(memory, single, floors, weights, `${title} seed ${seed}`, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu, winograd);
       const stored = memory.upload(x);
       // the output lands in a freed block of its size, filled with NaN first: the kernel must write every stored float
       const junk = memory.tensor(conv.shape);
@@ -103,10 +100,18 @@ describe('wasm kernels agree with the reference ops', () => {
       expect(nonzero).toBe(0);
       memory.freeTensor(stored);
       memory.freeTensor(out);
-    });
+    }));
   }
 
-  it('relu, elemwise_add, Concat (8 + 3 + 6 channels), UpSampling ×2, Crop', () => {
+  it("Winograd's scratch is bounded: t2's stride-8 layers take it (64 MB), a 4000×4000 input's (524 MB) run directly", () => {
+    const dense = (IC: number, OC: number, H: number, W: number) => convGeometry([1, IC, H, W], [OC, IC, 3, 3], { kernel: [3, 3], stride: [1, 1], pad: [1, 1], num_filter: OC, num_group: 1, no_bias: false });
+    expect(winogradFits(dense(64, 64, 128, 247))).toBe(true);
+    expect(winogradFits(dense(64, 64, 500, 500))).toBe(false);
+    expect(winogradFits(dense(16, 16, 300, 300))).toBe(true);
+  });
+
+  const title = 'relu, elemwise_add, Concat (8 + 3 + 6 channels), UpSampling ×2, Crop';
+  it(title, () => withSeeds(title, (random) => {
     const x = random([1, 5, 13, 11]);
     const y = random([1, 5, 13, 11]);
     expectTensorClose('relu', memory.download(wasm.relu(memory, single, memory.upload(x))), activation(x));
@@ -121,19 +126,21 @@ describe('wasm kernels agree with the reference ops', () => {
     for (const like of [tensor([1, 6, 12, 9]), tensor([1, 6, 1, 1])]) {
       expectTensorClose('crop', memory.download(wasm.crop(memory, memory.upload(big), like.shape)), crop(big, like));
     }
-  });
+  }));
 
-  it('channel softmax on (1,3,10,7), (1,2,1,1) and (1,5,4,9) logits up to ±40: the reference\'s numbers bit for bit', () => {
+  const softmaxTitle = 'channel softmax on (1,3,10,7), (1,2,1,1) and (1,5,4,9) logits up to ±40: the reference\'s numbers bit for bit';
+  it(softmaxTitle, () => withSeeds(softmaxTitle, (random) => {
     for (const shape of [[1, 3, 10, 7], [1, 2, 1, 1], [1, 5, 4, 9]]) {
       const x = tensor(shape, random(shape).data.map((v) => v * 40));
       const out = memory.download(softmaxChannelsJs(memory, memory.upload(x)));
       expect(out.shape).toEqual(shape);
       expect(Array.from(out.data)).toEqual(Array.from(softmax(x, { axis: 1 }).data));
     }
-  });
+  }));
 
   for (const [op, reference, scalar] of [['_minus_scalar', minusScalar, 127.5], ['_mul_scalar', mulScalar, 0.0078125]] as const) {
-    it(`${op} ${scalar} on (1,3,13,11) and (1,5,1,2): the reference's numbers, zeros everywhere else stored`, () => {
+    const scalarTitle = `${op} ${scalar} on (1,3,13,11) and (1,5,1,2): the reference's numbers, zeros everywhere else stored`;
+    it(scalarTitle, () => withSeeds(scalarTitle, (random) => {
       for (const shape of [[1, 3, 13, 11], [1, 5, 1, 2]]) {
         const x = tensor(shape, random(shape).data.map((v) => v * 255));
         const out = binaryScalarJs(memory, op, memory.upload(x), { scalar });
@@ -146,10 +153,11 @@ describe('wasm kernels agree with the reference ops', () => {
         }
         expect(nonzero).toBe(0);
       }
-    });
+    }));
   }
 
   it('Concat of inputs with different H×W is a SHAPE error naming the node', () => {
+    const random = randomTensors(seedOf('concat error'));
     const xs = [memory.upload(random([1, 4, 5, 7])), memory.upload(random([1, 4, 5, 6]))];
     expect(() => wasm.concat(memory, 'rf_c1_det_concat', xs)).toThrow(/\[Concat rf_c1_det_concat\] inputs \(1,4,5,7\) and \(1,4,5,6\) differ/);
   });
@@ -157,7 +165,7 @@ describe('wasm kernels agree with the reference ops', () => {
   it('a freed block is handed out again, zeroed; neighbours merge; freeing the top block lowers the top', () => {
     const m = new WasmMemory();
     const shape = [1, 3, 6, 5];
-    const a = m.upload(random(shape));
+    const a = m.upload(randomTensors(seedOf('freed block'))(shape));
     const at = a.offset;
     m.freeTensor(a);
     expect(a.offset).toBe(-1);

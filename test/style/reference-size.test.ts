@@ -7,14 +7,17 @@
  * attribute checks. Raised to 2,250 (at 2,243) for the backend contract (ops/backend.ts, issue
  * 13: 116 lines) that moved down from net/forward.ts, net/fuse.ts and ops/gpu/batch-norm.ts (the
  * last not counted before). Raised to 2,275 (at 2,252) for mnet_cov2's place in the maps of the
- * network (net/heads.ts: the type head; net/stages.ts: its node names, issue 14).
+ * network (net/heads.ts: the type head; net/stages.ts: its node names, issue 14). Raised to 2,310
+ * (at 2,306) for src/tensor/compare.ts, the closeness rule `retinaface compare` and the tests now
+ * share (48 lines; it replaced a copy in src/cli and one in the test helpers, neither counted), and
+ * the notes marking numpy-exp.ts and argsort.ts as machinery a first reader skips (issue 13).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/golden.js';
 
-const BUDGET = 2275;
+const BUDGET = 2310;
 const REFERENCE = ['src/tensor', 'src/ops', 'src/net', 'src/anchors'];
 const FAST_BACKENDS = ['gpu', 'wasm'];
 

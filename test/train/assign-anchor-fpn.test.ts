@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { bboxOverlaps } from '../../src/anchors/bbox-overlaps.js';
 import { assignAnchorFpn, positiveAnchors } from '../../src/train/assign-anchor-fpn.js';
 import { cropGtLabel } from '../../src/train/crop.js';
 import { TRAIN_CONFIG } from '../../src/train/config.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
-import { expectTensorClose, readManifest } from '../helpers/golden.js';
-import { goldenF32 } from './golden-arrays.js';
+import { expectTensorClose, readGoldenF32, readManifest } from '../helpers/golden.js';
 
 const KINDS = ['label', 'bbox_target', 'bbox_weight', 'landmark_target', 'landmark_weight'];
 const NAMES = KINDS.flatMap((k) => [`face_${k}`, ...[32, 16, 8].map((s) => `face_${k}_stride${s}`)]);
@@ -17,7 +17,7 @@ function* chunks(boxes: Float32Array): Generator<number[]> {
 /** Labels and weights must match exactly, targets to 1e-5 of the tensor's scale. */
 function expectTargets(caseName: string, ours: Map<string, Tensor>): void {
   for (const name of NAMES) {
-    const golden = goldenF32(caseName, `${name}.npy`);
+    const golden = readGoldenF32(caseName, `${name}.npy`);
     const tensor = ours.get(name);
     if (tensor === undefined) throw new Error(`${caseName}: no ${name} in our output`);
     const exact = !name.includes('target');
@@ -28,7 +28,7 @@ function expectTargets(caseName: string, ours: Map<string, Tensor>): void {
 describe('assign_anchor_fpn', () => {
   it('train-targets: 7 hand-made faces (occluded, missing landmarks, class -1, fractional, unmatched sliver)', () => {
     const ours = assignAnchorFpn(
-      { gtBoxes: goldenF32('train-targets', 'gt_boxes.npy').data, gtLandmarks: goldenF32('train-targets', 'gt_landmarks.npy').data },
+      { gtBoxes: readGoldenF32('train-targets', 'gt_boxes.npy').data, gtLandmarks: readGoldenF32('train-targets', 'gt_landmarks.npy').data },
       CROP,
     );
     expectTargets('train-targets', ours);
@@ -44,7 +44,7 @@ describe('assign_anchor_fpn', () => {
 
   for (const caseName of ['train-crop-t1-s1.0', 'train-crop-t1-s0.6']) {
     it(`${caseName}: targets of the kept boxes`, () => {
-      const crop = { boxes: goldenF32(caseName, 'boxes.npy').data, landmarks: goldenF32(caseName, 'landmarks.npy').data };
+      const crop = { boxes: readGoldenF32(caseName, 'boxes.npy').data, landmarks: readGoldenF32(caseName, 'landmarks.npy').data };
       expectTargets(caseName, assignAnchorFpn(cropGtLabel(crop), CROP));
     });
   }
@@ -53,13 +53,6 @@ describe('assign_anchor_fpn', () => {
     const sliver = readManifest('train-targets').positives_per_kept_gt.find((g: { positives: number }) => g.positives === 0);
     const gt = { gtBoxes: Float32Array.from([...sliver.gt, 1]), gtLandmarks: new Float32Array(15).fill(-1) };
     const positives = (config: typeof TRAIN_CONFIG) => positiveAnchors(assignAnchorFpn(gt, CROP, config), CROP).flatMap((l) => [...chunks(l.boxes)]);
-    /** IoU with the +1 convention (bbox_overlaps). */
-    const iou = ([ax1, ay1, ax2, ay2]: number[], [bx1, by1, bx2, by2]: number[]) => {
-      const iw = Math.min(ax2, bx2) - Math.max(ax1, bx1) + 1;
-      const ih = Math.min(ay2, by2) - Math.max(ay1, by1) + 1;
-      if (iw <= 0 || ih <= 0) return 0;
-      return (iw * ih) / ((ax2 - ax1 + 1) * (ay2 - ay1 + 1) + (bx2 - bx1 + 1) * (by2 - by1 + 1) - iw * ih);
-    };
 
     it('off (mnet): no anchor reaches 0.5, so the sliver has no positive', () => {
       expect(positives(TRAIN_CONFIG)).toEqual([]);
@@ -68,7 +61,7 @@ describe('assign_anchor_fpn', () => {
     it("FORCE_POSITIVE: exactly the anchors at the sliver's best IoU (golden best_iou) become positive", () => {
       const forced = positives({ ...TRAIN_CONFIG, RPN_FORCE_POSITIVE: true });
       expect(forced.length).toBeGreaterThan(0);
-      for (const anchor of forced) expect(iou(anchor, sliver.gt)).toBeCloseTo(sliver.best_iou, 12);
+      for (const anchor of forced) expect(bboxOverlaps(anchor, sliver.gt)[0]).toBeCloseTo(sliver.best_iou, 12);
     });
 
     it('CLOBBER_POSITIVES: background (< 0.3) is written last and takes the forced positives back', () => {
@@ -76,8 +69,8 @@ describe('assign_anchor_fpn', () => {
     });
 
     it('CLOBBER_POSITIVES alone changes nothing on train-targets (the 0.3 and 0.5 bands do not meet)', () => {
-      const gtAll = { gtBoxes: goldenF32('train-targets', 'gt_boxes.npy').data, gtLandmarks: goldenF32('train-targets', 'gt_landmarks.npy').data };
-      const golden = goldenF32('train-targets', 'face_label.npy');
+      const gtAll = { gtBoxes: readGoldenF32('train-targets', 'gt_boxes.npy').data, gtLandmarks: readGoldenF32('train-targets', 'gt_landmarks.npy').data };
+      const golden = readGoldenF32('train-targets', 'face_label.npy');
       expectTensorClose('face_label (clobber)', assignAnchorFpn(gtAll, CROP, { ...TRAIN_CONFIG, RPN_CLOBBER_POSITIVES: true }).get('face_label')!, golden, 0);
     });
   });

@@ -5,20 +5,20 @@ import { TRAIN_CONFIG } from '../../src/train/config.js';
 import { flipSample } from '../../src/train/flip.js';
 import type { GroundTruth } from '../../src/train/ground-truth.js';
 import { rng } from '../../src/train/rng.js';
-import { expectTensorClose, readManifest } from '../helpers/golden.js';
-import { goldenF32, goldenU8 } from './golden-arrays.js';
+import { expectTensorClose, readGoldenF32, readGoldenU8, readManifest } from '../helpers/golden.js';
 
 /**
- * The golden crops start from cv2.imread of t1.jpg; our JPEG decoder differs from libjpeg by a level
- * here and there, so the photo is the decoded pixels the golden set stores (heads-t1/pixels.npy).
+ * The golden crops start from cv2.imread of t1.jpg: the decoded pixels the golden set stores
+ * (heads-t1/pixels.npy), so that these tests check the crop alone (our decoder gives the same
+ * pixels: test/image/decode-golden.test.ts; train-targets-cli.test.ts crops from the JPEG).
  */
 function t1(): RgbImage {
-  const pixels = goldenU8('heads-t1', 'pixels.npy');
+  const pixels = readGoldenU8('heads-t1', 'pixels.npy');
   return rgbImage(pixels.shape[1], pixels.shape[0], pixels.data);
 }
 
 function groundTruth(caseName: string): GroundTruth {
-  return { boxes: goldenF32(caseName, 'gt_boxes_in.npy').data, landmarks: goldenF32(caseName, 'gt_landmarks_in.npy').data };
+  return { boxes: readGoldenF32(caseName, 'gt_boxes_in.npy').data, landmarks: readGoldenF32(caseName, 'gt_landmarks_in.npy').data };
 }
 
 describe('get_crop_image1', () => {
@@ -26,11 +26,11 @@ describe('get_crop_image1', () => {
     it(`${caseName}: crop pixels, im_scale, kept boxes and landmarks (missing markers scaled and shifted)`, () => {
       const m = readManifest(caseName);
       const crop = cropSample(t1(), groundTruth(caseName), { preScale: m.pre_scale, up: m.up, left: m.left });
-      expectTensorClose(`${caseName}/crop`, cropInput(crop), goldenF32(caseName, 'crop.npy'), 0);
-      expect(Math.fround(crop.imScale)).toBe(goldenF32(caseName, 'im_scale.npy').data[0]);
-      const boxes = goldenF32(caseName, 'boxes.npy');
+      expectTensorClose(`${caseName}/crop`, cropInput(crop), readGoldenF32(caseName, 'crop.npy'), 0);
+      expect(Math.fround(crop.imScale)).toBe(readGoldenF32(caseName, 'im_scale.npy').data[0]);
+      const boxes = readGoldenF32(caseName, 'boxes.npy');
       expectTensorClose(`${caseName}/boxes`, { shape: [crop.boxes.length / 4, 4], data: crop.boxes }, boxes, 0);
-      const landmarks = goldenF32(caseName, 'landmarks.npy');
+      const landmarks = readGoldenF32(caseName, 'landmarks.npy');
       expectTensorClose(`${caseName}/landmarks`, { shape: [crop.landmarks.length / 15, 5, 3], data: crop.landmarks }, landmarks, 0);
     });
   }

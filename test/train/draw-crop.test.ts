@@ -5,7 +5,7 @@ import { rgbImage, type RgbImage } from '../../src/image/rgb-image.js';
 import { positiveAnchors } from '../../src/train/assign-anchor-fpn.js';
 import { ANCHOR_COLOURS, NO_LANDMARKS_COLOUR, drawTrainingCrop } from '../../src/train/draw-crop.js';
 import { tensor, type Tensor } from '../../src/tensor/tensor.js';
-import { goldenF32 } from './golden-arrays.js';
+import { readGoldenF32 } from '../helpers/golden.js';
 
 const CASE = 'train-crop-t1-s1.0';
 const STRIDES = [32, 16, 8];
@@ -13,8 +13,8 @@ const CROP = { height: 640, width: 640 };
 
 /** The golden positive anchors of one stride: rows of anchors/plane_640x640 whose golden label is 1. */
 function goldenPositives(stride: number): number[][] {
-  const plane = goldenF32('anchors', `plane_640x640_stride${stride}.npy`).data;
-  const labels = goldenF32(CASE, `face_label_stride${stride}.npy`).data;
+  const plane = readGoldenF32('anchors', `plane_640x640_stride${stride}.npy`).data;
+  const labels = readGoldenF32(CASE, `face_label_stride${stride}.npy`).data;
   const K = (640 / stride) ** 2;
   const A = plane.length / 4 / K;
   const rows: number[][] = [];
@@ -25,14 +25,14 @@ function goldenPositives(stride: number): number[][] {
 
 function goldenTargets(): Map<string, Tensor> {
   return new Map(STRIDES.map((s) => {
-    const t = goldenF32(CASE, `face_label_stride${s}.npy`);
+    const t = readGoldenF32(CASE, `face_label_stride${s}.npy`);
     return [`face_label_stride${s}`, tensor(t.shape, t.data)];
   }));
 }
 
 /** The golden crop (float32 NCHW 0..255) as an RGB image. */
 function goldenCrop(): RgbImage {
-  const crop = goldenF32(CASE, 'crop.npy').data;
+  const crop = readGoldenF32(CASE, 'crop.npy').data;
   const img = rgbImage(640, 640);
   for (let c = 0; c < 3; c++) for (let i = 0; i < 640 * 640; i++) img.data[i * 3 + c] = crop[c * 640 * 640 + i];
   return img;
@@ -55,9 +55,9 @@ describe('positiveAnchors', () => {
 });
 
 describe('drawTrainingCrop (crop.png)', () => {
-  const boxes = goldenF32(CASE, 'boxes.npy').data;
-  const landmarks = goldenF32(CASE, 'landmarks.npy').data;
-  const crop = { image: goldenCrop(), imScale: goldenF32(CASE, 'im_scale.npy').data[0], boxes, landmarks, brightness: 1 };
+  const boxes = readGoldenF32(CASE, 'boxes.npy').data;
+  const landmarks = readGoldenF32(CASE, 'landmarks.npy').data;
+  const crop = { image: goldenCrop(), imScale: readGoldenF32(CASE, 'im_scale.npy').data[0], boxes, landmarks, brightness: 1 };
   const png = decodeImage(drawTrainingCrop(crop, positiveAnchors(goldenTargets(), CROP)), { where: 'crop.png' });
 
   it('is the 640x640 crop', () => {

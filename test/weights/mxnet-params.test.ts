@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatShape } from '../../src/tensor/shape.js';
 import { parseMxnetParams } from '../../src/weights/mxnet-params.js';
-import { readNpyFloat32 } from '../../src/tensor/npy.js';
-import { expectTensorClose, goldenPath } from '../helpers/golden.js';
+import { expectTensorClose, readGoldenF32 } from '../helpers/golden.js';
 import { errorOf } from './expect-error.js';
 import { paramsFile, symbolFile } from './model-files.js';
 import { f32, ndarrayList, V1, V2, V3 } from './ndarray-list.js';
@@ -14,11 +13,6 @@ const symbol = JSON.parse(readFileSync(symbolFile, 'utf8')) as {
   nodes: Array<{ op: string; name: string; attrs?: Record<string, string> }>;
 };
 
-/** Copied into a plain Uint8Array first: `readNpy` slices its input, which on a Node Buffer is a view. */
-function readGoldenF32(caseName: string, file: string): { shape: number[]; data: Float32Array } {
-  const p = goldenPath(caseName, file);
-  return readNpyFloat32(new Uint8Array(readFileSync(p)), p);
-}
 
 /** The one-line WEIGHTS error parsing `bytes` gives, which must start with the file name. */
 function weightsError(bytes: Uint8Array): string {
@@ -56,7 +50,8 @@ describe('the real mnet.25 params', () => {
     const want = readGoldenF32('layers-t4-328x168', 'mobilenet0_conv0_fwd.npy');
     const w = real.params.get('mobilenet0_conv0_weight')!; // (OC=8, IC=3, KH=3, KW=3)
     const [, IC, H, W] = x.shape;
-    const [, OC, OH, OW] = want.shape;
+    const OC = w.shape[0];
+    const [OH, OW] = [Math.floor((H - 1) / 2) + 1, Math.floor((W - 1) / 2) + 1]; // (H + 2·1 − 3) / 2 + 1
     const out = new Float32Array(OC * OH * OW);
     for (let oc = 0; oc < OC; oc++)
       for (let oy = 0; oy < OH; oy++)
@@ -72,7 +67,7 @@ describe('the real mnet.25 params', () => {
               }
           out[(oc * OH + oy) * OW + ox] = acc;
         }
-    expectTensorClose('mobilenet0_conv0_fwd', { shape: want.shape, data: out }, want);
+    expectTensorClose('mobilenet0_conv0_fwd', { shape: [1, OC, OH, OW], data: out }, want);
   });
 
   it('reproduce mobilenet0_batchnorm0_fwd from the conv output (gamma, beta, running stats, eps 1e-5)', () => {
@@ -87,7 +82,7 @@ describe('the real mnet.25 params', () => {
         const at = c * H * W + i;
         out[at] = ((x.data[at] - mean[c]) / Math.sqrt(variance[c] + 1e-5)) * gamma[c] + beta[c];
       }
-    expectTensorClose('mobilenet0_batchnorm0_fwd', { shape: want.shape, data: out }, want);
+    expectTensorClose('mobilenet0_batchnorm0_fwd', { shape: x.shape, data: out }, want);
   });
 
   it('reproduce face_rpn_bbox_pred_stride32 from rf_c3_det_concat_relu (1x1 conv with bias)', () => {
@@ -96,7 +91,7 @@ describe('the real mnet.25 params', () => {
     const w = real.params.get('face_rpn_bbox_pred_stride32_weight')!; // (OC, IC, 1, 1)
     const b = real.params.get('face_rpn_bbox_pred_stride32_bias')!; // (OC)
     const [, IC, H, W] = x.shape;
-    const OC = want.shape[1];
+    const OC = w.shape[0];
     const out = new Float32Array(OC * H * W);
     for (let oc = 0; oc < OC; oc++)
       for (let i = 0; i < H * W; i++) {
@@ -104,7 +99,7 @@ describe('the real mnet.25 params', () => {
         for (let ic = 0; ic < IC; ic++) acc += x.data[ic * H * W + i] * w.data[oc * IC + ic];
         out[oc * H * W + i] = acc;
       }
-    expectTensorClose('face_rpn_bbox_pred_stride32', { shape: want.shape, data: out }, want);
+    expectTensorClose('face_rpn_bbox_pred_stride32', { shape: [1, OC, H, W], data: out }, want);
   });
 });
 

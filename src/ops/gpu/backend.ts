@@ -90,7 +90,7 @@ export function createGpuBackend(mode: GpuMode = 'gpu'): GpuBackend {
   };
 
   return {
-    name: 'gpu',
+    name: 'gpujs',
     kernel: device.kernelClass,
     kernels: table,
     device,

@@ -63,11 +63,23 @@ type Kind = 'pointwise' | 'depthwise' | 'dense' | 'winograd';
 /** Bytes of V and M one Winograd band may touch: about a core's L2. */
 const WINOGRAD_BAND_BYTES = 512 * 1024;
 
+/**
+ * The most scratch one Winograd layer may take (its transformed input and products, the whole map,
+ * though only a band at a time is in use): t2's 1974×1024 input takes 67 MB at stride 8; a much
+ * larger input runs the direct kernel rather than add hundreds of MB to the memory.
+ */
+const WINOGRAD_SCRATCH_BYTES = 96 * 2 ** 20;
+
+/** Whether a dense 3×3 stride-1 layer's Winograd scratch fits WINOGRAD_SCRATCH_BYTES. */
+export function winogradFits(g: ConvGeometry): boolean {
+  return 16 * (g.IC + 4 * Math.ceil(g.OC / 4)) * winogradDims(g.OH, g.OW).TP * 4 <= WINOGRAD_SCRATCH_BYTES;
+}
+
 function kind(g: ConvGeometry, winograd: boolean): Kind | null {
   const square3 = g.KH === 3 && g.KW === 3 && g.py === 1 && g.px === 1 && g.sy === g.sx && (g.sy === 1 || g.sy === 2);
   if (g.KH === 1 && g.KW === 1 && g.sy === 1 && g.sx === 1 && g.py === 0 && g.px === 0 && g.g === 1) return 'pointwise';
   if (square3 && g.g === g.IC && g.g === g.OC) return 'depthwise';
-  if (square3 && g.g === 1) return g.sy === 1 && winograd ? 'winograd' : 'dense';
+  if (square3 && g.g === 1) return g.sy === 1 && winograd && winogradFits(g) ? 'winograd' : 'dense';
   return null;
 }
 
