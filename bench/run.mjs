@@ -6,8 +6,9 @@
  * Every row is its own process, so each peak RSS belongs to that row alone:
  *   ours         node dist/cli/main.js bench --backend B --size SxS --json   (B = wasm, webasm, headlessgl, cpu)
  *   comparators  node bench/comparators/measure.mjs ENGINE ...                (see that file)
- * at 320², 640² and 1280² (forward; our rows run detect at scale 0.05 so it does not raise the
- * peak), then a detect of t1.jpg and of t2.jpg (5334×2767) at the detector's default scale, where
+ * at 320², 640² and 1280² (forward; our rows run detect at scale 0.05 to stay short, and report
+ * forward_peak_rss_mb, the peak before that detect, which decodes the whole photo), then a detect
+ * of t1.jpg and of t2.jpg (5334×2767) at the detector's default scale, where
  * the comparators get the same decoded, resized photo (dist/image) and run their forward on it.
  * headlessgl rows run when there is an X display or `xvfb-run` is installed. The 1-minute load
  * average is taken before every row: the machine is shared, so read a table against itself.
@@ -152,7 +153,7 @@ function report(forward, detect) {
     const base = ref(r.size);
     const ratio = base ? (r.forward_ms.median / base.forward_ms.median).toFixed(1) : '—';
     const perMp = (r.forward_ms.median / ((r.size * r.size) / 1e6)).toFixed(0);
-    lines.push(`| ${r.size}² | ${r.label}${r.kernel ? ` (${r.kernel})` : ''} | ${spread(r.forward_ms)} | ${ratio} | ${perMp} | ${r.cold_start_ms} | ${r.peak_rss_mb} | ${r.load.toFixed(1)} |`);
+    lines.push(`| ${r.size}² | ${r.label}${r.kernel ? ` (${r.kernel})` : ''} | ${spread(r.forward_ms)} | ${ratio} | ${perMp} | ${r.cold_start_ms} | ${r.forward_peak_rss_mb ?? r.peak_rss_mb} | ${r.load.toFixed(1)} |`);
   }
   lines.push('');
   const default640 = forward.find((r) => r.size === 640 && r.backend === 'wasm' && !r.error);
