@@ -14,9 +14,10 @@
  * (offsets grow with `from`, one count is `n`), so a worker computes its own from these. A job is
  * a short list of calls (a convolution, then zeroBorder on the same output planes).
  *
- * The caller writes the job and sets each ready worker's state to 1; a worker, blocked in
- * Atomics.wait while its state is 0, takes chunks until none is left, sets its state back to 0 and
- * notifies. A worker not ready yet (starting takes tens of ms) is simply not woken.
+ * The caller writes the job and sets each ready worker's state to 1; a worker, polling (SPIN) and
+ * then blocked in Atomics.wait while its state is 0, takes chunks until none is left, sets its
+ * state back to 0 and notifies. A worker not ready yet (starting takes tens of ms) is simply not
+ * woken.
  *
  * Where the threads come from: in Node, worker_threads (the main thread may wait too). In a
  * browser, Web Workers started from a Blob URL and handed the module and memory by postMessage;
@@ -58,6 +59,13 @@ const JOB_CALLS = JOB + 4;
 const CHUNKS_PER_THREAD = 4;
 /** No kernel call of a forward pass takes a second; a worker silent this long is gone. */
 const TIMEOUT_MS = 60_000;
+/**
+ * Polls of a control word before sleeping on it in Atomics.wait (some tens of µs): a forward
+ * pass hands the threads a job per node, one after the other, and a futex wake-up costs about as
+ * much as a small node's whole share, so a thread that keeps looking briefly catches the next job
+ * (or the end of this one) without being woken.
+ */
+const SPIN = 1 << 14;
 
 /**
  * What a worker runs: `serve(data)` instantiates the module, flags ready, then takes chunks of each
@@ -70,6 +78,7 @@ const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
 Atomics.store(ctrl, base + ${READY}, 1);
 for (;;) {
+  for (let spin = 0; spin < ${SPIN} && Atomics.load(ctrl, base + ${STATE}) === 0; spin++);
   Atomics.wait(ctrl, base + ${STATE}, 0);
   if (Atomics.load(ctrl, base + ${STATE}) === 2) break;
   try {
@@ -217,6 +226,7 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
       mine++;
     }
     for (const base of woken) {
+      for (let spin = 0; spin < SPIN && Atomics.load(ctrl, base + STATE) === 1; spin++);
       while (Atomics.load(ctrl, base + STATE) === 1) {
         if (Atomics.wait(ctrl, base + STATE, 1, TIMEOUT_MS) === 'timed-out') {
           throw new RetinaFaceError('BACKEND', `wasm backend: worker thread ${base / SLOT + 1} did not finish ${calls[0][0]} within ${TIMEOUT_MS / 1000} s`);
