@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymize, RetinaFace, type AnonymizeMode } from '../../src/index.js';
+import { bboxOverlaps } from '../../src/anchors/bbox-overlaps.js';
 import { decodeImage } from '../../src/image/decode.js';
 import { resizeLinear } from '../../src/image/resize.js';
 import { readFileChecked } from '../../src/read-file.js';
@@ -26,12 +27,8 @@ const BOX_SCALE = 1.3;
 const detector = await RetinaFace.load();
 afterAll(() => detector.dispose());
 
-/** Intersection over union of two x1, y1, x2, y2 boxes. */
-function iou(a: readonly number[], b: readonly number[]): number {
-  const w = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const h = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  return (w * h) / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h);
-}
+/** IoU in the project's +1 convention (`bbox_overlaps`). */
+const iou = (a: readonly number[], b: readonly number[]) => bboxOverlaps(a, b)[0];
 
 function enlarged([x1, y1, x2, y2]: readonly number[], s: number): number[] {
   const [cx, cy, hw, hh] = [(x1 + x2) / 2, (y1 + y2) / 2, ((x2 - x1) / 2) * s, ((y2 - y1) / 2) * s];
