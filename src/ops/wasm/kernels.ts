@@ -8,6 +8,7 @@ import { denseFunction } from './convolution-dense.js';
 import { depthwiseFunction } from './convolution-depthwise.js';
 import { pointwiseFunction } from './convolution-pointwise.js';
 import { winogradGemmFunction, winogradInputFunction, winogradOutputFunction } from './convolution-winograd.js';
+import { resizeBandsFunction } from './resize.js';
 import { FunctionBody, I32, countedLoop, encodeModule } from './wasm-module.js';
 
 type Fn = (...args: number[]) => void;
@@ -25,6 +26,7 @@ export interface WasmKernels {
   winogradInput: Fn;
   winogradGemm: Fn;
   winogradOutput: Fn;
+  resizeBands: Fn;
 }
 
 /**
@@ -74,7 +76,7 @@ function elementwiseFunction(op: 'relu' | 'add'): FunctionBody {
 }
 
 /** The exports in a fixed order: worker threads are told which to run by index. */
-export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput'];
+export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput', 'resizeBands'];
 
 /** Compiled once per process, one module for an unshared and one for a shared memory. */
 const compiled = new Map<boolean, WebAssembly.Module>();
@@ -99,6 +101,7 @@ function compile(shared: boolean): WebAssembly.Module {
     ['winogradInput', winogradInputFunction()],
     ['winogradGemm', winogradGemmFunction()],
     ['winogradOutput', winogradOutputFunction()],
+    ['resizeBands', resizeBandsFunction()],
   ]);
   try {
     return new WebAssembly.Module(encodeModule(functions, shared));
