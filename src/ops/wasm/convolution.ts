@@ -97,8 +97,9 @@ function kind(g: ConvGeometry, winograd: boolean): Kind | null {
  * layer of mnet.25, BENCHMARKS.md), else directly (convolution-dense.ts), as tests and benchmarks
  * compare. The kernel runs
  * split over `threads` by output channel blocks (depthwise: channels), each range its slice of
- * the packed weights and of the output planes; Winograd by bands of tile rows instead, each band
- * restoring the border beside its own rows.
+ * the packed weights and of the output planes; Winograd, and pointwise layers with small weights
+ * (POINTWISE_ROWS_WEIGHT_BYTES), by bands of rows instead, each band restoring the border beside
+ * its own rows.
  */
 export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, floors: Floors, weights: WeightStore, key: string, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean, winograd = true): WasmConvolution {
   const k = kind(g, winograd);

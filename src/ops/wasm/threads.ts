@@ -1,7 +1,7 @@
 /**
  * More cores for the wasm kernels, in Node: worker threads that instantiate the same module over
  * the same shared memory, and `split`, which runs a kernel call over 0..total output channels (or
- * channel blocks) in chunks that the calling thread and the workers take in turn from a shared
+ * channel blocks, or bands of rows) in chunks that the calling thread and the workers take in turn from a shared
  * counter, returning when all are done. Every output value is computed by the same instructions
  * whichever thread computes it, so the result is bit for bit the single-threaded one; taking
  * chunks instead of fixed halves keeps a thread that started late or runs slower from holding the
