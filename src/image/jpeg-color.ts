@@ -43,58 +43,77 @@ for (let i = 0; i < 256; i++) {
 const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
 
 /**
- * The upsampled planes of one picture → interleaved RGB.
+ * One row of pixels: sample k of pixel x is `pk[rk + x]` (components the space lacks are ignored),
+ * written as RGB to `rgb[o + 3x ..]`. One function per colour space, chosen once per picture, so
+ * that each loop sees one kind of pixel (a branch per row on the space, or arrays of planes, cost
+ * more than the arithmetic).
+ */
+export type RowConverter = (W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number, p1: Uint8Array, r1: number, p2: Uint8Array, r2: number, p3: Uint8Array, r3: number) => void;
+
+function grayRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number): void {
+  for (let x = 0; x < W; x++) rgb[o + 3 * x] = rgb[o + 3 * x + 1] = rgb[o + 3 * x + 2] = p0[r0 + x];
+}
+
+function rgbRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number, p1: Uint8Array, r1: number, p2: Uint8Array, r2: number): void {
+  for (let x = 0; x < W; x++) {
+    rgb[o + 3 * x] = p0[r0 + x];
+    rgb[o + 3 * x + 1] = p1[r1 + x];
+    rgb[o + 3 * x + 2] = p2[r2 + x];
+  }
+}
+
+function ycbcrRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number, p1: Uint8Array, r1: number, p2: Uint8Array, r2: number): void {
+  for (let x = 0; x < W; x++) {
+    const Y = p0[r0 + x];
+    const cb = p1[r1 + x];
+    const cr = p2[r2 + x];
+    rgb[o + 3 * x] = clamp(Y + Cr_r[cr]);
+    rgb[o + 3 * x + 1] = clamp(Y + ((Cb_g[cb] + Cr_g[cr]) >> SCALEBITS));
+    rgb[o + 3 * x + 2] = clamp(Y + Cb_b[cb]);
+  }
+}
+
+/** OpenCV's CMYK → RGB on the stored (Adobe-inverted) inks: R = K − ((255 − C)·K >> 8). */
+function cmykRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number, p1: Uint8Array, r1: number, p2: Uint8Array, r2: number, p3: Uint8Array, r3: number): void {
+  for (let x = 0; x < W; x++) {
+    const k = p3[r3 + x];
+    rgb[o + 3 * x] = k - (((255 - p0[r0 + x]) * k) >> 8);
+    rgb[o + 3 * x + 1] = k - (((255 - p1[r1 + x]) * k) >> 8);
+    rgb[o + 3 * x + 2] = k - (((255 - p2[r2 + x]) * k) >> 8);
+  }
+}
+
+/** YCCK → CMYK (`ycck_cmyk_convert`: Y, Cb, Cr of the inverted inks), then OpenCV's CMYK → RGB. */
+function ycckRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number, p1: Uint8Array, r1: number, p2: Uint8Array, r2: number, p3: Uint8Array, r3: number): void {
+  for (let x = 0; x < W; x++) {
+    const a = p0[r0 + x];
+    const b = p1[r1 + x];
+    const d = p2[r2 + x];
+    const k = p3[r3 + x];
+    const c = clamp(255 - (a + Cr_r[d]));
+    const m = clamp(255 - (a + ((Cb_g[b] + Cr_g[d]) >> SCALEBITS)));
+    const ye = clamp(255 - (a + Cb_b[b]));
+    rgb[o + 3 * x] = k - (((255 - c) * k) >> 8);
+    rgb[o + 3 * x + 1] = k - (((255 - m) * k) >> 8);
+    rgb[o + 3 * x + 2] = k - (((255 - ye) * k) >> 8);
+  }
+}
+
+/** The row converter of a colour space. */
+export const ROW_CONVERTERS: Readonly<Record<JpegColorSpace, RowConverter>> = {
+  gray: grayRow, rgb: rgbRow, ycbcr: ycbcrRow, cmyk: cmykRow, ycck: ycckRow,
+};
+
+/**
+ * The upsampled planes of one picture → interleaved RGB, row by row.
  * @param planes one (H, W) plane per component, in frame order (stride may exceed W)
  * @returns (H, W, 3) uint8 RGB
  */
 export function planesToRgb(planes: SamplePlane[], space: JpegColorSpace, W: number, H: number): Uint8Array {
   const rgb = new Uint8Array(W * H * 3);
-  const [p0, p1, p2, p3] = planes.map((p) => p.data);
-  const [s0, s1, s2, s3] = planes.map((p) => p.stride);
-  for (let y = 0; y < H; y++) {
-    // row y: sample k of pixel (y, x) is at rk + x
-    const r0 = y * s0;
-    const r1 = y * (s1 ?? 0);
-    const r2 = y * (s2 ?? 0);
-    const r3 = y * (s3 ?? 0);
-    const o = 3 * y * W;
-    if (space === 'gray') {
-      for (let x = 0; x < W; x++) rgb[o + 3 * x] = rgb[o + 3 * x + 1] = rgb[o + 3 * x + 2] = p0[r0 + x];
-    } else if (space === 'rgb') {
-      for (let x = 0; x < W; x++) {
-        rgb[o + 3 * x] = p0[r0 + x];
-        rgb[o + 3 * x + 1] = p1[r1 + x];
-        rgb[o + 3 * x + 2] = p2[r2 + x];
-      }
-    } else if (space === 'ycbcr') {
-      for (let x = 0; x < W; x++) {
-        const Y = p0[r0 + x];
-        const cb = p1[r1 + x];
-        const cr = p2[r2 + x];
-        rgb[o + 3 * x] = clamp(Y + Cr_r[cr]);
-        rgb[o + 3 * x + 1] = clamp(Y + ((Cb_g[cb] + Cr_g[cr]) >> SCALEBITS));
-        rgb[o + 3 * x + 2] = clamp(Y + Cb_b[cb]);
-      }
-    } else {
-      for (let x = 0; x < W; x++) {
-        const a = p0[r0 + x];
-        const b = p1[r1 + x];
-        const d = p2[r2 + x];
-        const k = p3[r3 + x];
-        let c = a;
-        let m = b;
-        let ye = d;
-        if (space === 'ycck') {
-          // a, b, d are Y, Cb, Cr of the inverted inks
-          c = clamp(255 - (a + Cr_r[d]));
-          m = clamp(255 - (a + ((Cb_g[b] + Cr_g[d]) >> SCALEBITS)));
-          ye = clamp(255 - (a + Cb_b[b]));
-        }
-        rgb[o + 3 * x] = k - (((255 - c) * k) >> 8);
-        rgb[o + 3 * x + 1] = k - (((255 - m) * k) >> 8);
-        rgb[o + 3 * x + 2] = k - (((255 - ye) * k) >> 8);
-      }
-    }
-  }
+  const convert = ROW_CONVERTERS[space];
+  // a component the space lacks reads as an empty plane it never touches
+  const [p0, p1, p2, p3] = [0, 1, 2, 3].map((k) => planes[k] ?? { stride: 0, data: new Uint8Array(0) });
+  for (let y = 0; y < H; y++) convert(W, rgb, 3 * y * W, p0.data, y * p0.stride, p1.data, y * p1.stride, p2.data, y * p2.stride, p3.data, y * p3.stride);
   return rgb;
 }

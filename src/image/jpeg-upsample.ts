@@ -31,91 +31,90 @@
 import type { SamplePlane } from './jpeg-idct.js';
 
 /**
- * One component brought to W×H.
+ * Output row `oy` of one component brought to W samples, written to `out[0..W)`. The decoder
+ * (jpeg.ts) asks for one row at a time and converts it to RGB at once, as libjpeg's upsampler
+ * hands its colour converter a row group at a time, so no full-size chroma plane ever exists.
  * @param plane the component's samples, `plane.width × plane.height` real ones
  * @param h, v the component's sampling factors; hMax, vMax the largest in the frame
+ * @param out (W) the output row; `colsum` (plane.width) scratch for h2v2
+ */
+export function upsampleRow(plane: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, oy: number, out: Uint8Array, colsum: Int32Array): void {
+  if (h === hMax && v === vMax) out.set(plane.data.subarray(oy * plane.stride, oy * plane.stride + W));
+  else if (2 * h === hMax && v === vMax && plane.width > 2) h2v1Fancy(plane, W, oy, out);
+  else if (h === hMax && 2 * v === vMax) h1v2Fancy(plane, W, oy, out);
+  else if (2 * h === hMax && 2 * v === vMax && plane.width > 2) h2v2Fancy(plane, W, oy, out, colsum);
+  else box(plane, h, v, hMax, vMax, W, oy, out);
+}
+
+/**
+ * One component brought to W×H, row by row.
  * @returns (H, W) samples (the input plane itself when the component is full size)
  */
 export function upsample(plane: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, H: number): SamplePlane {
   if (h === hMax && v === vMax) return plane;
-  if (2 * h === hMax && v === vMax && plane.width > 2) return h2v1Fancy(plane, W, H);
-  if (h === hMax && 2 * v === vMax) return h1v2Fancy(plane, W, H);
-  if (2 * h === hMax && 2 * v === vMax && plane.width > 2) return h2v2Fancy(plane, W, H);
-  return box(plane, h, v, hMax, vMax, W, H);
+  const data = new Uint8Array(W * H);
+  const colsum = new Int32Array(plane.width);
+  for (let oy = 0; oy < H; oy++) upsampleRow(plane, h, v, hMax, vMax, W, oy, data.subarray(oy * W, (oy + 1) * W), colsum);
+  return { width: W, height: H, stride: W, data };
 }
 
-/** A W×H plane with no padding. */
-function fullPlane(W: number, H: number): SamplePlane {
-  return { width: W, height: H, stride: W, data: new Uint8Array(W * H) };
-}
-
-/** `h2v1_fancy_upsample`: output row oy from input row oy, columns 2x and 2x+1 from input column x. */
-function h2v1Fancy(plane: SamplePlane, W: number, H: number): SamplePlane {
-  const out = fullPlane(W, H);
+/**
+ * `h2v1_fancy_upsample`: output row oy from input row oy, columns 2x and 2x+1 from input column x.
+ * At the edges the missing neighbour is the edge sample itself, (4·s + 1) >> 2 = s, which is
+ * libjpeg's copied edge column; the edge columns are taken out of the loop so that it has no branch.
+ */
+function h2v1Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array): void {
   const { width: w, stride, data: s } = plane;
-  const o = out.data;
-  for (let oy = 0; oy < H; oy++) {
-    const row = oy * stride;
-    const orow = oy * W;
-    for (let x = 0; x < w; x++) {
-      // output columns 2x (left of input centre x) and 2x+1 (right of it); the last may be past W
-      const near = 3 * s[row + x];
-      const left = x === 0 ? s[row] : (near + s[row + x - 1] + 1) >> 2;
-      const right = x === w - 1 ? s[row + x] : (near + s[row + x + 1] + 2) >> 2;
-      o[orow + 2 * x] = left;
-      if (2 * x + 1 < W) o[orow + 2 * x + 1] = right;
-    }
+  const row = oy * stride;
+  const last = row + w - 1;
+  o[0] = s[row];
+  o[1] = (3 * s[row] + s[row + 1] + 2) >> 2;
+  for (let x = 1; x < w - 1; x++) {
+    // output columns 2x (left of input centre x) and 2x+1 (right of it)
+    const near = 3 * s[row + x];
+    o[2 * x] = (near + s[row + x - 1] + 1) >> 2;
+    o[2 * x + 1] = (near + s[row + x + 1] + 2) >> 2;
   }
-  return out;
+  o[2 * w - 2] = (3 * s[last] + s[last - 1] + 1) >> 2;
+  if (2 * w - 1 < W) o[2 * w - 1] = s[last];
 }
 
-/** `h1v2_fancy_upsample`: output rows 2y and 2y+1 from input row y and the row above or below. */
-function h1v2Fancy(plane: SamplePlane, W: number, H: number): SamplePlane {
-  const out = fullPlane(W, H);
+/** `h1v2_fancy_upsample`: output row 2y or 2y+1 from input row y and the row above or below. */
+function h1v2Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array): void {
   const { height: h, stride, data: s } = plane;
-  const o = out.data;
-  for (let oy = 0; oy < H; oy++) {
-    const y = oy >> 1;
-    const odd = oy & 1;
-    const near = y * stride;
-    const far = Math.min(Math.max(odd ? y + 1 : y - 1, 0), h - 1) * stride;
-    const bias = odd ? 2 : 1;
-    for (let ox = 0; ox < W; ox++) o[oy * W + ox] = (3 * s[near + ox] + s[far + ox] + bias) >> 2;
-  }
-  return out;
+  const y = oy >> 1;
+  const odd = oy & 1;
+  const near = y * stride;
+  const far = Math.min(Math.max(odd ? y + 1 : y - 1, 0), h - 1) * stride;
+  const bias = odd ? 2 : 1;
+  for (let ox = 0; ox < W; ox++) o[ox] = (3 * s[near + ox] + s[far + ox] + bias) >> 2;
 }
 
-/** `h2v2_fancy_upsample`: column sums of input row y and its neighbour, then the h2v1 step on them. */
-function h2v2Fancy(plane: SamplePlane, W: number, H: number): SamplePlane {
-  const out = fullPlane(W, H);
+/**
+ * `h2v2_fancy_upsample`: column sums of input row y and its neighbour, then the h2v1 step on them;
+ * at the edges, as in h2v1, the missing neighbour is the edge column sum (libjpeg's 4·c).
+ */
+function h2v2Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array, colsum: Int32Array): void {
   const { width: w, height: h, stride, data: s } = plane;
-  const o = out.data;
-  const colsum = new Int32Array(w);
-  for (let oy = 0; oy < H; oy++) {
-    // output row oy lies 1/4 of the way from input row y towards the row above (even oy) or below (odd oy)
-    const y = oy >> 1;
-    const near = y * stride;
-    const far = Math.min(Math.max(oy & 1 ? y + 1 : y - 1, 0), h - 1) * stride;
-    for (let x = 0; x < w; x++) colsum[x] = 3 * s[near + x] + s[far + x];
-    const orow = oy * W;
-    for (let x = 0; x < w; x++) {
-      const c = colsum[x];
-      const left = x === 0 ? (4 * c + 8) >> 4 : (3 * c + colsum[x - 1] + 8) >> 4;
-      const right = x === w - 1 ? (4 * c + 7) >> 4 : (3 * c + colsum[x + 1] + 7) >> 4;
-      o[orow + 2 * x] = left;
-      if (2 * x + 1 < W) o[orow + 2 * x + 1] = right;
-    }
+  // output row oy lies 1/4 of the way from input row y towards the row above (even oy) or below (odd oy)
+  const y = oy >> 1;
+  const near = y * stride;
+  const far = Math.min(Math.max(oy & 1 ? y + 1 : y - 1, 0), h - 1) * stride;
+  for (let x = 0; x < w; x++) colsum[x] = 3 * s[near + x] + s[far + x];
+  o[0] = (4 * colsum[0] + 8) >> 4;
+  o[1] = (3 * colsum[0] + colsum[1] + 7) >> 4;
+  for (let x = 1; x < w - 1; x++) {
+    const c = 3 * colsum[x];
+    o[2 * x] = (c + colsum[x - 1] + 8) >> 4;
+    o[2 * x + 1] = (c + colsum[x + 1] + 7) >> 4;
   }
-  return out;
+  o[2 * w - 2] = (3 * colsum[w - 1] + colsum[w - 2] + 8) >> 4;
+  if (2 * w - 1 < W) o[2 * w - 1] = (4 * colsum[w - 1] + 7) >> 4;
 }
 
 /** Box replication (`int_upsample`), and the nearest sample for the ratios libjpeg refuses. */
-function box(plane: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, H: number): SamplePlane {
-  const out = fullPlane(W, H);
+function box(plane: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, oy: number, o: Uint8Array): void {
   const { width: w, height: hh, stride, data: s } = plane;
-  for (let oy = 0; oy < H; oy++) {
-    const row = Math.min(Math.floor((oy * v) / vMax), hh - 1) * stride;
-    for (let ox = 0; ox < W; ox++) out.data[oy * W + ox] = s[row + Math.min(Math.floor((ox * h) / hMax), w - 1)];
-  }
-  return out;
+  const row = Math.min(Math.floor((oy * v) / vMax), hh - 1) * stride;
+  for (let ox = 0; ox < W; ox++) o[ox] = s[row + Math.min(Math.floor((ox * h) / hMax), w - 1)];
 }

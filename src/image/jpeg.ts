@@ -24,10 +24,10 @@
  * would instead return the rows it managed to decode with the rest gray, a silently different
  * picture we prefer not to reproduce.
  */
-import { planesToRgb, type JpegColorSpace } from './jpeg-color.js';
-import { idctPlane } from './jpeg-idct.js';
+import { ROW_CONVERTERS, type JpegColorSpace } from './jpeg-color.js';
+import { idctPlane, type SamplePlane } from './jpeg-idct.js';
 import { decodeCoefficients, DECODER_SEGMENTS, type FrameComponent, type JpegFrame, type JpegSegment } from './jpeg-scan.js';
-import { upsample } from './jpeg-upsample.js';
+import { upsampleRow } from './jpeg-upsample.js';
 import { formatPixels, imageError } from './image-error.js';
 import { rgbImage, type RgbImage } from './rgb-image.js';
 
@@ -203,17 +203,43 @@ function colorSpace(header: JpegHeader): JpegColorSpace {
  * libjpeg with its defaults (cv2.imread) does: entropy decoding to quantised coefficients
  * (jpeg-scan.ts) → ISLOW IDCT per component (jpeg-idct.ts) → fancy upsampling to W×H
  * (jpeg-upsample.ts) → colour conversion (jpeg-color.ts).
+ *
+ * Memory, for a 14.8 MP 4:2:0 photo: the coefficients take 2 bytes per stored sample (44 MB), the
+ * IDCT's planes 1 (22 MB), the RGB 3 per pixel (44 MB). Each component's coefficients are let go as
+ * soon as its samples exist, and upsampling and colour conversion run one output row at a time, as
+ * in libjpeg, so no full-size chroma plane (15 MB each) is ever made.
  */
 export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, where: string): RgbImage {
   const { width: W, height: H } = header;
   const components = decodeCoefficients(bytes, header.frame, header.segments, where);
   const hMax = Math.max(...components.map((c) => c.h));
   const vMax = Math.max(...components.map((c) => c.v));
-  const planes = components.map((c) => {
+  const planes: Array<{ plane: SamplePlane; h: number; v: number }> = [];
+  for (let c = components.shift(); c !== undefined; c = components.shift()) {
     // the component's own size, libjpeg's downsampled_width × downsampled_height
     const width = Math.ceil((W * c.h) / hMax);
     const height = Math.ceil((H * c.v) / vMax);
-    return upsample(idctPlane(c.coefficients, c.blocksPerLine, c.quant, width, height), c.h, c.v, hMax, vMax, W, H);
-  });
-  return rgbImage(W, H, planesToRgb(planes, colorSpace(header), W, H));
+    planes.push({ plane: idctPlane(c.coefficients, c.blocksPerLine, c.quant, width, height), h: c.h, v: c.v });
+  }
+  const rgb = new Uint8Array(W * H * 3);
+  const convert = ROW_CONVERTERS[colorSpace(header)];
+  // row oy of component k is src[k][at[k] ..]: the plane's own row at full size, else `scratch[k]` upsampled
+  const empty = new Uint8Array(0);
+  const src: Uint8Array[] = [empty, empty, empty, empty];
+  const at = [0, 0, 0, 0];
+  const scratch = planes.map(() => new Uint8Array(W));
+  const colsum = new Int32Array(Math.max(...planes.map((p) => p.plane.width)));
+  for (let oy = 0; oy < H; oy++) {
+    planes.forEach(({ plane, h, v }, k) => {
+      if (h === hMax && v === vMax) {
+        src[k] = plane.data;
+        at[k] = oy * plane.stride;
+      } else {
+        upsampleRow(plane, h, v, hMax, vMax, W, oy, scratch[k], colsum);
+        src[k] = scratch[k];
+      }
+    });
+    convert(W, rgb, 3 * oy * W, src[0], at[0], src[1], at[1], src[2], at[2], src[3], at[3]);
+  }
+  return rgbImage(W, H, rgb);
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planesToRgb, type JpegColorSpace } from '../../src/image/jpeg-color.js';
-import { idctIslow, type SamplePlane } from '../../src/image/jpeg-idct.js';
+import { idctIslow, idctPlane, type SamplePlane } from '../../src/image/jpeg-idct.js';
 import { upsample } from '../../src/image/jpeg-upsample.js';
 import { BitReader, buildHuffmanTable } from '../../src/image/jpeg-huffman.js';
 import { decodeCoefficients } from '../../src/image/jpeg-scan.js';
@@ -86,6 +86,44 @@ describe('idctIslow (jidctint.c jpeg_idct_islow)', () => {
     expect(Array.from(out.subarray(0, 16))).toEqual(new Array(16).fill(9));
     expect(Array.from(out.subarray(16, 32))).toEqual([...new Array(8).fill(9), ...new Array(8).fill(200)]);
   });
+});
+
+describe('idctPlane (the fast kernel) against idctIslow (the reference)', () => {
+  /** idctIslow block by block: the plane idctPlane must give, bit for bit. */
+  function referencePlane(coefficients: Int16Array, blocksPerLine: number, quant: Int32Array, width: number, height: number): SamplePlane {
+    const stride = 8 * Math.ceil(width / 8);
+    const data = new Uint8Array(stride * 8 * Math.ceil(height / 8));
+    for (let by = 0; by < Math.ceil(height / 8); by++) {
+      for (let bx = 0; bx < stride / 8; bx++) {
+        const at = (by * blocksPerLine + bx) * 64;
+        idctIslow(coefficients.subarray(at, at + 64), quant, data, 8 * by * stride + 8 * bx, stride);
+      }
+    }
+    return { width, height, stride, data };
+  }
+
+  // photo-like blocks, blocks with all-zero columns and rows (both shortcuts), and corrupt-data
+  // extremes (±32767 with 16-bit quantisation steps up to 65535: pass-1 sums past 2^31, which the
+  // reference's doubles keep and the Int32Array workspace wraps)
+  const kinds: Array<[string, (rand: () => number, k: number) => number, number]> = [
+    ['photo', (rand, k) => (rand() < 0.4 ? 0 : Math.round((rand() - 0.5) * (k === 0 ? 2000 : 300 / (1 + (k >> 3) + (k & 7))))), 40],
+    ['sparse', (rand, k) => (k === 0 || rand() < 0.05 ? Math.round((rand() - 0.5) * 400) : 0), 40],
+    ['extreme', (rand) => (rand() < 0.5 ? 0 : rand() < 0.5 ? 32767 : -32768) + Math.round(rand() * 3), 65535],
+  ];
+  for (const [kind, coefficient, maxStep] of kinds) {
+    it(`${kind} coefficients, planes of odd sizes (1×1 to 17×23 samples, blocks per line past the real ones): identical`, () => {
+      const rand = mulberry32(kind.length * 7919);
+      for (const [width, height] of [[1, 1], [8, 8], [9, 1], [17, 23], [3, 16]]) {
+        const blocksPerLine = Math.ceil(width / 8) + 1;  // one padding block per row, as in a store padded to whole MCUs
+        const coefficients = Int16Array.from({ length: blocksPerLine * Math.ceil(height / 8) * 64 }, (_, i) => coefficient(rand, i % 64));
+        const quant = Int32Array.from({ length: 64 }, () => 1 + Math.floor(rand() * maxStep));
+        const got = idctPlane(coefficients, blocksPerLine, quant, width, height);
+        const want = referencePlane(coefficients, blocksPerLine, quant, width, height);
+        expect([got.width, got.height, got.stride]).toEqual([want.width, want.height, want.stride]);
+        expect(got.data, `${kind} ${width}x${height}`).toEqual(want.data);
+      }
+    });
+  }
 });
 
 /** A plane of `rows` (real size = the rows given), padded with one junk column and row that must never be read. */
