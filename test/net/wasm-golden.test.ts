@@ -81,7 +81,7 @@ describe('memory over a batch of input sizes', () => {
 });
 
 describe('worker threads', () => {
-  it('two threads (convolutions split by output channels) give the single-threaded heads bit for bit', async () => {
+  it('two threads (convolutions split by output channels or bands of rows) give the single-threaded heads bit for bit', async () => {
     const data = readGoldenF32('layers-t4-328x168', 'data.npy');
     const plan = fuse(buildPlan(model, data.shape[2], data.shape[3]));
     const one = createWasmBackend({ threads: 1 });

@@ -2,7 +2,7 @@
  * Every hand-written wasm kernel (src/ops/wasm) against its reference op, on a seeded table of
  * awkward shapes: odd maps (13×11, 7×9), 1×1 and 1×N maps, stride 2 on odd sides, 3 input channels
  * (the first layer), channel counts that are not multiples of 4 (a partial last block), with
- * and without relu; then the data-movement ops, the memory's reuse of freed blocks, and the
+ * and without relu, each also with every thread range run alone in reverse order; then the data-movement ops, the memory's reuse of freed blocks, and the
  * geometries the wasm path refuses, each with an error naming the node and its shape.
  */
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ import { softmaxChannelsJs } from '../../src/ops/wasm/softmax.js';
 import { placeFloors, prepareConvolution, weightStore, winogradFits } from '../../src/ops/wasm/convolution.js';
 import * as wasm from '../../src/ops/wasm/data-movement.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
-import { startThreads } from '../../src/ops/wasm/threads.js';
+import { startThreads, type KernelThreads } from '../../src/ops/wasm/threads.js';
 import { planarDims, planarLength, WasmMemory } from '../../src/ops/wasm/memory.js';
 import { tensor } from '../../src/tensor/tensor.js';
 import { expectTensorClose } from '../helpers/golden.js';
@@ -30,6 +30,18 @@ import { randomTensors, seedOf, withSeeds } from '../helpers/random.js';
 const memory = new WasmMemory();
 const kernels = instantiateKernels(memory.memory);
 const single = startThreads(memory, kernels, 1);
+/**
+ * Ranges of one unit (channel block, band of rows or tiles), last first: how two threads could
+ * order them at worst. Each range must write only its own floats, so this gives `single`'s bits.
+ */
+const reversed: KernelThreads = {
+  count: 1,
+  workerRuns: 0,
+  split: (total, calls) => {
+    for (let from = total - 1; from >= 0; from--) for (const [name, args] of calls) kernels[name](...args(from, 1));
+  },
+  destroy: () => {},
+};
 const floors = placeFloors(memory);
 /** Weights by case name: every case packs its own. */
 const weights = weightStore(memory);
@@ -49,6 +61,7 @@ const CONV_CASES: ConvCase[] = [
   [64, 5, 3, 8, 1, 1, 1, true],
   [64, 11, 21, 6, 1, 1, 1, false], // pointwise, 6 output channels (mnet_cov2's type head): a partial block
   [5, 13, 11, 1, 1, 1, 1, true], // pointwise, one output channel
+  [128, 5, 7, 72, 1, 1, 1, false], // pointwise with 37 KB of weights: split by output blocks, not rows (convolution.ts)
   [6, 9, 14, 7, 3, 2, 1, false], // dense, 7 output channels
   [3, 13, 11, 10, 3, 1, 1, true], // dense, 10 output channels
   [8, 13, 11, 8, 3, 1, 'C', true], // depthwise
@@ -98,6 +111,10 @@ describe('wasm kernels agree with the reference ops', () => {
         }
       }
       expect(nonzero).toBe(0);
+      // the same bits when every range runs alone, last first
+      const again = prepareConvolution(memory, reversed, floors, weights, `${title} seed ${seed}`, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu, winograd)(stored);
+      expect(memory.f32.slice(again.offset / 4, again.offset / 4 + C * PS)).toEqual(memory.f32.slice(out.offset / 4, out.offset / 4 + C * PS));
+      memory.freeTensor(again);
       memory.freeTensor(stored);
       memory.freeTensor(out);
     }));

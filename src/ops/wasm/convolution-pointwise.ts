@@ -22,10 +22,22 @@ export function packPointwiseWeights(IC: number, OC: number, weight: Float32Arra
   return packed;
 }
 
-/** pointwise(x, w, out, IC, OCB, PS, floor): all byte offsets; `floor` points at 0 (relu) or −∞. */
+/**
+ * pointwise(x, w, out, IC, OCB, PS, N, REST, floor): byte offsets x and out at the first position
+ * computed, min(N, REST) positions (REST: those left in the plane); `floor` points at 0 (relu) or
+ * −∞. A split by bands of rows (convolution.ts) gives each band N = its rows, and the last band
+ * REST = the plane's tail.
+ */
 export function pointwiseFunction(): FunctionBody {
-  const f = new FunctionBody(7);
-  emitPointwise(f, 0, 1, 2, 3, 4, 5, 5, 6);
+  const f = new FunctionBody(9);
+  const [N, REST] = [6, 7];
+  const n = f.local(I32);
+  f.get(N).set(n);
+  f.block();
+  f.get(N).get(REST).i32LtS().brIf(0);
+  f.get(REST).set(n);
+  f.end();
+  emitPointwise(f, 0, 1, 2, 3, 4, 5, n, 8);
   return f;
 }
 

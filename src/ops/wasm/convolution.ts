@@ -60,6 +60,14 @@ export function weightStore(memory: WasmMemory): WeightStore {
 
 type Kind = 'pointwise' | 'depthwise' | 'dense' | 'winograd';
 
+/**
+ * A pointwise layer whose packed weights fit this (in L1 with room for the input's columns) is
+ * split over the threads by bands of rows, each band computing every output block, so each input
+ * value is read once; larger weights are split by output blocks, each thread keeping its blocks'
+ * weights in L1 and reading the whole input (small deep maps: 128→128 at 40² and beyond).
+ */
+const POINTWISE_ROWS_WEIGHT_BYTES = 32 * 1024;
+
 /** Bytes of V and M one Winograd band may touch: about a core's L2. */
 const WINOGRAD_BAND_BYTES = 512 * 1024;
 
@@ -89,8 +97,9 @@ function kind(g: ConvGeometry, winograd: boolean): Kind | null {
  * layer of mnet.25, BENCHMARKS.md), else directly (convolution-dense.ts), as tests and benchmarks
  * compare. The kernel runs
  * split over `threads` by output channel blocks (depthwise: channels), each range its slice of
- * the packed weights and of the output planes; Winograd by bands of tile rows instead, each band
- * restoring the border beside its own rows.
+ * the packed weights and of the output planes; Winograd, and pointwise layers with small weights
+ * (POINTWISE_ROWS_WEIGHT_BYTES), by bands of rows instead, each band restoring the border beside
+ * its own rows.
  */
 export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, floors: Floors, weights: WeightStore, key: string, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean, winograd = true): WasmConvolution {
   const k = kind(g, winograd);
@@ -111,18 +120,28 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
   // the shape the kernel writes: whole blocks of four planes (depthwise: one plane per channel)
   const blockShape = k === 'depthwise' ? outShape : [1, 4 * OCB, g.OH, g.OW];
   const o = planarDims(blockShape);
+  // multiply-adds as the direct convolution counts them (threads.ts runs small jobs on the caller)
+  const work = g.OC * (g.IC / g.g) * g.KH * g.KW * g.OH * g.OW;
+  const pointwiseByRows = k === 'pointwise' && 16 * OCB * (g.IC + 1) <= POINTWISE_ROWS_WEIGHT_BYTES;
   return (x) => {
     const i = planarDims(x.shape);
     const out = memory.outputTensor(blockShape);
     // a range's output planes start 4·PS floats further per block (one plane per channel depthwise);
     // each range then restores the border of its own planes
     const plane = o.PS * 4;
-    const border = (c: number, n: number) => [out.offset + c * plane, n, o.H, o.W, o.WP, o.PS];
-    if (k === 'pointwise') {
+    const border = (c: number, n: number) => [out.offset + c * plane, n, 0, o.H + 2, o.H, o.W, o.WP, o.PS];
+    if (k === 'pointwise' && pointwiseByRows) {
+      // bands of two stored rows (2·WP positions, a multiple of 8): every output block per band
+      const rows = 2 * o.WP;
+      threads.split(Math.ceil(o.HP / 2), [
+        ['pointwise', (u, n) => [x.offset + u * rows * 4, w, out.offset + u * rows * 4, g.IC, OCB, o.PS, n * rows, o.PS - u * rows, floor]],
+        ['zeroBorder', (u, n) => [out.offset, 4 * OCB, 2 * u, 2 * n, o.H, o.W, o.WP, o.PS]],
+      ], undefined, work);
+    } else if (k === 'pointwise') {
       threads.split(OCB, [
-        ['pointwise', (b, n) => [x.offset, w + b * (g.IC + 1) * 16, out.offset + b * 4 * plane, g.IC, n, o.PS, floor]],
+        ['pointwise', (b, n) => [x.offset, w + b * (g.IC + 1) * 16, out.offset + b * 4 * plane, g.IC, n, o.PS, o.PS, o.PS, floor]],
         ['zeroBorder', (b, n) => border(4 * b, 4 * n)],
-      ]);
+      ], undefined, work);
     } else if (k === 'winograd') {
       // in bands of tile rows, each band's three steps back to back while its V and M are in cache;
       // V: 16 components × IC planes of tiles, M: 16 × 4·OCB; U's component stride; the biases after U
@@ -144,19 +163,19 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
         // the border beside the band's rows (and the next row's column 0, where the band's last
         // store may spill one float); the rows above and below the map are zeroed here first
         ['zeroGaps', (t, n) => [out.offset + (2 * t + 1) * o.WP * 4, 4 * OCB, 2 * n, o.W, o.WP, o.PS]],
-      ], band);
+      ], band, work);
       memory.release(V, 16 * g.IC * TP);
       memory.release(M, 16 * 4 * OCB * TP);
     } else if (k === 'depthwise') {
       threads.split(g.OC, [
         [g.sy === 1 ? 'depthwise3x3s1' : 'depthwise3x3s2', (c, n) => [x.offset + c * i.PS * 4, w + c * 40, out.offset + c * plane, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]],
         ['zeroBorder', border],
-      ]);
+      ], undefined, work);
     } else {
       threads.split(OCB, [
         [g.sy === 1 ? 'dense3x3s1' : 'dense3x3s2', (b, n) => [x.offset, w + b * (1 + 9 * g.IC) * 16, out.offset + b * 4 * plane, g.IC, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]],
         ['zeroBorder', (b, n) => border(4 * b, 4 * n)],
-      ]);
+      ], undefined, work);
     }
     return blockShape[1] === g.OC ? out : firstPlanes(memory, out, outShape);
   };

@@ -20,14 +20,14 @@ function stored(memory: WasmMemory, x: WasmTensor): Float32Array {
 export function relu(memory: WasmMemory, threads: KernelThreads, x: WasmTensor): WasmTensor {
   const out = memory.outputTensor(x.shape);
   const { C, PS } = planarDims(x.shape);
-  threads.split(C, [['relu', (c, n) => [x.offset + c * PS * 4, out.offset + c * PS * 4, n * PS]]]);
+  threads.split(C, [['relu', (c, n) => [x.offset + c * PS * 4, out.offset + c * PS * 4, n * PS]]], C, C * PS);
   return out;
 }
 
 export function elemwiseAdd(memory: WasmMemory, threads: KernelThreads, a: WasmTensor, b: WasmTensor): WasmTensor {
   const out = memory.outputTensor(a.shape);
   const { C, PS } = planarDims(a.shape);
-  threads.split(C, [['add', (c, n) => [a.offset + c * PS * 4, b.offset + c * PS * 4, out.offset + c * PS * 4, n * PS]]]);
+  threads.split(C, [['add', (c, n) => [a.offset + c * PS * 4, b.offset + c * PS * 4, out.offset + c * PS * 4, n * PS]]], C, C * PS);
   return out;
 }
 

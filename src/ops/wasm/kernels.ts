@@ -8,6 +8,7 @@ import { denseFunction } from './convolution-dense.js';
 import { depthwiseFunction } from './convolution-depthwise.js';
 import { pointwiseFunction } from './convolution-pointwise.js';
 import { winogradGemmFunction, winogradInputFunction, winogradOutputFunction } from './convolution-winograd.js';
+import { resizeBandsFunction } from './resize.js';
 import { FunctionBody, I32, countedLoop, encodeModule } from './wasm-module.js';
 
 type Fn = (...args: number[]) => void;
@@ -25,31 +26,69 @@ export interface WasmKernels {
   winogradInput: Fn;
   winogradGemm: Fn;
   winogradOutput: Fn;
+  resizeBands: Fn;
 }
 
 /**
- * zeroBorder(t, C, H, W, WP, PS): zeros of every stored position of each plane that is not the
- * map: row 0, columns 0 and W+1..WP−1 of each row, row H+1 and the plane's tail. A row's right
- * columns and the next row's column 0 are adjacent, so each row boundary is one run of WP−W floats.
+ * zeroBorder(t, C, Y0, R, H, W, WP, PS): zeros of every stored position of each plane that is not
+ * the map, in the stored rows Y0 … Y0+R−1 (those past row H+1 are ignored): rows 0 and H+1 whole,
+ * columns 0 and W+1..WP−1 of the others, and the plane's tail after row H+1 if the band reaches
+ * it. A pointwise convolution split by bands of rows (convolution.ts) restores each band's
+ * border; the whole tensor is Y0 = 0, R = H+2.
  *
- * zeroGaps(t, C, R, W, WP, PS): only those runs, after each of R rows counted from t (a band of
- * rows, Winograd's; its caller zeroes the top and bottom).
+ * zeroGaps(t, C, R, W, WP, PS): only the runs from one row's right border to the next row's
+ * column 0 (adjacent in memory: WP−W floats), after each of R rows counted from t (a band of
+ * Winograd's rows, whose last store may spill into the next row's column 0; its caller zeroes
+ * the top and bottom).
  */
-function zeroBorderFunction(whole: boolean): FunctionBody {
-  const f = new FunctionBody(6);
-  const [T, C, H, W, WP, PS] = [0, 1, 2, 3, 4, 5];
-  const [c, y, a, plane] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+function zeroBorderFunction(): FunctionBody {
+  const f = new FunctionBody(8);
+  const [T, C, Y0, R, H, W, WP, PS] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [c, y, a, row, end] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   const run = (from: () => void, to: () => void) => countedLoop(f, a, from, to, 4, () => f.get(a).i32(0).i32Store());
+  // the band's last row + 1, at most H + 2
+  f.get(Y0).get(R).i32Add().set(end);
+  f.block();
+  f.get(end).get(H).i32(2).i32Add().i32LtS().brIf(0);
+  f.get(H).i32(2).i32Add().set(end);
+  f.end();
+  countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
+    countedLoop(f, y, () => f.get(Y0), () => f.get(end), 1, () => {
+      f.get(T).get(c).get(PS).i32Mul().get(y).get(WP).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(row);
+      f.block().block();
+      // rows 0 and H+1: the whole row
+      f.get(y).i32Eqz().brIf(0);
+      f.get(y).get(H).i32(1).i32Add().i32Sub().i32Eqz().brIf(0);
+      f.get(row).i32(0).i32Store();
+      run(() => f.get(row).get(W).i32(1).i32Add().i32(4).i32Mul().i32Add(), () => f.get(row).get(WP).i32(4).i32Mul().i32Add());
+      f.br(1);
+      f.end();
+      run(() => f.get(row), () => f.get(row).get(WP).i32(4).i32Mul().i32Add());
+      f.end();
+    });
+    // the tail after row H+1, with the band that holds that row
+    f.block();
+    f.get(end).get(H).i32(2).i32Add().i32Sub().i32Eqz().i32Eqz().brIf(0);
+    run(() => f.get(T).get(c).get(PS).i32Mul().get(H).i32(2).i32Add().get(WP).i32Mul().i32Add().i32(4).i32Mul().i32Add(), () => f.get(T).get(c).i32(1).i32Add().get(PS).i32Mul().i32(4).i32Mul().i32Add());
+    f.end();
+  });
+  return f;
+}
+
+function zeroGapsFunction(): FunctionBody {
+  const f = new FunctionBody(6);
+  const [T, C, R, W, WP, PS] = [0, 1, 2, 3, 4, 5];
+  const [c, y, a, plane] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
     f.get(T).get(c).get(PS).i32Mul().i32(4).i32Mul().i32Add().set(plane);
-    if (whole) run(() => f.get(plane), () => f.get(plane).get(WP).i32(1).i32Add().i32(4).i32Mul().i32Add());
-    countedLoop(f, y, () => f.i32(whole ? 1 : 0), () => (whole ? f.get(H).i32(1).i32Add() : f.get(H)), 1, () => {
-      run(
+    countedLoop(f, y, () => f.i32(0), () => f.get(R), 1, () => {
+      countedLoop(
+        f, a,
         () => f.get(plane).get(y).get(WP).i32Mul().get(W).i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add(),
         () => f.get(plane).get(y).i32(1).i32Add().get(WP).i32Mul().i32(1).i32Add().i32(4).i32Mul().i32Add(),
+        4, () => f.get(a).i32(0).i32Store(),
       );
     });
-    if (whole) run(() => f.get(plane).get(H).i32(1).i32Add().get(WP).i32Mul().i32(4).i32Mul().i32Add(), () => f.get(plane).get(PS).i32(4).i32Mul().i32Add());
   });
   return f;
 }
@@ -74,7 +113,7 @@ function elementwiseFunction(op: 'relu' | 'add'): FunctionBody {
 }
 
 /** The exports in a fixed order: worker threads are told which to run by index. */
-export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput'];
+export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput', 'resizeBands'];
 
 /** Compiled once per process, one module for an unshared and one for a shared memory. */
 const compiled = new Map<boolean, WebAssembly.Module>();
@@ -94,11 +133,12 @@ function compile(shared: boolean): WebAssembly.Module {
     ['dense3x3s2', denseFunction(2)],
     ['depthwise3x3s1', depthwiseFunction(1)],
     ['depthwise3x3s2', depthwiseFunction(2)],
-    ['zeroBorder', zeroBorderFunction(true)],
-    ['zeroGaps', zeroBorderFunction(false)],
+    ['zeroBorder', zeroBorderFunction()],
+    ['zeroGaps', zeroGapsFunction()],
     ['winogradInput', winogradInputFunction()],
     ['winogradGemm', winogradGemmFunction()],
     ['winogradOutput', winogradOutputFunction()],
+    ['resizeBands', resizeBandsFunction()],
   ]);
   try {
     return new WebAssembly.Module(encodeModule(functions, shared));

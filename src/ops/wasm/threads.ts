@@ -1,7 +1,7 @@
 /**
  * More cores for the wasm kernels, in Node: worker threads that instantiate the same module over
  * the same shared memory, and `split`, which runs a kernel call over 0..total output channels (or
- * channel blocks) in chunks that the calling thread and the workers take in turn from a shared
+ * channel blocks, or bands of rows) in chunks that the calling thread and the workers take in turn from a shared
  * counter, returning when all are done. Every output value is computed by the same instructions
  * whichever thread computes it, so the result is bit for bit the single-threaded one; taking
  * chunks instead of fixed halves keeps a thread that started late or runs slower from holding the
@@ -39,8 +39,9 @@ export interface KernelThreads {
   /**
    * Over ranges [from, from + n) that cover 0..total, each call's kernels[name](...args(from, n)),
    * in order per range; no range longer than `maxChunk` (Winograd's bands of tiles stay in cache).
+   * `work`, the job's multiply-adds (or floats moved): below SMALL_JOB the caller runs it alone.
    */
-  split(total: number, calls: readonly KernelCall[], maxChunk?: number): void;
+  split(total: number, calls: readonly KernelCall[], maxChunk?: number, work?: number): void;
   destroy(): void;
 }
 
@@ -66,6 +67,14 @@ const TIMEOUT_MS = 60_000;
  * (or the end of this one) without being woken.
  */
 const SPIN = 1 << 14;
+/**
+ * A job of fewer multiply-adds than this (a few tens of µs on one thread) runs on the calling
+ * thread alone: the caller would wait for a sleeping worker's wake-up, which made the small layers
+ * of a 640² forward (the 20² and 40² heads and SSH context layers, relu and add) up to twice as
+ * slow on two threads as on one (BENCHMARKS.md). The same instructions compute each output, so
+ * the bits do not depend on it.
+ */
+const SMALL_JOB = 1 << 20;
 
 /**
  * What a worker runs: `serve(data)` instantiates the module, flags ready, then takes chunks of each
@@ -207,10 +216,10 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
     ctrl[CALLS] = calls.length;
   };
 
-  const split: KernelThreads['split'] = (total, calls, maxChunk = total) => {
+  const split: KernelThreads['split'] = (total, calls, maxChunk = total, work = Infinity) => {
     const woken: number[] = [];
     for (let w = 0; w < workerCount; w++) if (Atomics.load(ctrl, w * SLOT + READY) === 1) woken.push(w * SLOT);
-    if (woken.length === 0 || total < 2) return runAllHere(total, calls, maxChunk);
+    if (woken.length === 0 || total < 2 || work < SMALL_JOB) return runAllHere(total, calls, maxChunk);
     const chunk = Math.max(1, Math.min(maxChunk, Math.floor(total / ((woken.length + 1) * CHUNKS_PER_THREAD))));
     writeJob(calls);
     ctrl[TOTAL] = total;
