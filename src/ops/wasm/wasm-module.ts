@@ -74,6 +74,16 @@ export class FunctionBody {
   v128Load32Splat(offset = 0): this { return this.simdMemory(0x09, offset); }
   v128Store(offset = 0): this { return this.simdMemory(0x0b, offset); }
   v128Zero(): this { this.simd(0x0c); for (let i = 0; i < 16; i++) this.code.push(0); return this; }
+  /** v128.const with `value` in all four f32 lanes. */
+  f32x4Const(value: number): this {
+    this.simd(0x0c);
+    const bytes = new Uint8Array(new Float32Array([value]).buffer);
+    for (let i = 0; i < 4; i++) this.code.push(...bytes);
+    return this;
+  }
+  /** Stores lane `lane` of the v128 on the stack: 32 bits (store32_lane) or 64 bits (two f32 lanes, store64_lane). */
+  v128Store32Lane(offset: number, lane: number): this { this.simdMemory(0x5a, offset); this.code.push(lane); return this; }
+  v128Store64Lane(offset: number, lane: number): this { this.simdMemory(0x5b, offset); this.code.push(lane); return this; }
   /** i8x16.shuffle of the two v128 on the stack, picking 32-bit lanes (0–3 first operand, 4–7 second). */
   shuffle32(lanes: readonly [number, number, number, number]): this {
     this.simd(0x0d);
