@@ -3,7 +3,9 @@
  * the mask model, 'net3l'), top to bottom in the seed's order:
  *
  *   for each scale (and, with flip, each of the plain and mirrored image):
- *     resize (cv2 INTER_LINEAR, fx = fy = scale) → input tensor → forward
+ *     resize (cv2 INTER_LINEAR, fx = fy = scale) → input tensor → forward (the picture and the
+ *       resize's taps go to the network together, net/input.ts pictureInput: the wasm backend
+ *       resizes straight into its input, the others upload the reference's tensor)
  *     for each stride in the model's anchor config: proposals (anchors, scores, bbox_pred, clip,
  *       threshold; mask scores when the model has the type head)
  *     undo the flip, divide by the scale
@@ -17,8 +19,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import type { AlignedFace } from '../align/face-align.js';
-import { resizeGeometry, resizeLinear } from '../image/resize.js';
-import { inputTensor } from '../net/input.js';
+import type { PictureInput } from '../ops/backend.js';
+import { pictureInput } from '../net/input.js';
 import type { AnchorLevel } from '../anchors/config.js';
 import { generateAnchorsFpn } from '../anchors/generate-anchors.js';
 import { argsortDescending, cpuNms } from '../anchors/nms.js';
@@ -45,8 +47,8 @@ export interface Face {
   alignError?: string;
 }
 
-/** Runs the network on a (1, 3, H, W) input and returns its heads by name. */
-export type RunNetwork = (input: Tensor) => Promise<ReadonlyMap<string, Tensor>>;
+/** Runs the network on a (1, 3, H, W) input (a picture and its resize) and returns its heads by name. */
+export type RunNetwork = (input: PictureInput) => Promise<ReadonlyMap<string, Tensor>>;
 
 const FLIP_LANDMARK_ORDER = [1, 0, 2, 4, 3]; // the eyes and the mouth corners swap sides
 
@@ -57,45 +59,19 @@ export function chooseScales(height: number, width: number, o: ResolvedOptions):
   return [targetScale(height, width, o.targetSize, o.maxSize)];
 }
 
-/**
- * The two big buffers of a detect, kept by a detector from one photo to the next: the resized
- * image and the network input (for t1 at the default scale 4.5 MB and 18 MB), grown to the
- * largest size asked for so far. Without them every detect allocates both afresh and the garbage
- * collector pays for it (about 30 ms per t1 detect in the issue's profile).
- */
-export class DetectBuffers {
-  private bytes = new Uint8Array(0);
-  private floats = new Float32Array(0);
-
-  /** `n` bytes for a resized image; the previous ones are overwritten. */
-  resized(n: number): Uint8Array {
-    if (this.bytes.length < n) this.bytes = new Uint8Array(n);
-    return this.bytes.subarray(0, n);
-  }
-
-  /** `n` floats for an input tensor; the previous ones are overwritten. */
-  input(n: number): Float32Array {
-    if (this.floats.length < n) this.floats = new Float32Array(n);
-    return this.floats.subarray(0, n);
-  }
-}
-
-/** `buffers`: reused for the resized image and the input tensor (a new pair per call without). */
-export async function detectFaces(run: RunNetwork, image: RgbImage, o: ResolvedOptions, descriptor: ModelDescriptor = DEFAULT_DESCRIPTOR, buffers = new DetectBuffers()): Promise<Face[]> {
-  return merge(await detectProposals(run, image, o, descriptor, buffers), o);
+export async function detectFaces(run: RunNetwork, image: RgbImage, o: ResolvedOptions, descriptor: ModelDescriptor = DEFAULT_DESCRIPTOR): Promise<Face[]> {
+  return merge(await detectProposals(run, image, o, descriptor), o);
 }
 
 /** Every stride's proposals of every scale and flip, in original-image pixels, before NMS. */
-export async function detectProposals(run: RunNetwork, image: RgbImage, o: ResolvedOptions, descriptor: ModelDescriptor = DEFAULT_DESCRIPTOR, buffers = new DetectBuffers()): Promise<Proposals[]> {
+export async function detectProposals(run: RunNetwork, image: RgbImage, o: ResolvedOptions, descriptor: ModelDescriptor = DEFAULT_DESCRIPTOR): Promise<Proposals[]> {
   const found: Proposals[] = [];
   const anchors = baseAnchors(descriptor.anchors);
   for (const scale of chooseScales(image.height, image.width, o)) {
-    const target = { fx: scale, fy: scale };
-    const { DW, DH } = resizeGeometry(image.width, image.height, target);
-    const resized = scale === 1 ? image : resizeLinear(image, target, buffers.resized(DW * DH * 3));
     for (const flip of o.flip ? [false, true] : [false]) {
-      const im = flip ? flipHorizontal(resized) : resized;
-      const heads = await run(inputTensor(im.data, im.width, im.height, buffers.input(im.width * im.height * 3)));
+      const input = pictureInput(image, scale, flip);
+      const [, , height, width] = input.shape;
+      const heads = await run(input);
       for (const names of strideHeadNames(descriptor)) {
         const p = strideProposals(
           {
@@ -106,12 +82,12 @@ export async function detectProposals(run: RunNetwork, image: RgbImage, o: Resol
           },
           names.stride,
           anchors.get(names.stride)!,
-          im.height,
-          im.width,
+          height,
+          width,
           o.threshold,
           descriptor,
         );
-        if (flip) unflip(p, im.width);
+        if (flip) unflip(p, width);
         toOriginalPixels(p, scale);
         found.push(p);
       }
@@ -126,22 +102,6 @@ function baseAnchors(table: readonly AnchorLevel[]): Map<number, Float32Array> {
   let anchors = anchorsByTable.get(table);
   if (anchors === undefined) anchorsByTable.set(table, (anchors = generateAnchorsFpn(table)));
   return anchors;
-}
-
-/** Mirror an image left-right (im[:, ::-1, :]). */
-function flipHorizontal(img: RgbImage): RgbImage {
-  const { width, height } = img;
-  const data = new Uint8Array(img.data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const src = (y * width + (width - 1 - x)) * 3;
-      const dst = (y * width + x) * 3;
-      data[dst] = img.data[src];
-      data[dst + 1] = img.data[src + 1];
-      data[dst + 2] = img.data[src + 2];
-    }
-  }
-  return { width, height, data };
 }
 
 /**

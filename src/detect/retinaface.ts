@@ -29,9 +29,10 @@ import { resizeGeometry } from '../image/resize.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { PictureInput } from '../ops/backend.js';
 import { modelFromBytes, type ModelBytes } from '../weights/from-bytes.js';
 import type { Model } from '../weights/model.js';
-import { chooseScales, DetectBuffers, detectFaces, type Face } from './detect.js';
+import { chooseScales, detectFaces, type Face } from './detect.js';
 import { BACKEND_NAMES, backendNamed, createEngine, DEFAULT_BACKEND, type BackendAlias, type BackendName, type Engine } from './engine.js';
 import { resolveOptions, type DetectOptions } from './options.js';
 import { describeModel, type ModelDescriptor } from './descriptor.js';
@@ -105,8 +106,6 @@ const PATH_LOADER = '../weights/load.js';
 export class RetinaFace {
   private queue: Promise<unknown> = Promise.resolve();
   private destroyed = false;
-  /** The resized image and input tensor, reused by each detect (calls run one at a time). */
-  private readonly buffers = new DetectBuffers();
 
   private constructor(
     readonly model: Model,
@@ -172,14 +171,14 @@ export class RetinaFace {
       }
     }
     const traces: NodeRun[] = [];
-    const runNetwork = async (x: Tensor) => {
+    const runNetwork = async (x: PictureInput) => {
       const plan = this.engine.plan(this.model, x.shape[2], x.shape[3]);
       const { heads, trace } = await forward(plan, x, { backend: this.engine.backend });
       traces.push(...trace);
       options.onHeads?.(heads, { height: x.shape[2], width: x.shape[3] });
       return heads;
     };
-    const found = await detectFaces(runNetwork, image, o, this.descriptor, this.buffers);
+    const found = await detectFaces(runNetwork, image, o, this.descriptor);
     const faces = align === undefined ? found : alignFaces(image, found, align);
     return { detection: { width: image.width, height: image.height, faces, backend: this.engine.name, kernel: kernelSummary(traces) }, image };
   }

@@ -21,6 +21,7 @@ import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import { buildPlan, type Plan } from '../net/graph.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { PictureInput } from '../ops/backend.js';
 import type { Model } from '../weights/model.js';
 import { alignmentStory, type AlignmentStory } from './alignment.js';
 import { channelTiles, drawBoxes, preview, probabilityOverlay } from './figures.js';
@@ -92,7 +93,7 @@ export async function explain(model: Model, file: string, image: RgbImage, decod
   let plan: Plan | undefined;
   let heads: ReadonlyMap<string, Tensor> = new Map();
   let kept: ReadonlyMap<string, Tensor> = new Map();
-  let input: Tensor | undefined;
+  let input: PictureInput | undefined;
   let trace: readonly NodeRun[] = [];
   const t0 = performance.now();
   let networkStart = 0;

@@ -24,6 +24,11 @@
  *    The golden set (`resize/`, 7 cases, and `heads-*` resized.npy) matches this formula on every
  *    element, including the last columns of each row.
  *
+ * The steps are split as the detector uses them: `resizeTaps` (steps 1–4, from the sizes alone; a
+ * mirrored copy of the columns' taps gives the flip test's im[:, ::-1, :] of the resized image) and
+ * `resizeWithTaps` (steps 5–6 on the pixels). The wasm backend runs steps 5–6 on the same taps as a
+ * SIMD kernel that writes the network input straight into its memory (ops/wasm/resize.ts).
+ *
  * Known gap: at exactly fx = fy = 0.5 (or a size of exactly half) OpenCV switches to its INTER_AREA
  * fast path. Its vector part computes the same (sum of the 2×2 block + 2) >> 2 as steps 2–6 (golden
  * `fx_0.5` agrees), but a scalar remainder and odd source sizes could differ by one level at the
@@ -65,12 +70,26 @@ export function resizeGeometry(W: number, H: number, target: ResizeTarget): { DW
   return { DW, DH, scaleX: 1 / (DW / W), scaleY: 1 / (DH / H) };
 }
 
+/** The two source taps and 11-bit weights of every destination coordinate along one axis. */
+export interface LinearTaps {
+  readonly s0: Int32Array;
+  readonly s1: Int32Array;
+  readonly w0: Int32Array;
+  readonly w1: Int32Array;
+}
+
+/** A whole resize as its taps: one per destination column (DW of them) and per destination row (DH). */
+export interface ResizeTaps {
+  readonly columns: LinearTaps;
+  readonly rows: LinearTaps;
+}
+
 /**
- * The two source taps and 11-bit weights of every destination coordinate along one axis (steps
- * 2–4). `clampWeights` is the horizontal rule (a tap outside the source moves inside with weight
- * 2048, 0); without it the weights stay and only the indices are clamped (the vertical rule).
+ * Steps 2–4 along one axis. `clampWeights` is the horizontal rule (a tap outside the source moves
+ * inside with weight 2048, 0); without it the weights stay and only the indices are clamped (the
+ * vertical rule).
  */
-function linearTaps(D: number, S: number, scale: number, clampWeights: boolean) {
+function linearTaps(D: number, S: number, scale: number, clampWeights: boolean): LinearTaps {
   const s0 = new Int32Array(D);
   const s1 = new Int32Array(D);
   const w0 = new Int32Array(D);
@@ -90,22 +109,37 @@ function linearTaps(D: number, S: number, scale: number, clampWeights: boolean) 
 }
 
 /**
- * cv2.resize(..., interpolation=INTER_LINEAR) of an RGB image; see the file comment for the rules.
- * `into`, when given, receives the DW×DH×3 result (a detector reuses one buffer across photos).
+ * The taps of cv2.resize(W×H image, target). Where OpenCV copies (a destination as large as the
+ * source), taps d → (d, d) with weights (2048, 0), which steps 5–6 turn into the same copy:
+ * 2048·p >> 4 = 128·p, then (128·p·2048 >> 16) = 4·p and (4·p + 2) >> 2 = p.
  */
-export function resizeLinear(img: RgbImage, target: ResizeTarget, into?: Uint8Array): RgbImage {
-  const { width: W, height: H, data: src } = img;
+export function resizeTaps(W: number, H: number, target: ResizeTarget): ResizeTaps {
   const { DW, DH, scaleX, scaleY } = resizeGeometry(W, H, target);
-  const rowLen = DW * 3;
-  const out = into ?? new Uint8Array(DH * rowLen);
-  if (out.length !== DH * rowLen) throw new RetinaFaceError('SHAPE', `resize: the buffer of ${out.length} bytes does not hold ${DW}x${DH} RGB [H,W,3]`);
-  if (DW === W && DH === H) {
-    out.set(src);
-    return rgbImage(W, H, out);
-  }
+  if (DW === W && DH === H) return { columns: linearTaps(DW, W, 1, true), rows: linearTaps(DH, H, 1, false) };
+  return { columns: linearTaps(DW, W, scaleX, true), rows: linearTaps(DH, H, scaleY, false) };
+}
 
-  const { s0: xs0, s1: xs1, w0: xw0, w1: xw1 } = linearTaps(DW, W, scaleX, true);
-  const ys = linearTaps(DH, H, scaleY, false);
+/** The taps of the resized image mirrored left-right (im[:, ::-1, :] after the resize): the columns in reverse order. */
+export function mirrored(taps: LinearTaps): LinearTaps {
+  return { s0: taps.s0.slice().reverse(), s1: taps.s1.slice().reverse(), w0: taps.w0.slice().reverse(), w1: taps.w1.slice().reverse() };
+}
+
+/** cv2.resize(..., interpolation=INTER_LINEAR) of an RGB image; see the file comment for the rules. */
+export function resizeLinear(img: RgbImage, target: ResizeTarget): RgbImage {
+  const { DW, DH } = resizeGeometry(img.width, img.height, target);
+  if (DW === img.width && DH === img.height) return rgbImage(DW, DH, img.data.slice());
+  return resizeWithTaps(img, resizeTaps(img.width, img.height, target));
+}
+
+/** Steps 5–6 of an RGB image over given taps (resizeTaps, maybe mirrored): a DW×DH RGB image. */
+export function resizeWithTaps(img: RgbImage, taps: ResizeTaps): RgbImage {
+  const { width: W, data: src } = img;
+  const { s0: xs0, s1: xs1, w0: xw0, w1: xw1 } = taps.columns;
+  const ys = taps.rows;
+  const DW = xs0.length;
+  const DH = ys.s0.length;
+  const rowLen = DW * 3;
+  const out = new Uint8Array(DH * rowLen);
 
   // Step 5 for source row sy into `t`, already shifted >> 4 as step 6 uses it (exact: t ≥ 0).
   const horizontal = (sy: number, t: Int32Array): void => {

@@ -13,7 +13,8 @@
 import { RetinaFaceError } from '../errors.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { kernelFor, REFERENCE_KERNEL, referenceBackend, type Backend } from '../ops/backend.js';
+import { kernelFor, REFERENCE_KERNEL, referenceBackend, type Backend, type PictureInput } from '../ops/backend.js';
+import { pictureTensor } from './input.js';
 import type { OpName } from '../ops/registry.js';
 import type { Plan } from './graph.js';
 import type { StageName } from './stages.js';
@@ -46,9 +47,10 @@ export interface ForwardResult {
 }
 
 /**
- * @param input (1, 3, H, W) float32 RGB 0..255, the H×W the plan was built for
+ * @param input (1, 3, H, W) float32 RGB 0..255, the H×W the plan was built for; or the picture and
+ *   resize that make it (detect's, net/input.ts pictureInput), which the backend uploads itself if it can
  */
-export async function forward<T = Tensor>(plan: Plan, input: Tensor, options: ForwardOptions<T> = {}): Promise<ForwardResult> {
+export async function forward<T = Tensor>(plan: Plan, input: Tensor | PictureInput, options: ForwardOptions<T> = {}): Promise<ForwardResult> {
   const backend = options.backend ?? (referenceBackend as Backend<unknown> as Backend<T>);
   if (!sameShape(input.shape, plan.input.shape)) {
     throw new RetinaFaceError('SHAPE', `[forward ${plan.input.name}] input ${formatShape(input.shape)} does not match the plan's ${formatShape(plan.input.shape)} [N,C,H,W]`);
@@ -61,7 +63,7 @@ export async function forward<T = Tensor>(plan: Plan, input: Tensor, options: Fo
   }
   const kept = (name: string) => keep === 'all' || keep.includes(name);
 
-  const values = new Map<string, T>([[plan.input.name, await backend.upload(input)]]);
+  const values = new Map<string, T>([[plan.input.name, await upload(backend, input)]]);
   const nodes = new Map<string, Tensor>();
   const trace: NodeRun[] = [];
   for (const step of plan.steps) {
@@ -83,6 +85,11 @@ export async function forward<T = Tensor>(plan: Plan, input: Tensor, options: Fo
     backend.free(value);
   }
   return { heads, nodes, trace };
+}
+
+function upload<T>(backend: Backend<T>, input: Tensor | PictureInput): T | Promise<T> {
+  if (!('taps' in input)) return backend.upload(input);
+  return backend.uploadPicture?.(input) ?? backend.upload(pictureTensor(input));
 }
 
 /**

@@ -5,7 +5,9 @@
  * `free`) and which MXNet ops it has a kernel for (`kernels`, keyed by the registry's op names).
  * The forward asks `kernelFor(backend, node)`: the backend's own kernel when it has one, otherwise
  * the registry's reference kernel on the downloaded inputs, uploaded back; either way it records
- * which kernel ran, so no fallback is silent.
+ * which kernel ran, so no fallback is silent. A backend may also make the network input itself
+ * from the picture and its resize (`uploadPicture`), which saves the wasm backend the resized image,
+ * the float tensor and the copy of it; without one, the forward uploads the reference's tensor.
  *
  * Also here, because every fast backend needs them and none may reach into net/: `OpNode`, one
  * node as a kernel receives it, and the two pieces of the BatchNorm fold that net/fuse.ts performs
@@ -13,6 +15,8 @@
  */
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { RgbImage } from '../image/rgb-image.js';
+import type { ResizeTaps } from '../image/resize.js';
 import { batchNormScale, type BatchNormAttrs } from './batch-norm.js';
 import { convGeometry, type ConvGeometry, type ConvWeights } from './conv-geometry.js';
 import { opDef, type OpAttrsByName, type OpName } from './registry.js';
@@ -43,6 +47,18 @@ export type Kernel<T, K extends OpName = OpName> = (node: OpNode<K>, inputs: T[]
 /** A backend's kernels by MXNet op name; an op left out runs the reference kernel. */
 export type KernelTable<T> = { readonly [K in OpName]?: Kernel<T, K> };
 
+/**
+ * The network input as detect() has it: an 8-bit RGB picture and the taps of its cv2 INTER_LINEAR
+ * resize (image/resize.ts; mirrored for the flip test). Its tensor is the resized picture as
+ * float32 NCHW, 0..255 (net/input.ts pictureTensor, the reference).
+ */
+export interface PictureInput {
+  /** The input tensor's shape: (1, 3, destination rows, destination columns). */
+  readonly shape: Shape;
+  readonly image: RgbImage;
+  readonly taps: ResizeTaps;
+}
+
 export interface Backend<T = unknown> {
   /** 'cpu' (the reference), 'wasm' or 'gpujs'. */
   readonly name: string;
@@ -53,6 +69,8 @@ export interface Backend<T = unknown> {
   declines?(node: OpNode): boolean;
   /** A plain tensor into the backend (the network input; a fallback's output). */
   upload(t: Tensor): T | Promise<T>;
+  /** The network input made from a picture, equal to `upload(pictureTensor(p))` bit for bit (optional: the forward does that without it). */
+  uploadPicture?(p: PictureInput): T | Promise<T>;
   /** Back to a plain tensor (heads, kept nodes; a fallback's inputs). */
   download(x: T): Tensor | Promise<Tensor>;
   free(x: T): void;

@@ -49,7 +49,7 @@ describe('RetinaFace.detect inputs', () => {
     expect(parallel).toEqual(sequential);
   });
 
-  it("the buffers a detector keeps between photos change nothing: t4 after larger and smaller inputs gives a fresh detector's faces", async () => {
+  it("what a detector keeps between photos (plans, the wasm memory and its freed blocks) changes nothing: t4 after larger and smaller inputs gives a fresh detector's faces", async () => {
     const fresh = await RetinaFace.load();
     try {
       const expected = (await fresh.detect(path('t4.jpg'), small)).faces;

@@ -23,6 +23,7 @@ import { fuse } from '../../src/net/fuse.js';
 import { buildPlan } from '../../src/net/graph.js';
 import { inputTensor } from '../../src/net/input.js';
 import { createWasmBackend } from '../../src/ops/wasm/backend.js';
+import type { PictureInput } from '../../src/ops/backend.js';
 import { tensor, type Tensor } from '../../src/tensor/tensor.js';
 import { loadModel } from '../../src/weights/load.js';
 import { expectTensorClose, readGolden, readGoldenF32, readGoldenIndices, readManifest, sharedDir } from '../helpers/golden.js';
@@ -82,7 +83,7 @@ describe('post-processing of the golden heads (no network)', () => {
       }));
       const px = goldenPixels(caseName);
       const o = resolveOptions({}, cov2.defaults);
-      const run = async (x: Tensor) => {
+      const run = async (x: PictureInput) => {
         expect(x.shape).toEqual([1, 3, ...readGolden(caseName, 'resized.npy').shape.slice(0, 2)]);
         return heads;
       };

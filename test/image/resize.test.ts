@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resizeGeometry, resizeLinear, roundHalfEven, type ResizeTarget } from '../../src/image/resize.js';
+import { mirrored, resizeGeometry, resizeLinear, resizeTaps, resizeWithTaps, roundHalfEven, type ResizeTarget } from '../../src/image/resize.js';
 import { rgbImage } from '../../src/image/rgb-image.js';
 import { expectSameImage, goldenImage } from './golden-image.js';
 import { readManifest } from '../helpers/golden.js';
@@ -49,6 +49,19 @@ describe('resize geometry', () => {
     const out = resizeLinear(img, { fx: 1.1, fy: 1.1 });
     expect(out.data).toEqual(img.data);
     expect(out.data).not.toBe(img.data);
+  });
+
+  it('taps of a same-size target give the copy; mirrored column taps give the resized image mirrored', () => {
+    const img = rgbImage(5, 3, Uint8Array.from({ length: 45 }, (_, i) => (i * 37) % 256));
+    expect(resizeWithTaps(img, resizeTaps(5, 3, { fx: 1.05, fy: 1.05 })).data).toEqual(img.data);
+    const taps = resizeTaps(5, 3, { fx: 1.7, fy: 0.7 });
+    const plain = resizeWithTaps(img, taps);
+    const flipped = resizeWithTaps(img, { columns: mirrored(taps.columns), rows: taps.rows });
+    for (let y = 0; y < plain.height; y++) {
+      for (let x = 0; x < plain.width; x++) {
+        for (let c = 0; c < 3; c++) expect(flipped.data[(y * plain.width + x) * 3 + c]).toBe(plain.data[(y * plain.width + plain.width - 1 - x) * 3 + c]);
+      }
+    }
   });
 
   it('a 1×1 source fills the destination with its colour', () => {

@@ -12,7 +12,8 @@
  * binary-scalar.ts: plain JavaScript loops, where a SIMD kernel would not pay). The rest (Reshape
  * on the small score heads, a BatchNorm left unfused: ops left out of the kernel table; a softmax
  * over another axis: `declines`) runs the reference kernel on the downloaded tensor
- * (ops/backend.ts `kernelFor`), and the forward's trace says so.
+ * (ops/backend.ts `kernelFor`), and the forward's trace says so. detect()'s input arrives as the
+ * picture and its resize, which a SIMD kernel turns into the stored input planes (resize.ts).
  */
 import { RetinaFaceError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -23,6 +24,7 @@ import { instantiateKernels } from './kernels.js';
 import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
 import { binaryScalarJs } from './binary-scalar.js';
 import { softmaxChannelsJs } from './softmax.js';
+import { uploadPicture } from './resize.js';
 import { WasmMemory, type WasmTensor } from './memory.js';
 import { defaultThreadCount, startThreads, threadsAvailable, type KernelThreads } from './threads.js';
 
@@ -86,6 +88,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     // the stored planes are (1, C, H, W): axis 1 (or −3) is the channel softmax
     declines: (node) => node.op === 'softmax' && node.attrs.axis !== 1 && node.attrs.axis !== -3,
     upload: (t: Tensor) => memory.upload(t),
+    uploadPicture: (p) => uploadPicture(memory, threads, p),
     download: (x) => memory.download(x),
     free: (x) => memory.freeTensor(x),
     threads,

@@ -384,10 +384,10 @@ export function winograd4OutputFunction(): FunctionBody {
             f.br(1);
             f.end();
             // at least two of its floats fit before the row's end (WPO ≥ OW + 2)
-            f.get(op).get(z[q]).v128Store64Lane(16 * q, 0);
+            f.get(op).get(z[q]).v128Store64Lane(0, 16 * q);
             f.block();
             f.get(WPO).get(col).i32(4).i32Add().i32LtS().brIf(0);
-            f.get(op).get(z[q]).v128Store32Lane(16 * q + 8, 2);
+            f.get(op).get(z[q]).v128Store32Lane(2, 16 * q + 8);
             f.end();
             f.end();
           }

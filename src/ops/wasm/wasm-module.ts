@@ -52,6 +52,10 @@ export class FunctionBody {
   end(): this { return this.emit(0x0b); }
   br(depth: number): this { this.code.push(0x0c); uleb(depth, this.code); return this; }
   brIf(depth: number): this { this.code.push(0x0d); uleb(depth, this.code); return this; }
+  if(): this { return this.emit(0x04, 0x40); }
+  else(): this { return this.emit(0x05); }
+  // parametric (§5.4.3): the first or the second of two values by an i32 (non-zero: the first)
+  select(): this { return this.emit(0x1b); }
 
   // variables (§5.4.4)
   get(local: number): this { this.code.push(0x20); uleb(local, this.code); return this; }
@@ -61,18 +65,29 @@ export class FunctionBody {
   // numeric (§5.4.6)
   i32(value: number): this { this.code.push(0x41); sleb(value, this.code); return this; }
   i32Eqz(): this { return this.emit(0x45); }
+  i32Eq(): this { return this.emit(0x46); }
+  i32Ne(): this { return this.emit(0x47); }
   i32LtS(): this { return this.emit(0x48); }
   i32Add(): this { return this.emit(0x6a); }
   i32Sub(): this { return this.emit(0x6b); }
   i32Mul(): this { return this.emit(0x6c); }
 
   // memory (§5.4.5): memarg = alignment exponent, then a constant byte offset
+  i32Load(offset = 0): this { return this.memory(0x28, 2, offset); }
   i32Store(offset = 0): this { return this.memory(0x36, 2, offset); }
 
   // SIMD (0xFD prefix, opcode as ULEB128)
   v128Load(offset = 0): this { return this.simdMemory(0x00, offset); }
   v128Load32Splat(offset = 0): this { return this.simdMemory(0x09, offset); }
   v128Store(offset = 0): this { return this.simdMemory(0x0b, offset); }
+  /** Four bytes into lane 0 of a zeroed vector. */
+  v128Load32Zero(offset = 0): this { return this.simdMemory(0x5c, offset); }
+  /** Four bytes into 32-bit lane `lane` of the vector on the stack (address below it). */
+  v128Load32Lane(lane: number, offset = 0): this { this.simdMemory(0x56, offset); this.code.push(lane); return this; }
+  /** 32-bit lane `lane` of the vector on the stack to memory. */
+  v128Store32Lane(lane: number, offset = 0): this { this.simdMemory(0x5a, offset); this.code.push(lane); return this; }
+  /** 64-bit lane `lane` (two f32 lanes) of the vector on the stack to memory. */
+  v128Store64Lane(lane: number, offset = 0): this { this.simdMemory(0x5b, offset); this.code.push(lane); return this; }
   v128Zero(): this { this.simd(0x0c); for (let i = 0; i < 16; i++) this.code.push(0); return this; }
   /** v128.const with `value` in all four f32 lanes. */
   f32x4Const(value: number): this {
@@ -81,15 +96,26 @@ export class FunctionBody {
     for (let i = 0; i < 4; i++) this.code.push(...bytes);
     return this;
   }
-  /** Stores lane `lane` of the v128 on the stack: 32 bits (store32_lane) or 64 bits (two f32 lanes, store64_lane). */
-  v128Store32Lane(offset: number, lane: number): this { this.simdMemory(0x5a, offset); this.code.push(lane); return this; }
-  v128Store64Lane(offset: number, lane: number): this { this.simdMemory(0x5b, offset); this.code.push(lane); return this; }
   /** i8x16.shuffle of the two v128 on the stack, picking 32-bit lanes (0–3 first operand, 4–7 second). */
   shuffle32(lanes: readonly [number, number, number, number]): this {
     this.simd(0x0d);
     for (const lane of lanes) for (let b = 0; b < 4; b++) this.code.push(lane * 4 + b);
     return this;
   }
+  /** i8x16.shuffle of the two v128 on the stack by byte (0–15 first operand, 16–31 second). */
+  shuffle8(bytes: readonly number[]): this {
+    this.simd(0x0d);
+    this.code.push(...bytes);
+    return this;
+  }
+  i32x4Splat(): this { return this.simd(0x11); }
+  i32x4ShrS(): this { return this.simd(0xac); }
+  i32x4Add(): this { return this.simd(0xae); }
+  i32x4Mul(): this { return this.simd(0xb5); }
+  i32x4MinS(): this { return this.simd(0xb6); }
+  /** Pairs of i16 lanes multiplied and summed into i32 lanes (exact). */
+  i32x4DotI16x8S(): this { return this.simd(0xba); }
+  f32x4ConvertI32x4S(): this { return this.simd(0xfa); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Sub(): this { return this.simd(0xe5); }
   f32x4Mul(): this { return this.simd(0xe6); }

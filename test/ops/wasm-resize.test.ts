@@ -1,0 +1,115 @@
+/**
+ * The wasm backend's uploadPicture (src/ops/wasm/resize.ts) against the reference it replaces,
+ * `upload(pictureTensor(p))` (image/resize.ts, then net/input.ts), over every stored float of the
+ * input planes, the zero border included, bit for bit: on seeded pictures of awkward shapes (1×1,
+ * one row or column, odd sides, up- and downscaling, portrait and landscape, fx ≠ fy, the same-size
+ * copy, mirrored for the flip test), on one thread and split over two; then on the golden resize/
+ * cases, straight against cv2's output.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { rgbImage, type RgbImage } from '../../src/image/rgb-image.js';
+import type { ResizeTarget } from '../../src/image/resize.js';
+import { mirrored, resizeTaps } from '../../src/image/resize.js';
+import { pictureTensor } from '../../src/net/input.js';
+import type { PictureInput } from '../../src/ops/backend.js';
+import { createWasmBackend } from '../../src/ops/wasm/backend.js';
+import { planarDims, WasmMemory, type WasmTensor } from '../../src/ops/wasm/memory.js';
+import { readManifest } from '../helpers/golden.js';
+import { mulberry32, seedOf } from '../helpers/random.js';
+import { goldenImage } from '../image/golden-image.js';
+
+function picture(image: RgbImage, target: ResizeTarget, flip = false): PictureInput {
+  const { columns, rows } = resizeTaps(image.width, image.height, target);
+  return { shape: [1, 3, rows.s0.length, columns.s0.length], image, taps: { columns: flip ? mirrored(columns) : columns, rows } };
+}
+
+function randomImage(width: number, height: number, seed: number): RgbImage {
+  const rand = mulberry32(seed);
+  // a third of the values at the extremes 0 and 255, where rounding and saturation bite
+  return rgbImage(width, height, Uint8Array.from({ length: width * height * 3 }, () => {
+    const r = rand();
+    return r < 0.15 ? 0 : r < 0.3 ? 255 : Math.floor(rand() * 256);
+  }));
+}
+
+const [oneMemory, twoMemory] = [new WasmMemory(), new WasmMemory(true)];
+const one = createWasmBackend({ threads: 1, memory: oneMemory });
+const two = createWasmBackend({ threads: 2, memory: twoMemory });
+afterAll(() => two.destroy());
+
+/** Every stored float of a (1, 3, H, W) tensor's planes (the slack after them excepted). */
+function storedPlanes(memory: WasmMemory, x: WasmTensor): Float32Array {
+  const { C, PS } = planarDims(x.shape);
+  return memory.f32.slice(x.offset / 4, x.offset / 4 + C * PS);
+}
+
+async function expectSameStored(name: string, backend: ReturnType<typeof createWasmBackend>, memory: WasmMemory, p: PictureInput): Promise<void> {
+  const ref = await backend.upload(pictureTensor(p));
+  const ours = await backend.uploadPicture!(p);
+  const [a, b] = [storedPlanes(memory, ours), storedPlanes(memory, ref)];
+  backend.free(ours);
+  backend.free(ref);
+  const first = a.findIndex((v, i) => !Object.is(v, b[i]));
+  expect(first, `${name}: first differing stored float ${first} (ours ${a[first]}, reference ${b[first]})`).toBe(-1);
+}
+
+/** [source W, H, target] */
+const CASES: [number, number, ResizeTarget][] = [
+  [1, 1, { width: 5, height: 3 }], // a 1×1 source: one colour everywhere
+  [7, 5, { width: 1, height: 1 }], // down to 1×1
+  [1, 9, { fx: 3, fy: 0.5 }], // one column, widened
+  [13, 1, { fx: 0.4, fy: 2 }], // one row
+  [37, 23, { fx: 0.37, fy: 0.37 }], // downscaling, odd sides
+  [23, 37, { fx: 0.61, fy: 0.61 }], // portrait
+  [11, 9, { fx: 2.7, fy: 2.7 }], // upscaling: rows shared by consecutive output rows
+  [19, 17, { fx: 1.6, fy: 0.45 }], // fx ≠ fy
+  [64, 48, { fx: 0.5, fy: 0.5 }],
+  [29, 31, { fx: 1, fy: 1 }], // the same size: cv2's copy
+  [30, 20, { width: 29, height: 19 }], // by a size, each output width mod 4
+  [30, 20, { width: 30, height: 19 }],
+  [30, 20, { width: 31, height: 19 }],
+  [30, 20, { width: 32, height: 19 }],
+  [160, 90, { fx: 0.83, fy: 0.83 }], // more rows than bands
+];
+
+describe('uploadPicture vs upload(pictureTensor) (wasm resize, bit for bit)', () => {
+  for (const [W, H, target] of CASES) {
+    for (const flip of [false, true]) {
+      const name = `${W}x${H} → ${JSON.stringify(target)}${flip ? ' mirrored' : ''}`;
+      it(name, async () => {
+        const p = picture(randomImage(W, H, seedOf(name)), target, flip);
+        await expectSameStored(`${name}, one thread`, one, oneMemory, p);
+        await expectSameStored(`${name}, two threads`, two, twoMemory, p);
+      });
+    }
+  }
+
+  it('two threads: the workers take bands, and give the one-thread planes', async () => {
+    const p = picture(randomImage(641, 479, 11), { fx: 0.83, fy: 0.83 });
+    // a worker takes tens of ms to start; until it is ready its bands run on the caller
+    await new Promise((done) => setTimeout(done, 500));
+    const before = two.threads.workerRuns;
+    await expectSameStored('641x479, two threads', two, twoMemory, p);
+    expect(two.threads.workerRuns - before).toBeGreaterThan(0);
+  });
+});
+
+describe('uploadPicture vs golden resize/ (cv2.resize INTER_LINEAR)', () => {
+  const manifest = readManifest('resize');
+  const src = goldenImage('resize', 'src.npy');
+  for (const [file, entry] of Object.entries<any>(manifest.files)) {
+    if (file === 'src.npy') continue;
+    const fx = /fx=fy=([0-9.e-]+)/.exec(entry.what)?.[1];
+    const target: ResizeTarget = fx !== undefined ? { fx: Number(fx), fy: Number(fx) } : { width: entry.shape[1], height: entry.shape[0] };
+    it(`${file}: ${entry.what}`, async () => {
+      const golden = goldenImage('resize', file);
+      const x = await one.uploadPicture!(picture(src, target));
+      const t = await one.download(x);
+      one.free(x);
+      const n = golden.width * golden.height;
+      expect(t.shape).toEqual([1, 3, golden.height, golden.width]);
+      const diffs = Array.from(golden.data).flatMap((v, j) => (t.data[(j % 3) * n + Math.floor(j / 3)] === v ? [] : [j]));
+      expect(diffs.length, `${file}: values differing from cv2's`).toBe(0);
+    });
+  }
+});
