@@ -2,8 +2,8 @@
  * The hand-written wasm kernels (src/ops/wasm) on the convolution shapes of mnet.25 at 640×640
  * (and the stride-8 map of t1's 1479×1024 input), one thread: each checked against the reference
  * ops/convolution.ts (bias + relu) first, then timed (min of 12, a fresh output tensor each call,
- * freed after). Dense 3×3 stride-1 layers run twice: directly and by Winograd F(2×2, 3×3) (the
- * default). Run as harness.ts says:
+ * freed after). Dense 3×3 stride-1 layers run three times: directly, by Winograd F(2×2, 3×3) and
+ * by F(4×4, 3×3) (the default). Run as harness.ts says:
  *   node .../bench/kernels/wasm-ops.js
  */
 import { activation } from '../../src/ops/activation.js';
@@ -52,7 +52,7 @@ for (const [name, IC, OC, H, k, s, g, W = H] of CASES) {
   const ref = activation(convolution(x, weight, bias, attrs)).data;
   const stored = memory.upload(x);
   const flop = 2 * OC * (IC / g) * k * k * ref.length / OC;
-  const ways: [string, boolean][] = k === 3 && s === 1 && g === 1 ? [['wasm direct', false], ['wasm Winograd F(2×2,3×3)', true]] : [['wasm', true]];
+  const ways: [string, boolean | 2 | 4][] = k === 3 && s === 1 && g === 1 ? [['wasm direct', false], ['wasm Winograd F(2×2,3×3)', 2], ['wasm Winograd F(4×4,3×3)', 4]] : [['wasm', true]];
   await compare(name, flop, ref, ways.map(([variant, winograd]) => {
     const conv = prepareConvolution(memory, single, floors, weights, `${name} ${variant}`, name, convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, true, winograd);
     return {

@@ -75,15 +75,21 @@ const CONV_CASES: ConvCase[] = [
   [6, 23, 1, 8, 3, 1, 1, true], // one column
   [17, 15, 33, 12, 3, 1, 1, false],
   [64, 40, 9, 64, 3, 1, 1, true], // several bands of tile rows (convolution.ts WINOGRAD_BAND_BYTES)
+  // F(4×4)'s edges: heights 4k+1..4k+3 (rows past the map read as zeros), widths whose last tile crosses the row's end
+  [5, 5, 6, 4, 3, 1, 1, false], // WP = 8: the last tile's vector is cut to three floats
+  [7, 6, 7, 8, 3, 1, 1, true], // WP = 12 = OW + 5
+  [3, 7, 10, 4, 3, 1, 1, false], // WP = 12 = OW + 2: cut to two floats
+  [9, 3, 17, 5, 3, 1, 1, true], // five tiles a row, 17 = 4·4 + 1
 ];
 
 describe('wasm kernels agree with the reference ops', () => {
-  // dense 3×3 stride 1 twice: by Winograd (the default) and directly
-  const runs = CONV_CASES.flatMap((c) => (c[4] === 3 && c[5] === 1 && c[6] === 1 ? [[c, true], [c, false]] as const : [[c, true] as const]));
+  // dense 3×3 stride 1 three times: by Winograd F(4×4) and F(2×2), and directly
+  const runs = CONV_CASES.flatMap((c): [ConvCase, boolean | 2 | 4][] => (c[4] === 3 && c[5] === 1 && c[6] === 1 ? [[c, 4], [c, 2], [c, false]] : [[c, true]]));
   for (const [[IC, H, W, OC, k, s, groups, relu], winograd] of runs) {
     const g = groups === 'C' ? IC : 1;
     const p = k === 3 ? 1 : 0;
-    const title = `Convolution x=(1,${IC},${H},${W}) OC=${OC} k=${k} s=${s} p=${p} g=${g}${relu ? ' +relu' : ''}${winograd ? '' : ' (direct, no Winograd)'}`;
+    const how = winograd === false ? ' (direct, no Winograd)' : winograd === true ? '' : ` (Winograd F(${winograd}×${winograd}, 3×3))`;
+    const title = `Convolution x=(1,${IC},${H},${W}) OC=${OC} k=${k} s=${s} p=${p} g=${g}${relu ? ' +relu' : ''}${how}`;
     it(title, () => withSeeds(title, (random, seed) => {
       const attrs: ConvolutionAttrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: OC, num_group: g, no_bias: false };
       const x = random([1, IC, H, W]);

@@ -19,6 +19,7 @@ import { RetinaFaceError } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { convolutionParts, type Backend, type KernelTable, type OpNode } from '../backend.js';
 import { placeFloors, prepareConvolution, weightStore, type WasmConvolution } from './convolution.js';
+import type { WinogradTile } from './convolution-winograd.js';
 import { instantiateKernels } from './kernels.js';
 import { concat, crop, elemwiseAdd, relu, upSampling } from './data-movement.js';
 import { binaryScalarJs } from './binary-scalar.js';
@@ -42,8 +43,8 @@ export interface WasmBackendOptions {
   threads?: number;
   /** Where the tensors live; default a new memory, shared when there are threads (threads.ts threadsAvailable). */
   memory?: WasmMemory;
-  /** Dense 3×3 stride-1 layers by Winograd F(2×2, 3×3) (convolution.ts); default true, the benchmarks compare false. */
-  winograd?: boolean;
+  /** Dense 3×3 stride-1 layers by Winograd (convolution.ts): true (the default: F(4×4, 3×3)), 2 or 4 for that tile, false for directly, as the benchmarks compare. */
+  winograd?: boolean | WinogradTile;
 }
 
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {

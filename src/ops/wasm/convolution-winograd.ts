@@ -1,5 +1,5 @@
 /**
- * Dense 3×3 stride-1 pad-1 Convolution by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray,
+ * Dense 3×3 stride-1 pad-1 Convolution by Winograd's minimal filtering F(2×2, 3×3) and F(4×4, 3×3) (Lavin & Gray,
  * "Fast Algorithms for Convolutional Neural Networks", 2016), as hand-written WebAssembly SIMD
  * kernels: a twin of the reference ops/convolution.ts for the geometry convolution-dense.ts runs
  * directly. Each 2×2 output tile of a channel is
@@ -30,23 +30,40 @@
  * then zeroes those (kernels.ts zeroGaps), so bands on different threads never write the same
  * float, and the whole convolution is one split.
  *
- * Legend: IC/OC channels, OCB = ⌈OC/4⌉ blocks, TH tile rows, TWG groups of four tiles per tile
- * row (even), TP floats per (component, channel) plane of tiles (≥ TH·TWG·4), ξ component.
+ * F(4×4, 3×3), the default (convolution.ts), is the same with 4×4 output tiles of 6×6 patches
+ * (stored rows 4ty … 4ty+5, columns 4tx … 4tx+5), the 6×6 Bᵀ and 4×6 Aᵀ of emitB4 / emitA4 and
+ * G4: 36 multiplies per tile and channel pair for 16 outputs (2.25 per output against F(2×2)'s
+ * 4), the same GEMM over 36 components, and its own input and output kernels
+ * (winograd4Input, winograd4Output), whose edges are handled differently (see there). Its error
+ * is larger (≤ 4.4e-6 of the tensor's max on every golden layer against F(2×2)'s ≤ 1.0e-6,
+ * BENCHMARKS.md), well inside the golden tolerance of 1e-4.
+ *
+ * Legend: IC/OC channels, OCB = ⌈OC/4⌉ blocks, m the output tile side, TH tile rows, TWG groups
+ * of four tiles per tile row (even), TP floats per (component, channel) plane of tiles
+ * (≥ TH·TWG·4), ξ component.
  */
 import { emitPointwise } from './convolution-pointwise.js';
 import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
 
 /** Bᵀ and Aᵀ applied to four values a0..a3 (locals): which sums and differences make each result. */
 const B_T: readonly (readonly [number, 1 | -1, number])[] = [[0, -1, 2], [1, 1, 2], [2, -1, 1], [1, -1, 3]];
-const G: readonly (readonly number[])[] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+/** G of F(2×2, 3×3) and of F(4×4, 3×3) (Lavin & Gray §4.2, interpolation points 0, ±1, ±2). */
+const G2: readonly (readonly number[])[] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+const G4: readonly (readonly number[])[] = [
+  [1 / 4, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6],
+  [1 / 24, 1 / 12, 1 / 6], [1 / 24, -1 / 12, 1 / 6], [0, 0, 1],
+];
 
 export interface WinogradDims { TH: number; TWG: number; TP: number }
 
-/** The tiling of an OH×OW output. */
-export function winogradDims(OH: number, OW: number): WinogradDims {
-  const TH = Math.ceil(OH / 2);
+/** Output tile side m: F(2×2, 3×3) or F(4×4, 3×3). */
+export type WinogradTile = 2 | 4;
+
+/** The tiling of an OH×OW output into m×m tiles. */
+export function winogradDims(OH: number, OW: number, m: WinogradTile = 2): WinogradDims {
+  const TH = Math.ceil(OH / m);
   // an even number of groups: a tile row is then a multiple of the GEMM's eight positions
-  const TWG = 2 * Math.ceil(Math.ceil(OW / 2) / 8);
+  const TWG = 2 * Math.ceil(Math.ceil(OW / m) / 8);
   // planes 32·m bytes apart with m not a multiple of 16: the GEMM's IC loads of one column then
   // fall in many L1 sets (a stride of a multiple of 4 KiB put all of them in one: 25 % slower than
   // direct convolution at 185×128)
@@ -56,23 +73,25 @@ export function winogradDims(OH: number, OW: number): WinogradDims {
 }
 
 /**
- * Weights (OC, IC, 3, 3) and bias → for each component ξ the pointwise kernel's packing of U[ξ] =
- * (G g Gᵀ)[ξ] (blocks of four output channels: four zero biases, then U[ic][0..3]), then the OC
- * biases padded to 4·OCB. G g Gᵀ is computed in float64 and rounded once.
+ * Weights (OC, IC, 3, 3) and bias → for each of the (m+2)² components ξ the pointwise kernel's
+ * packing of U[ξ] = (G g Gᵀ)[ξ] (blocks of four output channels: four zero biases, then
+ * U[ic][0..3]), then the OC biases padded to 4·OCB. G g Gᵀ is computed in float64 and rounded once.
  */
-export function packWinogradWeights(IC: number, OC: number, weight: Float32Array, bias: Float32Array): Float32Array {
+export function packWinogradWeights(IC: number, OC: number, weight: Float32Array, bias: Float32Array, m: WinogradTile = 2): Float32Array {
+  const G = m === 2 ? G2 : G4;
+  const n = m + 2;
   const OCB = Math.ceil(OC / 4);
   const component = OCB * (IC + 1) * 4;
-  const packed = new Float32Array(16 * component + 4 * OCB);
+  const packed = new Float32Array(n * n * component + 4 * OCB);
   for (let oc = 0; oc < OC; oc++) {
-    packed[16 * component + oc] = bias[oc];
+    packed[n * n * component + oc] = bias[oc];
     for (let ic = 0; ic < IC; ic++) {
       const g = weight.subarray((oc * IC + ic) * 9, (oc * IC + ic) * 9 + 9);
-      for (let i = 0; i < 4; i++) {
-        for (let j = 0; j < 4; j++) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
           let u = 0;
           for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) u += G[i][a] * g[a * 3 + b] * G[j][b];
-          packed[(4 * i + j) * component + (oc >> 2) * (IC + 1) * 4 + 4 + ic * 4 + (oc & 3)] = u;
+          packed[(n * i + j) * component + (oc >> 2) * (IC + 1) * 4 + 4 + ic * 4 + (oc & 3)] = u;
         }
       }
     }
@@ -132,18 +151,18 @@ export function winogradInputFunction(): FunctionBody {
 }
 
 /**
- * winogradGemm(v, u, m, IC, OCB, TP, N, floor, VS, US, MS): M[ξ] = U[ξ]·V[ξ] for ξ = 0 … 15, each
- * the pointwise kernel over N tiles of planes of TP (floor −∞, zero biases); VS, US, MS the byte
- * strides of ξ.
+ * winogradGemm(v, u, m, IC, OCB, TP, N, floor, VS, US, MS, K): M[ξ] = U[ξ]·V[ξ] for ξ = 0 … K−1
+ * (16 or 36 components), each the pointwise kernel over N tiles of planes of TP (floor −∞, zero
+ * biases); VS, US, MS the byte strides of ξ.
  */
 export function winogradGemmFunction(): FunctionBody {
-  const f = new FunctionBody(11);
-  const [V, U, M, IC, OCB, TP, N, FLOOR, VS, US, MS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const f = new FunctionBody(12);
+  const [V, U, M, IC, OCB, TP, N, FLOOR, VS, US, MS, K] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const [xi, x, w, out] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   f.get(V).set(x);
   f.get(U).set(w);
   f.get(M).set(out);
-  countedLoop(f, xi, () => f.i32(0), () => f.i32(16), 1, () => {
+  countedLoop(f, xi, () => f.i32(0), () => f.get(K), 1, () => {
     emitPointwise(f, x, w, out, IC, OCB, TP, N, FLOOR);
     f.get(x).get(VS).i32Add().set(x);
     f.get(w).get(US).i32Add().set(w);
@@ -205,6 +224,175 @@ export function winogradOutputFunction(): FunctionBody {
         f.get(op).get(WPO).i32(4).i32Mul().i32Add().set(op);
         storeRow(1);
         f.end();
+      });
+    });
+  });
+  return f;
+}
+
+/** d[j] = (v0[j], v1[j], v2[j], v3[j]): a 4×4 transpose in eight shuffles through t. */
+function emitTranspose(f: FunctionBody, v: readonly number[], t: readonly number[], d: readonly number[]): void {
+  f.get(v[0]).get(v[1]).shuffle32([0, 4, 1, 5]).set(t[0]);
+  f.get(v[2]).get(v[3]).shuffle32([0, 4, 1, 5]).set(t[1]);
+  f.get(v[0]).get(v[1]).shuffle32([2, 6, 3, 7]).set(t[2]);
+  f.get(v[2]).get(v[3]).shuffle32([2, 6, 3, 7]).set(t[3]);
+  f.get(t[0]).get(t[1]).shuffle32([0, 1, 4, 5]).set(d[0]);
+  f.get(t[0]).get(t[1]).shuffle32([2, 3, 6, 7]).set(d[1]);
+  f.get(t[2]).get(t[3]).shuffle32([0, 1, 4, 5]).set(d[2]);
+  f.get(t[2]).get(t[3]).shuffle32([2, 3, 6, 7]).set(d[3]);
+}
+
+/**
+ * F(4×4, 3×3)'s Bᵀ on six values (locals d, results into locals e, distinct from d; k4, k5, k2
+ * hold the constants), factored as NNPACK and ncnn do:
+ *   e0 = 4d0 − 5d2 + d4,  e1 = (d3 + d4) − 4(d1 + d2),  e2 = (d4 − d3) + 4(d1 − d2),
+ *   e3 = (d4 − d2) + 2(d3 − d1),  e4 = (d4 − d2) − 2(d3 − d1),  e5 = 4d1 − 5d3 + d5.
+ */
+function emitB4(f: FunctionBody, d: readonly number[], e: readonly number[], [k4, k5, k2]: readonly number[], [p, q]: readonly number[]): void {
+  f.get(d[0]).get(k4).f32x4Mul().get(d[2]).get(k5).f32x4Mul().f32x4Sub().get(d[4]).f32x4Add().set(e[0]);
+  f.get(d[3]).get(d[4]).f32x4Add().get(d[1]).get(d[2]).f32x4Add().get(k4).f32x4Mul().f32x4Sub().set(e[1]);
+  f.get(d[4]).get(d[3]).f32x4Sub().get(d[1]).get(d[2]).f32x4Sub().get(k4).f32x4Mul().f32x4Add().set(e[2]);
+  f.get(d[4]).get(d[2]).f32x4Sub().set(p);
+  f.get(d[3]).get(d[1]).f32x4Sub().get(k2).f32x4Mul().set(q);
+  f.get(p).get(q).f32x4Add().set(e[3]);
+  f.get(p).get(q).f32x4Sub().set(e[4]);
+  f.get(d[1]).get(k4).f32x4Mul().get(d[3]).get(k5).f32x4Mul().f32x4Sub().get(d[5]).f32x4Add().set(e[5]);
+}
+
+/**
+ * F(4×4, 3×3)'s Aᵀ on six values m (locals) into four y (locals, distinct from m):
+ *   y0 = m0 + (m1 + m2) + (m3 + m4),  y1 = (m1 − m2) + 2(m3 − m4),
+ *   y2 = (m1 + m2) + 4(m3 + m4),      y3 = (m1 − m2) + 8(m3 − m4) + m5.
+ */
+function emitA4(f: FunctionBody, m: readonly number[], y: readonly number[], [k2, k4, k8]: readonly number[], [s, t, u, v]: readonly number[]): void {
+  f.get(m[1]).get(m[2]).f32x4Add().set(s);
+  f.get(m[1]).get(m[2]).f32x4Sub().set(t);
+  f.get(m[3]).get(m[4]).f32x4Add().set(u);
+  f.get(m[3]).get(m[4]).f32x4Sub().set(v);
+  f.get(m[0]).get(s).f32x4Add().get(u).f32x4Add().set(y[0]);
+  f.get(t).get(v).get(k2).f32x4Mul().f32x4Add().set(y[1]);
+  f.get(s).get(u).get(k4).f32x4Mul().f32x4Add().set(y[2]);
+  f.get(t).get(v).get(k8).f32x4Mul().f32x4Add().get(m[5]).f32x4Add().set(y[3]);
+}
+
+/**
+ * winograd4Input(x, v, C, TH, TWG, WPI, PSI, TP, VS, ROWS): F(4×4, 3×3)'s V[ξ][ic][t] = (Bᵀ d B)[ξ]
+ * for the 36 components ξ = 6i + j of each 6×6 patch d (stored rows 4ty … 4ty+5, columns 4tx …
+ * 4tx+5), four tiles side by side: a group's patch columns are five loads and a transpose. Unlike
+ * F(2×2)'s, every patch row reaches every output row (through sums that cancel only in exact
+ * arithmetic), so rows past the map are not read: stored rows from ROWS on (counted from x; ROWS
+ * = H+1 − the band's first) are taken as zeros, not read from the next plane or the slack.
+ * Columns past a row's end read the next stored row, finite values whose weight in the tile's
+ * outputs inside the map cancels.
+ */
+export function winograd4InputFunction(): FunctionBody {
+  const f = new FunctionBody(10);
+  const [X, V, C, TH, TWG, WPI, PSI, TP, VS, ROWS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [c, ty, g, row, rp, vp, vs4] = [0, 0, 0, 0, 0, 0, 0].map(() => f.local(I32));
+  const vec = () => f.local(V128);
+  const k = [vec(), vec(), vec()];
+  const tmp = [vec(), vec()];
+  const v = [vec(), vec(), vec(), vec(), vec()];
+  const t = [vec(), vec(), vec(), vec()];
+  const d = Array.from({ length: 6 }, vec);
+  // e[r][j]: patch row r after Bᵀ over its columns
+  const e = Array.from({ length: 6 }, () => Array.from({ length: 6 }, vec));
+  const o = Array.from({ length: 6 }, vec);
+  f.f32x4Const(4).set(k[0]);
+  f.f32x4Const(5).set(k[1]);
+  f.f32x4Const(2).set(k[2]);
+  f.get(VS).i32(4).i32Mul().set(vs4);
+  countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
+    countedLoop(f, ty, () => f.i32(0), () => f.get(TH), 1, () => {
+      countedLoop(f, g, () => f.i32(0), () => f.get(TWG), 1, () => {
+        for (let r = 0; r < 6; r++) {
+          f.get(ty).i32(4).i32Mul().i32(r).i32Add().set(row);
+          for (const dj of d) f.v128Zero().set(dj);
+          f.block();
+          f.get(row).get(ROWS).i32LtS().i32Eqz().brIf(0);
+          // stored row 4·ty + r of channel c from column 16·g: patch column j of tile 4g + l is column 16g + 4l + j
+          f.get(X).get(c).get(PSI).i32Mul().get(row).get(WPI).i32Mul().i32Add().get(g).i32(16).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(rp);
+          for (let p = 0; p < 5; p++) f.get(rp).v128Load(16 * p).set(v[p]);
+          emitTranspose(f, v, t, d);
+          f.get(d[0]).get(v[4]).shuffle32([1, 2, 3, 4]).set(d[4]);
+          f.get(d[1]).get(v[4]).shuffle32([1, 2, 3, 5]).set(d[5]);
+          f.end();
+          emitB4(f, d, e[r], k, tmp);
+        }
+        // component 6i + j at V + ((6i + j)·VS + c·TP + (ty·TWG + g)·4)·4
+        f.get(V).get(c).get(TP).i32Mul().get(ty).get(TWG).i32Mul().get(g).i32Add().i32(4).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(vp);
+        for (let j = 0; j < 6; j++) {
+          emitB4(f, e.map((er) => er[j]), o, k, tmp);
+          for (let i = 0; i < 6; i++) f.get(vp).get(vs4).i32((6 * i + j)).i32Mul().i32Add().get(o[i]).v128Store(0);
+        }
+      });
+    });
+  });
+  return f;
+}
+
+/**
+ * winograd4Output(m, out, C, TH, TWG, WPO, PSO, TP, MS, bias, floor, OH, OW): F(4×4, 3×3)'s Y = Aᵀ M A
+ * + bias, clamped at the floor, four tiles side by side, transposed back to rows of the map. Rows
+ * past the map (OH counted from this band's first) are not stored, nor a tile past OW; a tile's
+ * vector that would cross its row's end is stored as its first two or three floats, so every store
+ * stays in its own row (the right border, which zeroGaps restores).
+ */
+export function winograd4OutputFunction(): FunctionBody {
+  const f = new FunctionBody(13);
+  const [M, OUT, C, TH, TWG, WPO, PSO, TP, MS, BIAS, FLOOR, OH, OW] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const [c, ty, g, mp, op, ms4, col] = [0, 0, 0, 0, 0, 0, 0].map(() => f.local(I32));
+  const vec = () => f.local(V128);
+  const [floor, b] = [vec(), vec()];
+  const k = [vec(), vec(), vec()];
+  const tmp = [vec(), vec(), vec(), vec()];
+  const m = Array.from({ length: 6 }, vec);
+  // s[r][j]: column j of M after Aᵀ over its rows
+  const s = Array.from({ length: 4 }, () => Array.from({ length: 6 }, vec));
+  const y = [vec(), vec(), vec(), vec()];
+  const z = [vec(), vec(), vec(), vec()];
+  f.f32x4Const(2).set(k[0]);
+  f.f32x4Const(4).set(k[1]);
+  f.f32x4Const(8).set(k[2]);
+  f.get(MS).i32(4).i32Mul().set(ms4);
+  f.get(FLOOR).v128Load32Splat().set(floor);
+  countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
+    f.get(BIAS).get(c).i32(4).i32Mul().i32Add().v128Load32Splat().set(b);
+    countedLoop(f, ty, () => f.i32(0), () => f.get(TH), 1, () => {
+      countedLoop(f, g, () => f.i32(0), () => f.get(TWG), 1, () => {
+        f.get(M).get(c).get(TP).i32Mul().get(ty).get(TWG).i32Mul().get(g).i32Add().i32(4).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(mp);
+        for (let j = 0; j < 6; j++) {
+          for (let i = 0; i < 6; i++) f.get(mp).get(ms4).i32(6 * i + j).i32Mul().i32Add().v128Load(0).set(m[i]);
+          emitA4(f, m, s.map((sr) => sr[j]), k, tmp);
+        }
+        for (let r = 0; r < 4; r++) {
+          f.block();
+          // output row 4·ty + r, unless it is past the map
+          f.get(ty).i32(4).i32Mul().i32(r).i32Add().get(OH).i32LtS().i32Eqz().brIf(0);
+          emitA4(f, s[r], y, k, tmp);
+          for (const yc of y) f.get(yc).get(b).f32x4Add().get(floor).f32x4Max().set(yc);
+          emitTranspose(f, y, tmp, z);
+          // stored row 4·ty + r + 1, column 16·g + 1
+          f.get(OUT).get(c).get(PSO).i32Mul().get(ty).i32(4).i32Mul().i32(r + 1).i32Add().get(WPO).i32Mul().i32Add().get(g).i32(16).i32Mul().i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add().set(op);
+          for (let q = 0; q < 4; q++) {
+            // tile 4g + q's first column; none of the following tiles is in the map if this one is not
+            f.get(g).i32(16).i32Mul().i32(4 * q).i32Add().set(col);
+            f.get(col).get(OW).i32LtS().i32Eqz().brIf(0);
+            f.block().block();
+            f.get(WPO).get(col).i32(5).i32Add().i32LtS().brIf(0);
+            f.get(op).get(z[q]).v128Store(16 * q);
+            f.br(1);
+            f.end();
+            // at least two of its floats fit before the row's end (WPO ≥ OW + 2)
+            f.get(op).get(z[q]).v128Store64Lane(0, 16 * q);
+            f.block();
+            f.get(WPO).get(col).i32(4).i32Add().i32LtS().brIf(0);
+            f.get(op).get(z[q]).v128Store32Lane(2, 16 * q + 8);
+            f.end();
+            f.end();
+          }
+          f.end();
+        }
       });
     });
   });

@@ -1,7 +1,7 @@
 /**
  * wasm Convolution: picks the hand-written kernel for a node's geometry — pointwise (1×1, stride
  * 1, pad 0), depthwise (num_group = IC = OC, 3×3, pad 1, stride 1 or 2) or dense (num_group = 1,
- * 3×3, pad 1, stride 1 or 2; stride 1 by Winograd F(2×2, 3×3)), packs its weights into the memory
+ * 3×3, pad 1, stride 1 or 2; stride 1 by Winograd F(4×4, 3×3)), packs its weights into the memory
  * once, and runs it followed by
  * zeroBorder (the kernels write the border's positions too, memory.ts). Every Convolution of
  * mnet.25 and mnet_cov2 is one of these; anything else is reported with its geometry. Legend as in
@@ -19,7 +19,7 @@ import type { ConvGeometry, ConvWeights } from '../conv-geometry.js';
 import { packDenseWeights } from './convolution-dense.js';
 import { packDepthwiseWeights } from './convolution-depthwise.js';
 import { packPointwiseWeights } from './convolution-pointwise.js';
-import { packWinogradWeights, winogradDims } from './convolution-winograd.js';
+import { packWinogradWeights, winogradDims, type WinogradTile } from './convolution-winograd.js';
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
 import type { KernelThreads } from './threads.js';
 
@@ -78,31 +78,41 @@ const WINOGRAD_BAND_BYTES = 512 * 1024;
  */
 const WINOGRAD_SCRATCH_BYTES = 96 * 2 ** 20;
 
-/** Whether a dense 3×3 stride-1 layer's Winograd scratch fits WINOGRAD_SCRATCH_BYTES. */
-export function winogradFits(g: ConvGeometry): boolean {
-  return 16 * (g.IC + 4 * Math.ceil(g.OC / 4)) * winogradDims(g.OH, g.OW).TP * 4 <= WINOGRAD_SCRATCH_BYTES;
+/** Whether a dense 3×3 stride-1 layer's Winograd scratch with m×m tiles fits WINOGRAD_SCRATCH_BYTES. */
+export function winogradFits(g: ConvGeometry, m: WinogradTile = 2): boolean {
+  return (m + 2) ** 2 * (g.IC + 4 * Math.ceil(g.OC / 4)) * winogradDims(g.OH, g.OW, m).TP * 4 <= WINOGRAD_SCRATCH_BYTES;
 }
 
-function kind(g: ConvGeometry, winograd: boolean): Kind | null {
+/**
+ * The default Winograd tile: F(4×4, 3×3), faster than F(2×2) on every dense stride-1 shape of
+ * mnet.25 from 20² to 80² and within the golden tolerance on every golden layer (BENCHMARKS.md),
+ * so no layer falls back to F(2×2).
+ */
+const WINOGRAD_TILE: WinogradTile = 4;
+
+function kind(g: ConvGeometry, m: WinogradTile | false): Kind | null {
   const square3 = g.KH === 3 && g.KW === 3 && g.py === 1 && g.px === 1 && g.sy === g.sx && (g.sy === 1 || g.sy === 2);
   if (g.KH === 1 && g.KW === 1 && g.sy === 1 && g.sx === 1 && g.py === 0 && g.px === 0 && g.g === 1) return 'pointwise';
   if (square3 && g.g === g.IC && g.g === g.OC) return 'depthwise';
-  if (square3 && g.g === 1) return g.sy === 1 && winograd && winogradFits(g) ? 'winograd' : 'dense';
+  if (square3 && g.g === 1) return g.sy === 1 && m !== false && winogradFits(g, m) ? 'winograd' : 'dense';
   return null;
 }
 
 /**
  * `key` names the weights in `weights` (e.g. the node's MXNet parameter names). `winograd`: dense
- * 3×3 stride-1 layers by Winograd F(2×2, 3×3) (convolution-winograd.ts; faster on every such
- * layer of mnet.25, BENCHMARKS.md), else directly (convolution-dense.ts), as tests and benchmarks
- * compare. The kernel runs
+ * 3×3 stride-1 layers by Winograd (convolution-winograd.ts; faster on every such layer of mnet.25,
+ * BENCHMARKS.md): true for the default tile (WINOGRAD_TILE), 2 or 4 for F(2×2) or F(4×4), false
+ * for directly (convolution-dense.ts), as tests and benchmarks compare. The kernel runs
  * split over `threads` by output channel blocks (depthwise: channels), each range its slice of
  * the packed weights and of the output planes; Winograd, and pointwise layers with small weights
  * (POINTWISE_ROWS_WEIGHT_BYTES), by bands of rows instead, each band restoring the border beside
  * its own rows.
  */
-export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, floors: Floors, weights: WeightStore, key: string, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean, winograd = true): WasmConvolution {
-  const k = kind(g, winograd);
+export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, floors: Floors, weights: WeightStore, key: string, node: string, g: ConvGeometry, p: ConvWeights, relu: boolean, winograd: boolean | WinogradTile = true): WasmConvolution {
+  const tile = winograd === true ? WINOGRAD_TILE : winograd;
+  const k = kind(g, tile);
+  // the tile side where k is 'winograd'
+  const m: WinogradTile = tile === false ? 2 : tile;
   if (k === null) {
     throw new RetinaFaceError(
       'UNSUPPORTED',
@@ -110,9 +120,9 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
         'it runs 1×1 stride 1 pad 0 and 3×3 pad 1 stride 1 or 2 (dense or depthwise)',
     );
   }
-  const w = weights(`${k} ${key}`, () => (k === 'pointwise' ? packPointwiseWeights(g.IC, g.OC, p.weight, p.bias)
+  const w = weights(`${k === 'winograd' ? `winograd${m}` : k} ${key}`, () => (k === 'pointwise' ? packPointwiseWeights(g.IC, g.OC, p.weight, p.bias)
     : k === 'depthwise' ? packDepthwiseWeights(g.OC, p.weight, p.bias)
-    : k === 'winograd' ? packWinogradWeights(g.IC, g.OC, p.weight, p.bias)
+    : k === 'winograd' ? packWinogradWeights(g.IC, g.OC, p.weight, p.bias, m)
     : packDenseWeights(g.IC, g.OC, p.weight, p.bias)));
   const floor = relu ? floors.relu : floors.none;
   const OCB = Math.ceil(g.OC / 4);
@@ -144,28 +154,35 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
       ], undefined, work);
     } else if (k === 'winograd') {
       // in bands of tile rows, each band's three steps back to back while its V and M are in cache;
-      // V: 16 components × IC planes of tiles, M: 16 × 4·OCB; U's component stride; the biases after U
-      const { TH, TWG, TP } = winogradDims(g.OH, g.OW);
-      const V = memory.allocUninitialized(16 * g.IC * TP);
-      const M = memory.allocUninitialized(16 * 4 * OCB * TP);
+      // V: K components × IC planes of tiles, M: K × 4·OCB; U's component stride; the biases after U
+      const { TH, TWG, TP } = winogradDims(g.OH, g.OW, m);
+      const K = (m + 2) ** 2;
+      // component strides one cache line more than their planes: IC·TP floats is often a multiple
+      // of 4 KiB, which put the transforms' K loads or stores of a group in one L1 set
+      const VS = g.IC * TP + 16;
+      const MS = 4 * OCB * TP + 16;
+      const V = memory.allocUninitialized(K * VS);
+      const M = memory.allocUninitialized(K * MS);
       const US = OCB * (g.IC + 1) * 16;
       const row = TWG * 16; // bytes of one tile row in a plane of tiles
-      const band = Math.max(1, Math.floor(WINOGRAD_BAND_BYTES / (16 * (g.IC + 4 * OCB) * row)));
+      const band = Math.max(1, Math.floor(WINOGRAD_BAND_BYTES / (K * (g.IC + 4 * OCB) * row)));
       const f32 = memory.f32;
       for (let c = 0, at = out.offset / 4; c < 4 * OCB; c++, at += o.PS) {
         f32.fill(0, at, at + o.WP + 1);
         f32.fill(0, at + (o.H + 1) * o.WP, at + o.PS);
       }
       threads.split(TH, [
-        ['winogradInput', (t, n) => [x.offset + t * 2 * i.WP * 4, V + t * row, g.IC, n, TWG, i.WP, i.PS, TP, g.IC * TP]],
-        ['winogradGemm', (t, n) => [V + t * row, w, M + t * row, g.IC, OCB, TP, n * TWG * 4, floors.none, g.IC * TP * 4, US, 4 * OCB * TP * 4]],
-        ['winogradOutput', (t, n) => [M + t * row, out.offset + t * 2 * o.WP * 4, 4 * OCB, n, TWG, o.WP, o.PS, TP, 4 * OCB * TP, w + 16 * US, floor, g.OH - 2 * t, g.OW]],
-        // the border beside the band's rows (and the next row's column 0, where the band's last
-        // store may spill one float); the rows above and below the map are zeroed here first
-        ['zeroGaps', (t, n) => [out.offset + (2 * t + 1) * o.WP * 4, 4 * OCB, 2 * n, o.W, o.WP, o.PS]],
+        m === 2
+          ? ['winogradInput', (t, n) => [x.offset + t * 2 * i.WP * 4, V + t * row, g.IC, n, TWG, i.WP, i.PS, TP, VS]]
+          : ['winograd4Input', (t, n) => [x.offset + t * 4 * i.WP * 4, V + t * row, g.IC, n, TWG, i.WP, i.PS, TP, VS, i.H + 1 - 4 * t]],
+        ['winogradGemm', (t, n) => [V + t * row, w, M + t * row, g.IC, OCB, TP, n * TWG * 4, floors.none, VS * 4, US, MS * 4, K]],
+        [m === 2 ? 'winogradOutput' : 'winograd4Output', (t, n) => [M + t * row, out.offset + t * m * o.WP * 4, 4 * OCB, n, TWG, o.WP, o.PS, TP, MS, w + K * US, floor, g.OH - m * t, g.OW]],
+        // the border beside the band's rows (and the next row's column 0, where F(2×2)'s last
+        // store of a row may spill one float); the rows above and below the map are zeroed here first
+        ['zeroGaps', (t, n) => [out.offset + (m * t + 1) * o.WP * 4, 4 * OCB, m * n, g.OH - m * t, o.W, o.WP, o.PS]],
       ], band, work);
-      memory.release(V, 16 * g.IC * TP);
-      memory.release(M, 16 * 4 * OCB * TP);
+      memory.release(V, K * VS);
+      memory.release(M, K * MS);
     } else if (k === 'depthwise') {
       threads.split(g.OC, [
         [g.sy === 1 ? 'depthwise3x3s1' : 'depthwise3x3s2', (c, n) => [x.offset + c * i.PS * 4, w + c * 40, out.offset + c * plane, n, g.OH, g.OW, i.WP, i.PS, o.WP, o.PS, floor]],

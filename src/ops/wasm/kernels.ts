@@ -7,7 +7,7 @@ import { RetinaFaceError } from '../../errors.js';
 import { denseFunction } from './convolution-dense.js';
 import { depthwiseFunction } from './convolution-depthwise.js';
 import { pointwiseFunction } from './convolution-pointwise.js';
-import { winogradGemmFunction, winogradInputFunction, winogradOutputFunction } from './convolution-winograd.js';
+import { winograd4InputFunction, winograd4OutputFunction, winogradGemmFunction, winogradInputFunction, winogradOutputFunction } from './convolution-winograd.js';
 import { resizeBandsFunction } from './resize.js';
 import { FunctionBody, I32, countedLoop, encodeModule } from './wasm-module.js';
 
@@ -26,6 +26,8 @@ export interface WasmKernels {
   winogradInput: Fn;
   winogradGemm: Fn;
   winogradOutput: Fn;
+  winograd4Input: Fn;
+  winograd4Output: Fn;
   resizeBands: Fn;
 }
 
@@ -36,10 +38,10 @@ export interface WasmKernels {
  * it. A pointwise convolution split by bands of rows (convolution.ts) restores each band's
  * border; the whole tensor is Y0 = 0, R = H+2.
  *
- * zeroGaps(t, C, R, W, WP, PS): only the runs from one row's right border to the next row's
- * column 0 (adjacent in memory: WP−W floats), after each of R rows counted from t (a band of
- * Winograd's rows, whose last store may spill into the next row's column 0; its caller zeroes
- * the top and bottom).
+ * zeroGaps(t, C, R, LEFT, W, WP, PS): only the runs from one row's right border to the next
+ * row's column 0 (adjacent in memory: WP−W floats), after each of min(R, LEFT) rows counted from t
+ * (a band of Winograd's rows, LEFT the map's rows from the band's first on; F(2×2)'s last store
+ * of a row may spill into the next row's column 0; the caller zeroes the top and bottom).
  */
 function zeroBorderFunction(): FunctionBody {
   const f = new FunctionBody(8);
@@ -76,9 +78,13 @@ function zeroBorderFunction(): FunctionBody {
 }
 
 function zeroGapsFunction(): FunctionBody {
-  const f = new FunctionBody(6);
-  const [T, C, R, W, WP, PS] = [0, 1, 2, 3, 4, 5];
+  const f = new FunctionBody(7);
+  const [T, C, R, LEFT, W, WP, PS] = [0, 1, 2, 3, 4, 5, 6];
   const [c, y, a, plane] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  f.block();
+  f.get(R).get(LEFT).i32LtS().brIf(0);
+  f.get(LEFT).set(R);
+  f.end();
   countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
     f.get(T).get(c).get(PS).i32Mul().i32(4).i32Mul().i32Add().set(plane);
     countedLoop(f, y, () => f.i32(0), () => f.get(R), 1, () => {
@@ -113,7 +119,7 @@ function elementwiseFunction(op: 'relu' | 'add'): FunctionBody {
 }
 
 /** The exports in a fixed order: worker threads are told which to run by index. */
-export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput', 'resizeBands'];
+export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput', 'winograd4Input', 'winograd4Output', 'resizeBands'];
 
 /** Compiled once per process, one module for an unshared and one for a shared memory. */
 const compiled = new Map<boolean, WebAssembly.Module>();
@@ -138,6 +144,8 @@ function compile(shared: boolean): WebAssembly.Module {
     ['winogradInput', winogradInputFunction()],
     ['winogradGemm', winogradGemmFunction()],
     ['winogradOutput', winogradOutputFunction()],
+    ['winograd4Input', winograd4InputFunction()],
+    ['winograd4Output', winograd4OutputFunction()],
     ['resizeBands', resizeBandsFunction()],
   ]);
   try {

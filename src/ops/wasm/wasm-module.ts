@@ -86,7 +86,16 @@ export class FunctionBody {
   v128Load32Lane(lane: number, offset = 0): this { this.simdMemory(0x56, offset); this.code.push(lane); return this; }
   /** 32-bit lane `lane` of the vector on the stack to memory. */
   v128Store32Lane(lane: number, offset = 0): this { this.simdMemory(0x5a, offset); this.code.push(lane); return this; }
+  /** 64-bit lane `lane` (two f32 lanes) of the vector on the stack to memory. */
+  v128Store64Lane(lane: number, offset = 0): this { this.simdMemory(0x5b, offset); this.code.push(lane); return this; }
   v128Zero(): this { this.simd(0x0c); for (let i = 0; i < 16; i++) this.code.push(0); return this; }
+  /** v128.const with `value` in all four f32 lanes. */
+  f32x4Const(value: number): this {
+    this.simd(0x0c);
+    const bytes = new Uint8Array(new Float32Array([value]).buffer);
+    for (let i = 0; i < 4; i++) this.code.push(...bytes);
+    return this;
+  }
   /** i8x16.shuffle of the two v128 on the stack, picking 32-bit lanes (0–3 first operand, 4–7 second). */
   shuffle32(lanes: readonly [number, number, number, number]): this {
     this.simd(0x0d);
