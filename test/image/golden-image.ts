@@ -4,7 +4,8 @@
  */
 import { expect } from 'vitest';
 import { rgbImage, type RgbImage } from '../../src/image/rgb-image.js';
-import { readGoldenU8 } from '../helpers/golden.js';
+import type { ResizeTarget } from '../../src/image/resize.js';
+import { readGoldenU8, readManifest } from '../helpers/golden.js';
 
 export function goldenImage(caseName: string, file: string): RgbImage {
   const a = readGoldenU8(caseName, file);
@@ -36,4 +37,17 @@ export function absDiff(a: RgbImage, b: RgbImage): { max: number; mean: number }
     sum += d;
   }
   return { max, mean: sum / a.data.length };
+}
+
+/**
+ * The golden resize/ cases: each output file, what cv2 was asked (`what`) and that as a target:
+ * the factor is the exact Python float printed in `what`; the dsize case names its size.
+ */
+export function goldenResizeCases(): { file: string; what: string; target: ResizeTarget }[] {
+  const manifest = readManifest('resize');
+  return Object.entries<any>(manifest.files).filter(([file]) => file !== 'src.npy').map(([file, entry]) => {
+    const fx = /fx=fy=([0-9.e-]+)/.exec(entry.what)?.[1];
+    const target: ResizeTarget = fx !== undefined ? { fx: Number(fx), fy: Number(fx) } : { width: entry.shape[1], height: entry.shape[0] };
+    return { file, what: entry.what, target };
+  });
 }

@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { mirrored, resizeGeometry, resizeLinear, resizeTaps, resizeWithTaps, roundHalfEven, type ResizeTarget } from '../../src/image/resize.js';
+import { mirrored, resizeGeometry, resizeLinear, resizeTaps, resizeWithTaps, roundHalfEven } from '../../src/image/resize.js';
 import { rgbImage } from '../../src/image/rgb-image.js';
-import { expectSameImage, goldenImage } from './golden-image.js';
+import { expectSameImage, goldenImage, goldenResizeCases } from './golden-image.js';
 import { readManifest } from '../helpers/golden.js';
 
 
 describe('resizeLinear vs golden resize/ (cv2.resize INTER_LINEAR, bit-exact)', () => {
-  const manifest = readManifest('resize');
   const src = goldenImage('resize', 'src.npy');
-  for (const [file, entry] of Object.entries<any>(manifest.files)) {
-    if (file === 'src.npy') continue;
-    // the factor is the exact Python float printed in `what`; the dsize case names its size
-    const fx = /fx=fy=([0-9.e-]+)/.exec(entry.what)?.[1];
-    const target: ResizeTarget = fx !== undefined
-      ? { fx: Number(fx), fy: Number(fx) }
-      : { width: entry.shape[1], height: entry.shape[0] };
-    it(`${file}: ${entry.what}`, () => {
+  for (const { file, what, target } of goldenResizeCases()) {
+    it(`${file}: ${what}`, () => {
       expectSameImage(file, resizeLinear(src, target), goldenImage('resize', file));
     });
   }

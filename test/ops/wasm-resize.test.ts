@@ -14,9 +14,8 @@ import { pictureTensor } from '../../src/net/input.js';
 import type { PictureInput } from '../../src/ops/backend.js';
 import { createWasmBackend } from '../../src/ops/wasm/backend.js';
 import { planarDims, WasmMemory, type WasmTensor } from '../../src/ops/wasm/memory.js';
-import { readManifest } from '../helpers/golden.js';
 import { mulberry32, seedOf } from '../helpers/random.js';
-import { goldenImage } from '../image/golden-image.js';
+import { goldenImage, goldenResizeCases } from '../image/golden-image.js';
 
 function picture(image: RgbImage, target: ResizeTarget, flip = false): PictureInput {
   const { columns, rows } = resizeTaps(image.width, image.height, target);
@@ -95,13 +94,9 @@ describe('uploadPicture vs upload(pictureTensor) (wasm resize, bit for bit)', ()
 });
 
 describe('uploadPicture vs golden resize/ (cv2.resize INTER_LINEAR)', () => {
-  const manifest = readManifest('resize');
   const src = goldenImage('resize', 'src.npy');
-  for (const [file, entry] of Object.entries<any>(manifest.files)) {
-    if (file === 'src.npy') continue;
-    const fx = /fx=fy=([0-9.e-]+)/.exec(entry.what)?.[1];
-    const target: ResizeTarget = fx !== undefined ? { fx: Number(fx), fy: Number(fx) } : { width: entry.shape[1], height: entry.shape[0] };
-    it(`${file}: ${entry.what}`, async () => {
+  for (const { file, what, target } of goldenResizeCases()) {
+    it(`${file}: ${what}`, async () => {
       const golden = goldenImage('resize', file);
       const x = await one.uploadPicture!(picture(src, target));
       const t = await one.download(x);
