@@ -1,26 +1,41 @@
 #!/usr/bin/env node
 /**
  * JPEG decoding time (decodeImage: header walk, entropy decoding, IDCT, upsampling, colour) on the
- * photos of ../shared/images, from a built package: `node bench/jpeg-decode.mjs [PACKAGE_DIR]`
- * (default: this repository, after `npm run build`). Give another checkout's directory, built, to
- * compare two versions in one run. One warm-up decode, then the median and min of 5.
+ * photos of ../shared/images, from a built package: `node bench/jpeg-decode.mjs [PACKAGE_DIR ...]`
+ * (default: this repository, after `npm run build`). Give other checkouts' directories, built, to
+ * compare versions in one process: their decodes alternate, so a load that comes and goes falls on
+ * each alike. One warm-up decode each, then RUNS (default 7) timed decodes each: the median and min
+ * of wall time, and the min of process CPU time (user + system), which a shared machine inflates less.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const root = resolve(process.argv[2] ?? new URL('..', import.meta.url).pathname);
-const { decodeImage } = await import(pathToFileURL(resolve(root, 'dist/image/decode.js')).href);
+const roots = process.argv.length > 2 ? process.argv.slice(2) : [new URL('..', import.meta.url).pathname];
+const runs = Number(process.env.RUNS ?? 7);
+const decoders = await Promise.all(roots.map(async (root) => (await import(pathToFileURL(resolve(root, 'dist/image/decode.js')).href)).decodeImage));
 const images = new URL('../../shared/images/', import.meta.url);
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 for (const name of ['t1.jpg', 't5.jpg', 't2.jpg']) {
   const bytes = new Uint8Array(readFileSync(new URL(name, images)));
-  const { width, height } = decodeImage(bytes);
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    decodeImage(bytes);
-    times.push(performance.now() - t0);
+  const { width, height } = decoders[0](bytes);
+  decoders.slice(1).forEach((decode) => decode(bytes));
+  const wall = decoders.map(() => []);
+  const cpu = decoders.map(() => Infinity);
+  for (let i = 0; i < runs; i++) {
+    decoders.forEach((decode, k) => {
+      const [w0, c0] = [performance.now(), cpuMs()];
+      decode(bytes);
+      wall[k].push(performance.now() - w0);
+      cpu[k] = Math.min(cpu[k], cpuMs() - c0);
+    });
   }
-  times.sort((a, b) => a - b);
-  console.log(`${name} ${width}x${height}: median ${times[2].toFixed(0)} ms, min ${times[0].toFixed(0)} ms`);
+  const row = decoders.map((_, k) => {
+    const t = wall[k].sort((a, b) => a - b);
+    return `${roots.length > 1 ? `${roots[k]}: ` : ''}median ${t[runs >> 1].toFixed(0)} ms, min ${t[0].toFixed(0)} ms, min CPU ${cpu[k].toFixed(0)} ms`;
+  });
+  console.log(`${name} ${width}x${height}: ${row.join(' | ')}`);
 }

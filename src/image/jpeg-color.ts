@@ -1,5 +1,5 @@
 /**
- * Full-size component planes → RGB, as cv2.imread gets it from libjpeg: jdcolor.c's fixed-point
+ * Full-size component rows → RGB, as cv2.imread gets it from libjpeg: jdcolor.c's fixed-point
  * YCbCr → RGB and YCCK → CMYK, then for CMYK OpenCV's own `icvCvt_CMYK2BGR_8u_C4C3R`.
  *
  * Legend: W/H the picture, i = y·W + x a pixel, Y/Cb/Cr/K samples 0..255, CENTER = 128.
@@ -18,8 +18,6 @@
  * C = clamp(255 − (Y + Cr_r)), and so on (`ycck_cmyk_convert`). OpenCV then maps the stored
  * (Adobe-inverted) CMYK to R = K − ((255 − C)·K >> 8), G and B likewise from M and Y.
  */
-import type { SamplePlane } from './jpeg-idct.js';
-
 /** How the components are to be read: jdapimin.c's `jpeg_color_space`, chosen in jpeg.ts. */
 export type JpegColorSpace = 'gray' | 'ycbcr' | 'rgb' | 'cmyk' | 'ycck';
 
@@ -40,7 +38,13 @@ for (let i = 0; i < 256; i++) {
   Cb_g[i] = -FIX(0.34414) * x + ONE_HALF;
 }
 
-const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
+/**
+ * `range_limit` (jdmaster.c `prepare_range_limit_table`): LIMIT[v + LIMIT_OFFSET] = clamp(v, 0, 255)
+ * for every v that Y plus one chroma term can reach (−227..481), a table look-up instead of two
+ * compares per channel, which is how libjpeg clamps too.
+ */
+const LIMIT_OFFSET = 384;
+const LIMIT = Uint8Array.from({ length: 1024 }, (_, i) => Math.min(255, Math.max(0, i - LIMIT_OFFSET)));
 
 /**
  * One row of pixels: sample k of pixel x is `pk[rk + x]` (components the space lacks are ignored),
@@ -63,13 +67,13 @@ function rgbRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: numbe
 }
 
 function ycbcrRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number, p1: Uint8Array, r1: number, p2: Uint8Array, r2: number): void {
-  for (let x = 0; x < W; x++) {
-    const Y = p0[r0 + x];
+  for (let x = 0, j = o; x < W; x++, j += 3) {
+    const Y = p0[r0 + x] + LIMIT_OFFSET;
     const cb = p1[r1 + x];
     const cr = p2[r2 + x];
-    rgb[o + 3 * x] = clamp(Y + Cr_r[cr]);
-    rgb[o + 3 * x + 1] = clamp(Y + ((Cb_g[cb] + Cr_g[cr]) >> SCALEBITS));
-    rgb[o + 3 * x + 2] = clamp(Y + Cb_b[cb]);
+    rgb[j] = LIMIT[Y + Cr_r[cr]];
+    rgb[j + 1] = LIMIT[Y + ((Cb_g[cb] + Cr_g[cr]) >> SCALEBITS)];
+    rgb[j + 2] = LIMIT[Y + Cb_b[cb]];
   }
 }
 
@@ -86,13 +90,13 @@ function cmykRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: numb
 /** YCCK → CMYK (`ycck_cmyk_convert`: Y, Cb, Cr of the inverted inks), then OpenCV's CMYK → RGB. */
 function ycckRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number, p1: Uint8Array, r1: number, p2: Uint8Array, r2: number, p3: Uint8Array, r3: number): void {
   for (let x = 0; x < W; x++) {
-    const a = p0[r0 + x];
+    const a = p0[r0 + x] + LIMIT_OFFSET;
     const b = p1[r1 + x];
     const d = p2[r2 + x];
     const k = p3[r3 + x];
-    const c = clamp(255 - (a + Cr_r[d]));
-    const m = clamp(255 - (a + ((Cb_g[b] + Cr_g[d]) >> SCALEBITS)));
-    const ye = clamp(255 - (a + Cb_b[b]));
+    const c = 255 - LIMIT[a + Cr_r[d]];
+    const m = 255 - LIMIT[a + ((Cb_g[b] + Cr_g[d]) >> SCALEBITS)];
+    const ye = 255 - LIMIT[a + Cb_b[b]];
     rgb[o + 3 * x] = k - (((255 - c) * k) >> 8);
     rgb[o + 3 * x + 1] = k - (((255 - m) * k) >> 8);
     rgb[o + 3 * x + 2] = k - (((255 - ye) * k) >> 8);
@@ -103,17 +107,3 @@ function ycckRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: numb
 export const ROW_CONVERTERS: Readonly<Record<JpegColorSpace, RowConverter>> = {
   gray: grayRow, rgb: rgbRow, ycbcr: ycbcrRow, cmyk: cmykRow, ycck: ycckRow,
 };
-
-/**
- * The upsampled planes of one picture → interleaved RGB, row by row.
- * @param planes one (H, W) plane per component, in frame order (stride may exceed W)
- * @returns (H, W, 3) uint8 RGB
- */
-export function planesToRgb(planes: SamplePlane[], space: JpegColorSpace, W: number, H: number): Uint8Array {
-  const rgb = new Uint8Array(W * H * 3);
-  const convert = ROW_CONVERTERS[space];
-  // a component the space lacks reads as an empty plane it never touches
-  const [p0, p1, p2, p3] = [0, 1, 2, 3].map((k) => planes[k] ?? { stride: 0, data: new Uint8Array(0) });
-  for (let y = 0; y < H; y++) convert(W, rgb, 3 * y * W, p0.data, y * p0.stride, p1.data, y * p1.stride, p2.data, y * p2.stride, p3.data, y * p3.stride);
-  return rgb;
-}

@@ -149,132 +149,128 @@ export function idctIslow(coef: Int16Array, quant: Int32Array, out: Uint8Array, 
  * One component's decoded samples: `height` rows of `width` real samples (the component's
  * downsampled size), stored `stride` apart; the stride and the rows past `height` hold the rest of
  * the last blocks, which libjpeg never shows (its upsamplers replicate the last real sample instead).
+ * The decoder keeps only a band of rows at a time (jpeg.ts): row y is at `(y mod ring)·stride`, so
+ * a whole plane has `ring` ≥ its rows.
  */
 export interface SamplePlane {
   width: number;
   height: number;
   stride: number;
-  /** (rows ≥ height, stride) uint8 samples. */
+  ring: number;
+  /** (ring, stride) uint8 samples. */
   data: Uint8Array;
 }
 
 /**
- * Every block of a component that holds real samples through the ISLOW IDCT: `idctIslow`'s flow
- * graph written out once more, for speed, and tested against it (jpeg-stages.test.ts). It gives the
- * same bits by construction: the block is read in place (no view per block), the arithmetic stays
- * in plain numbers (exact below 2^53, so the 64-bit JLONG sums are exact too), pass 1 descales with
- * a floor of a power-of-two product, exact like `descale`, and pass 2 with `>>`, which keeps the low
- * 32 bits of the sum and therefore the bits 18..27 that `& RANGE_MASK` looks at.
+ * Block row `by` of a component through the ISLOW IDCT: `idctIslow`'s flow graph written out once
+ * more, for speed, and tested against it (jpeg-stages.test.ts). It gives the same bits by
+ * construction: the blocks are read in place (no view per block), the arithmetic stays in plain
+ * numbers (exact below 2^53, so the 64-bit JLONG sums are exact too), pass 1 descales with a floor
+ * of a power-of-two product, exact like `descale`, and pass 2 with `>>`, which keeps the low 32 bits
+ * of the sum and therefore the bits 18..27 that `& RANGE_MASK` looks at.
  * @param coefficients (block rows, blocksPerLine, 8, 8) quantised coefficients, natural order
  * @param quant (8, 8) quantisation steps of the component's table
- * @param width, height the component's downsampled size, ceil(W·h/hMax) × ceil(H·v/vMax)
+ * @param blockColumns the blocks of the row that hold real samples, from the left
+ * @param data the samples: row y of the block row goes to `offset + y·stride`
+ * @param ws (64) scratch, libjpeg's `workspace`
  */
-export function idctPlane(coefficients: Int16Array, blocksPerLine: number, quant: Int32Array, width: number, height: number): SamplePlane {
-  const blockColumns = Math.ceil(width / 8);
-  const blockRows = Math.ceil(height / 8);
-  const stride = 8 * blockColumns;
-  const data = new Uint8Array(stride * 8 * blockRows);
-  const ws = new Int32Array(64);
-  const q = quant;
+export function idctBlockRow(coefficients: Int16Array, blocksPerLine: number, quant: Int32Array, blockColumns: number, by: number, data: Uint8Array, offset0: number, stride: number, ws: Int32Array): void {
   const PASS1 = 2 ** -(CONST_BITS - PASS1_BITS);
   const PASS1_HALF = 2 ** (CONST_BITS - PASS1_BITS - 1);
   const PASS2_SHIFT = CONST_BITS + PASS1_BITS + 3;
   const PASS2_HALF = 2 ** (PASS2_SHIFT - 1);
   const ONE = 2 ** CONST_BITS;
-  for (let by = 0; by < blockRows; by++) {
-    for (let bx = 0; bx < blockColumns; bx++) {
-      // block (by, bx): coefficients from `at`, samples (8·by .. 8·by+7, 8·bx .. 8·bx+7)
-      const at = (by * blocksPerLine + bx) * 64;
-      const offset = 8 * by * stride + 8 * bx;
-      // pass 1: column u → ws (scaled by 2^PASS1_BITS)
-      for (let u = 0; u < 8; u++) {
-        const c = at + u;
-        if ((coefficients[c + 8] | coefficients[c + 16] | coefficients[c + 24] | coefficients[c + 32] |
-             coefficients[c + 40] | coefficients[c + 48] | coefficients[c + 56]) === 0) {
-          const dc = coefficients[c] * q[u] * 4;
-          ws[u] = ws[u + 8] = ws[u + 16] = ws[u + 24] = ws[u + 32] = ws[u + 40] = ws[u + 48] = ws[u + 56] = dc;
-          continue;
-        }
-        const f2 = coefficients[c + 16] * q[u + 16];
-        const f6 = coefficients[c + 48] * q[u + 48];
-        const z1 = (f2 + f6) * FIX_0_541196100;
-        const even2 = z1 - f6 * FIX_1_847759065;
-        const even3 = z1 + f2 * FIX_0_765366865;
-        const f0 = coefficients[c] * q[u];
-        const f4 = coefficients[c + 32] * q[u + 32];
-        const even0 = (f0 + f4) * ONE;
-        const even1 = (f0 - f4) * ONE;
-        const tmp10 = even0 + even3;
-        const tmp13 = even0 - even3;
-        const tmp11 = even1 + even2;
-        const tmp12 = even1 - even2;
-        const f1 = coefficients[c + 8] * q[u + 8];
-        const f3 = coefficients[c + 24] * q[u + 24];
-        const f5 = coefficients[c + 40] * q[u + 40];
-        const f7 = coefficients[c + 56] * q[u + 56];
-        const z5 = (f7 + f3 + f5 + f1) * FIX_1_175875602;
-        const o1 = (f7 + f1) * -FIX_0_899976223;
-        const o2 = (f5 + f3) * -FIX_2_562915447;
-        const o3 = (f7 + f3) * -FIX_1_961570560 + z5;
-        const o4 = (f5 + f1) * -FIX_0_390180644 + z5;
-        const tmp0 = f7 * FIX_0_298631336 + o1 + o3;
-        const tmp1 = f5 * FIX_2_053119869 + o2 + o4;
-        const tmp2 = f3 * FIX_3_072711026 + o2 + o3;
-        const tmp3 = f1 * FIX_1_501321110 + o1 + o4;
-        ws[u] = Math.floor((tmp10 + tmp3 + PASS1_HALF) * PASS1);
-        ws[u + 56] = Math.floor((tmp10 - tmp3 + PASS1_HALF) * PASS1);
-        ws[u + 8] = Math.floor((tmp11 + tmp2 + PASS1_HALF) * PASS1);
-        ws[u + 48] = Math.floor((tmp11 - tmp2 + PASS1_HALF) * PASS1);
-        ws[u + 16] = Math.floor((tmp12 + tmp1 + PASS1_HALF) * PASS1);
-        ws[u + 40] = Math.floor((tmp12 - tmp1 + PASS1_HALF) * PASS1);
-        ws[u + 24] = Math.floor((tmp13 + tmp0 + PASS1_HALF) * PASS1);
-        ws[u + 32] = Math.floor((tmp13 - tmp0 + PASS1_HALF) * PASS1);
+  for (let bx = 0; bx < blockColumns; bx++) {
+    // block (by, bx): coefficients from `at`, samples from `offset` (columns 8·bx .. 8·bx+7)
+    const at = (by * blocksPerLine + bx) * 64;
+    const offset = offset0 + 8 * bx;
+    // pass 1: column u → ws (scaled by 2^PASS1_BITS)
+    for (let u = 0; u < 8; u++) {
+      const c = at + u;
+      if ((coefficients[c + 8] | coefficients[c + 16] | coefficients[c + 24] | coefficients[c + 32] |
+           coefficients[c + 40] | coefficients[c + 48] | coefficients[c + 56]) === 0) {
+        const dc = coefficients[c] * quant[u] * 2 ** PASS1_BITS;
+        ws[u] = ws[u + 8] = ws[u + 16] = ws[u + 24] = ws[u + 32] = ws[u + 40] = ws[u + 48] = ws[u + 56] = dc;
+        continue;
       }
-      // pass 2: row y of ws → samples, level-shifted and range-limited
-      for (let y = 0; y < 8; y++) {
-        const w = 8 * y;
-        const o = offset + y * stride;
-        if ((ws[w + 1] | ws[w + 2] | ws[w + 3] | ws[w + 4] | ws[w + 5] | ws[w + 6] | ws[w + 7]) === 0) {
-          const dc = RANGE_LIMIT[((ws[w] + 16) >> (PASS1_BITS + 3)) & 1023];
-          data[o] = data[o + 1] = data[o + 2] = data[o + 3] = data[o + 4] = data[o + 5] = data[o + 6] = data[o + 7] = dc;
-          continue;
-        }
-        const f0 = ws[w];
-        const f1 = ws[w + 1];
-        const f2 = ws[w + 2];
-        const f3 = ws[w + 3];
-        const f4 = ws[w + 4];
-        const f5 = ws[w + 5];
-        const f6 = ws[w + 6];
-        const f7 = ws[w + 7];
-        const z1 = (f2 + f6) * FIX_0_541196100;
-        const even2 = z1 - f6 * FIX_1_847759065;
-        const even3 = z1 + f2 * FIX_0_765366865;
-        const even0 = (f0 + f4) * ONE;
-        const even1 = (f0 - f4) * ONE;
-        const tmp10 = even0 + even3;
-        const tmp13 = even0 - even3;
-        const tmp11 = even1 + even2;
-        const tmp12 = even1 - even2;
-        const z5 = (f7 + f3 + f5 + f1) * FIX_1_175875602;
-        const o1 = (f7 + f1) * -FIX_0_899976223;
-        const o2 = (f5 + f3) * -FIX_2_562915447;
-        const o3 = (f7 + f3) * -FIX_1_961570560 + z5;
-        const o4 = (f5 + f1) * -FIX_0_390180644 + z5;
-        const tmp0 = f7 * FIX_0_298631336 + o1 + o3;
-        const tmp1 = f5 * FIX_2_053119869 + o2 + o4;
-        const tmp2 = f3 * FIX_3_072711026 + o2 + o3;
-        const tmp3 = f1 * FIX_1_501321110 + o1 + o4;
-        data[o] = RANGE_LIMIT[((tmp10 + tmp3 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
-        data[o + 7] = RANGE_LIMIT[((tmp10 - tmp3 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
-        data[o + 1] = RANGE_LIMIT[((tmp11 + tmp2 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
-        data[o + 6] = RANGE_LIMIT[((tmp11 - tmp2 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
-        data[o + 2] = RANGE_LIMIT[((tmp12 + tmp1 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
-        data[o + 5] = RANGE_LIMIT[((tmp12 - tmp1 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
-        data[o + 3] = RANGE_LIMIT[((tmp13 + tmp0 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
-        data[o + 4] = RANGE_LIMIT[((tmp13 - tmp0 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
+      const f2 = coefficients[c + 16] * quant[u + 16];
+      const f6 = coefficients[c + 48] * quant[u + 48];
+      const z1 = (f2 + f6) * FIX_0_541196100;
+      const even2 = z1 - f6 * FIX_1_847759065;
+      const even3 = z1 + f2 * FIX_0_765366865;
+      const f0 = coefficients[c] * quant[u];
+      const f4 = coefficients[c + 32] * quant[u + 32];
+      const even0 = (f0 + f4) * ONE;
+      const even1 = (f0 - f4) * ONE;
+      const tmp10 = even0 + even3;
+      const tmp13 = even0 - even3;
+      const tmp11 = even1 + even2;
+      const tmp12 = even1 - even2;
+      const f1 = coefficients[c + 8] * quant[u + 8];
+      const f3 = coefficients[c + 24] * quant[u + 24];
+      const f5 = coefficients[c + 40] * quant[u + 40];
+      const f7 = coefficients[c + 56] * quant[u + 56];
+      const z5 = (f7 + f3 + f5 + f1) * FIX_1_175875602;
+      const o1 = (f7 + f1) * -FIX_0_899976223;
+      const o2 = (f5 + f3) * -FIX_2_562915447;
+      const o3 = (f7 + f3) * -FIX_1_961570560 + z5;
+      const o4 = (f5 + f1) * -FIX_0_390180644 + z5;
+      const tmp0 = f7 * FIX_0_298631336 + o1 + o3;
+      const tmp1 = f5 * FIX_2_053119869 + o2 + o4;
+      const tmp2 = f3 * FIX_3_072711026 + o2 + o3;
+      const tmp3 = f1 * FIX_1_501321110 + o1 + o4;
+      ws[u] = Math.floor((tmp10 + tmp3 + PASS1_HALF) * PASS1);
+      ws[u + 56] = Math.floor((tmp10 - tmp3 + PASS1_HALF) * PASS1);
+      ws[u + 8] = Math.floor((tmp11 + tmp2 + PASS1_HALF) * PASS1);
+      ws[u + 48] = Math.floor((tmp11 - tmp2 + PASS1_HALF) * PASS1);
+      ws[u + 16] = Math.floor((tmp12 + tmp1 + PASS1_HALF) * PASS1);
+      ws[u + 40] = Math.floor((tmp12 - tmp1 + PASS1_HALF) * PASS1);
+      ws[u + 24] = Math.floor((tmp13 + tmp0 + PASS1_HALF) * PASS1);
+      ws[u + 32] = Math.floor((tmp13 - tmp0 + PASS1_HALF) * PASS1);
+    }
+    // pass 2: row y of ws → samples, level-shifted and range-limited
+    for (let y = 0; y < 8; y++) {
+      const w = 8 * y;
+      const o = offset + y * stride;
+      if ((ws[w + 1] | ws[w + 2] | ws[w + 3] | ws[w + 4] | ws[w + 5] | ws[w + 6] | ws[w + 7]) === 0) {
+        const dc = RANGE_LIMIT[((ws[w] + 16) >> (PASS1_BITS + 3)) & 1023];
+        data[o] = data[o + 1] = data[o + 2] = data[o + 3] = data[o + 4] = data[o + 5] = data[o + 6] = data[o + 7] = dc;
+        continue;
       }
+      const f0 = ws[w];
+      const f1 = ws[w + 1];
+      const f2 = ws[w + 2];
+      const f3 = ws[w + 3];
+      const f4 = ws[w + 4];
+      const f5 = ws[w + 5];
+      const f6 = ws[w + 6];
+      const f7 = ws[w + 7];
+      const z1 = (f2 + f6) * FIX_0_541196100;
+      const even2 = z1 - f6 * FIX_1_847759065;
+      const even3 = z1 + f2 * FIX_0_765366865;
+      const even0 = (f0 + f4) * ONE;
+      const even1 = (f0 - f4) * ONE;
+      const tmp10 = even0 + even3;
+      const tmp13 = even0 - even3;
+      const tmp11 = even1 + even2;
+      const tmp12 = even1 - even2;
+      const z5 = (f7 + f3 + f5 + f1) * FIX_1_175875602;
+      const o1 = (f7 + f1) * -FIX_0_899976223;
+      const o2 = (f5 + f3) * -FIX_2_562915447;
+      const o3 = (f7 + f3) * -FIX_1_961570560 + z5;
+      const o4 = (f5 + f1) * -FIX_0_390180644 + z5;
+      const tmp0 = f7 * FIX_0_298631336 + o1 + o3;
+      const tmp1 = f5 * FIX_2_053119869 + o2 + o4;
+      const tmp2 = f3 * FIX_3_072711026 + o2 + o3;
+      const tmp3 = f1 * FIX_1_501321110 + o1 + o4;
+      data[o] = RANGE_LIMIT[((tmp10 + tmp3 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
+      data[o + 7] = RANGE_LIMIT[((tmp10 - tmp3 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
+      data[o + 1] = RANGE_LIMIT[((tmp11 + tmp2 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
+      data[o + 6] = RANGE_LIMIT[((tmp11 - tmp2 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
+      data[o + 2] = RANGE_LIMIT[((tmp12 + tmp1 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
+      data[o + 5] = RANGE_LIMIT[((tmp12 - tmp1 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
+      data[o + 3] = RANGE_LIMIT[((tmp13 + tmp0 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
+      data[o + 4] = RANGE_LIMIT[((tmp13 - tmp0 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
     }
   }
-  return { width, height, stride, data };
 }

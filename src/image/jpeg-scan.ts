@@ -54,8 +54,10 @@ export interface ComponentCoefficients {
   readonly h: number;
   readonly v: number;
   readonly blocksPerLine: number;
-  /** (blocksPerColumn, blocksPerLine, 64) quantised coefficients, natural order. */
+  /** (mcuRowsHeld·v, blocksPerLine, 64) quantised coefficients, natural order: MCU row r at row r mod mcuRowsHeld. */
   readonly coefficients: Int16Array;
+  /** The MCU rows the store holds: all of the frame's, or 1 when decodeCoefficients streams. */
+  readonly mcuRowsHeld: number;
   /** (8, 8) quantisation steps, natural order; all zero (a gray component, as libjpeg) if no scan named it. */
   quant: Int32Array;
   /** Real blocks (with samples of the image) across and down. */
@@ -78,17 +80,32 @@ const SOS = 0xda;
 /** The markers of the segments decodeCoefficients reads; jpeg.ts's walk keeps these for it. */
 export const DECODER_SEGMENTS: ReadonlySet<number> = new Set([DQT, DHT, DRI, SOS]);
 
-/** The coefficients of every frame component (in frame order) after all the scans of `segments`. */
-export function decodeCoefficients(bytes: Uint8Array, frame: JpegFrame, segments: readonly JpegSegment[], where: string): ComponentCoefficients[] {
+/**
+ * The coefficients of every frame component (in frame order) after all the scans of `segments`.
+ *
+ * With `onMcuRow`, each MCU row is handed on once it is complete: `onMcuRow(r)` finds MCU row r in
+ * the stores at row r mod mcuRowsHeld, and the rows come in order. A sequential JPEG coded in one
+ * interleaved scan of several components (nearly every camera and web JPEG) is then streamed as libjpeg decodes it
+ * (jdcoefct.c's single-pass `decompress_onepass`): the stores hold one MCU row, handed on and
+ * cleared as the next begins, instead of 2 bytes per sample of the whole picture. Other JPEGs
+ * (progressive, or one scan per component) need every scan before any row is final; their rows are
+ * handed on after the last scan.
+ */
+export function decodeCoefficients(bytes: Uint8Array, frame: JpegFrame, segments: readonly JpegSegment[], where: string, onMcuRow?: (row: number, stores: readonly ComponentCoefficients[]) => void): ComponentCoefficients[] {
   const hMax = Math.max(...frame.components.map((c) => c.h));
   const vMax = Math.max(...frame.components.map((c) => c.v));
   const mcusPerLine = Math.ceil(frame.width / (8 * hMax));
   const mcusPerColumn = Math.ceil(frame.height / (8 * vMax));
+  const sos = segments.filter((g) => g.marker === SOS);
+  // one scan with every component, interleaved (a single-component scan is coded block by block, not by MCU)
+  const streams = onMcuRow !== undefined && !frame.progressive && frame.components.length > 1 && sos.length === 1 && sos[0].body[0] === frame.components.length;
+  const mcuRowsHeld = streams ? 1 : mcusPerColumn;
   const components: ComponentCoefficients[] = frame.components.map((c) => ({
     h: c.h,
     v: c.v,
     blocksPerLine: mcusPerLine * c.h,
-    coefficients: new Int16Array(mcusPerLine * c.h * mcusPerColumn * c.v * 64),
+    coefficients: new Int16Array(mcusPerLine * c.h * mcuRowsHeld * c.v * 64),
+    mcuRowsHeld,
     quant: new Int32Array(64),
     blocksWide: Math.ceil((frame.width * c.h) / (8 * hMax)),
     blocksHigh: Math.ceil((frame.height * c.v) / (8 * vMax)),
@@ -116,9 +133,10 @@ export function decodeCoefficients(bytes: Uint8Array, frame: JpegFrame, segments
         components[k].quant = table;
         latched.add(k);
       }
-      decodeScan(new BitReader(bytes, data), scan, components, mcusPerLine, mcusPerColumn, restartInterval, frame.progressive, where);
+      decodeScan(new BitReader(bytes, data), scan, components, mcusPerLine, mcusPerColumn, restartInterval, frame.progressive, where, streams ? onMcuRow : undefined);
     }
   }
+  if (onMcuRow !== undefined && !streams) for (let r = 0; r < mcusPerColumn; r++) onMcuRow(r, components);
   return components;
 }
 
@@ -214,7 +232,8 @@ interface ScanState {
 /** Decodes one block of scan component `i` into `co` at `at`. */
 type BlockDecoder = (s: ScanState, i: number, co: Int16Array, at: number) => void;
 
-function decodeScan(reader: BitReader, scan: Scan, components: ComponentCoefficients[], mcusPerLine: number, mcusPerColumn: number, restartInterval: number, progressive: boolean, where: string): void {
+/** One scan into the stores; `onMcuRow` (an interleaved scan of one-row stores) gets each MCU row as it is complete, and the stores are cleared after it. */
+function decodeScan(reader: BitReader, scan: Scan, components: ComponentCoefficients[], mcusPerLine: number, mcusPerColumn: number, restartInterval: number, progressive: boolean, where: string, onMcuRow?: (row: number, stores: readonly ComponentCoefficients[]) => void): void {
   const state: ScanState = { reader, scan, predictions: new Int32Array(scan.components.length), eobrun: 0, where };
   const decodeBlock: BlockDecoder = !progressive ? decodeSequential
     : scan.Ss === 0 ? (scan.Ah === 0 ? decodeDcFirst : decodeDcRefine)
@@ -239,9 +258,15 @@ function decodeScan(reader: BitReader, scan: Scan, components: ComponentCoeffici
     const col = m - row * mcusPerLine;
     for (let i = 0; i < scan.components.length; i++) {
       const c = components[scan.components[i]];
+      const storeRow = row % c.mcuRowsHeld;
       for (let y = 0; y < c.v; y++) {
-        for (let x = 0; x < c.h; x++) decodeBlock(state, i, c.coefficients, ((row * c.v + y) * c.blocksPerLine + col * c.h + x) * 64);
+        for (let x = 0; x < c.h; x++) decodeBlock(state, i, c.coefficients, ((storeRow * c.v + y) * c.blocksPerLine + col * c.h + x) * 64);
       }
+    }
+    if (onMcuRow !== undefined && col === mcusPerLine - 1) {
+      onMcuRow(row, components);
+      // the block decoders write only the non-zero coefficients
+      for (const c of components) c.coefficients.fill(0);
     }
   }
 }

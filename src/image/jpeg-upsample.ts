@@ -34,28 +34,23 @@ import type { SamplePlane } from './jpeg-idct.js';
  * Output row `oy` of one component brought to W samples, written to `out[0..W)`. The decoder
  * (jpeg.ts) asks for one row at a time and converts it to RGB at once, as libjpeg's upsampler
  * hands its colour converter a row group at a time, so no full-size chroma plane ever exists.
+ * Input row y is read at `(y mod plane.ring)·stride`; the rows read are y = floor(oy·v/vMax) and,
+ * for the fancy vertical filters, y − 1 and y + 1 (clamped to the plane).
  * @param plane the component's samples, `plane.width × plane.height` real ones
  * @param h, v the component's sampling factors; hMax, vMax the largest in the frame
  * @param out (W) the output row; `colsum` (plane.width) scratch for h2v2
  */
 export function upsampleRow(plane: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, oy: number, out: Uint8Array, colsum: Int32Array): void {
-  if (h === hMax && v === vMax) out.set(plane.data.subarray(oy * plane.stride, oy * plane.stride + W));
+  if (h === hMax && v === vMax) out.set(plane.data.subarray(rowAt(plane, oy), rowAt(plane, oy) + W));
   else if (2 * h === hMax && v === vMax && plane.width > 2) h2v1Fancy(plane, W, oy, out);
   else if (h === hMax && 2 * v === vMax) h1v2Fancy(plane, W, oy, out);
   else if (2 * h === hMax && 2 * v === vMax && plane.width > 2) h2v2Fancy(plane, W, oy, out, colsum);
   else box(plane, h, v, hMax, vMax, W, oy, out);
 }
 
-/**
- * One component brought to W×H, row by row.
- * @returns (H, W) samples (the input plane itself when the component is full size)
- */
-export function upsample(plane: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, H: number): SamplePlane {
-  if (h === hMax && v === vMax) return plane;
-  const data = new Uint8Array(W * H);
-  const colsum = new Int32Array(plane.width);
-  for (let oy = 0; oy < H; oy++) upsampleRow(plane, h, v, hMax, vMax, W, oy, data.subarray(oy * W, (oy + 1) * W), colsum);
-  return { width: W, height: H, stride: W, data };
+/** Where input row y starts in `plane.data`, y clamped to the plane's rows (jdmainct.c's replicated edge rows). */
+function rowAt(plane: SamplePlane, y: number): number {
+  return (Math.min(Math.max(y, 0), plane.height - 1) % plane.ring) * plane.stride;
 }
 
 /**
@@ -64,8 +59,8 @@ export function upsample(plane: SamplePlane, h: number, v: number, hMax: number,
  * libjpeg's copied edge column; the edge columns are taken out of the loop so that it has no branch.
  */
 function h2v1Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array): void {
-  const { width: w, stride, data: s } = plane;
-  const row = oy * stride;
+  const { width: w, data: s } = plane;
+  const row = rowAt(plane, oy);
   const last = row + w - 1;
   o[0] = s[row];
   o[1] = (3 * s[row] + s[row + 1] + 2) >> 2;
@@ -81,11 +76,11 @@ function h2v1Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array): vo
 
 /** `h1v2_fancy_upsample`: output row 2y or 2y+1 from input row y and the row above or below. */
 function h1v2Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array): void {
-  const { height: h, stride, data: s } = plane;
+  const s = plane.data;
   const y = oy >> 1;
   const odd = oy & 1;
-  const near = y * stride;
-  const far = Math.min(Math.max(odd ? y + 1 : y - 1, 0), h - 1) * stride;
+  const near = rowAt(plane, y);
+  const far = rowAt(plane, odd ? y + 1 : y - 1);
   const bias = odd ? 2 : 1;
   for (let ox = 0; ox < W; ox++) o[ox] = (3 * s[near + ox] + s[far + ox] + bias) >> 2;
 }
@@ -95,11 +90,11 @@ function h1v2Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array): vo
  * at the edges, as in h2v1, the missing neighbour is the edge column sum (libjpeg's 4·c).
  */
 function h2v2Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array, colsum: Int32Array): void {
-  const { width: w, height: h, stride, data: s } = plane;
+  const { width: w, data: s } = plane;
   // output row oy lies 1/4 of the way from input row y towards the row above (even oy) or below (odd oy)
   const y = oy >> 1;
-  const near = y * stride;
-  const far = Math.min(Math.max(oy & 1 ? y + 1 : y - 1, 0), h - 1) * stride;
+  const near = rowAt(plane, y);
+  const far = rowAt(plane, oy & 1 ? y + 1 : y - 1);
   for (let x = 0; x < w; x++) colsum[x] = 3 * s[near + x] + s[far + x];
   o[0] = (4 * colsum[0] + 8) >> 4;
   o[1] = (3 * colsum[0] + colsum[1] + 7) >> 4;
@@ -114,7 +109,7 @@ function h2v2Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array, col
 
 /** Box replication (`int_upsample`), and the nearest sample for the ratios libjpeg refuses. */
 function box(plane: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, oy: number, o: Uint8Array): void {
-  const { width: w, height: hh, stride, data: s } = plane;
-  const row = Math.min(Math.floor((oy * v) / vMax), hh - 1) * stride;
+  const { width: w, data: s } = plane;
+  const row = rowAt(plane, Math.floor((oy * v) / vMax));
   for (let ox = 0; ox < W; ox++) o[ox] = s[row + Math.min(Math.floor((ox * h) / hMax), w - 1)];
 }

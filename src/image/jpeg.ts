@@ -25,7 +25,7 @@
  * picture we prefer not to reproduce.
  */
 import { ROW_CONVERTERS, type JpegColorSpace } from './jpeg-color.js';
-import { idctPlane, type SamplePlane } from './jpeg-idct.js';
+import { idctBlockRow, type SamplePlane } from './jpeg-idct.js';
 import { decodeCoefficients, DECODER_SEGMENTS, type FrameComponent, type JpegFrame, type JpegSegment } from './jpeg-scan.js';
 import { upsampleRow } from './jpeg-upsample.js';
 import { formatPixels, imageError } from './image-error.js';
@@ -204,42 +204,68 @@ function colorSpace(header: JpegHeader): JpegColorSpace {
  * (jpeg-scan.ts) → ISLOW IDCT per component (jpeg-idct.ts) → fancy upsampling to W×H
  * (jpeg-upsample.ts) → colour conversion (jpeg-color.ts).
  *
- * Memory, for a 14.8 MP 4:2:0 photo: the coefficients take 2 bytes per stored sample (44 MB), the
- * IDCT's planes 1 (22 MB), the RGB 3 per pixel (44 MB). Each component's coefficients are let go as
- * soon as its samples exist, and upsampling and colour conversion run one output row at a time, as
- * in libjpeg, so no full-size chroma plane (15 MB each) is ever made.
+ * The stages after the entropy decoding run as libjpeg's do, a band at a time: as each MCU row of
+ * coefficients is complete (decodeCoefficients streams a one-scan sequential JPEG, so its
+ * coefficients never exist whole), its block rows go through the IDCT into each component's band
+ * of samples, and every output row whose samples are all there is upsampled and converted at once.
+ * So neither the coefficients of the whole picture (for such JPEGs), nor a full-size sample plane,
+ * nor a full-size chroma plane ever exists: for a 14.8 MP 4:2:0 photo that is 44 + 22 + 30 MB less
+ * than stage by stage, leaving the 44 MB of RGB and bands of a few hundred kB.
  */
 export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, where: string): RgbImage {
-  const { width: W, height: H } = header;
-  const components = decodeCoefficients(bytes, header.frame, header.segments, where);
-  const hMax = Math.max(...components.map((c) => c.h));
-  const vMax = Math.max(...components.map((c) => c.v));
-  const planes: Array<{ plane: SamplePlane; h: number; v: number }> = [];
-  for (let c = components.shift(); c !== undefined; c = components.shift()) {
+  const { width: W, height: H, frame } = header;
+  const hMax = Math.max(...frame.components.map((c) => c.h));
+  const vMax = Math.max(...frame.components.map((c) => c.v));
+  const bands = frame.components.map(({ h, v }) => {
     // the component's own size, libjpeg's downsampled_width × downsampled_height
-    const width = Math.ceil((W * c.h) / hMax);
-    const height = Math.ceil((H * c.v) / vMax);
-    planes.push({ plane: idctPlane(c.coefficients, c.blocksPerLine, c.quant, width, height), h: c.h, v: c.v });
-  }
+    const width = Math.ceil((W * h) / hMax);
+    const height = Math.ceil((H * v) / vMax);
+    const stride = 8 * Math.ceil(width / 8);
+    // The band keeps 8·(v + 2) rows. Output rows are converted as soon as every component has the
+    // rows they read (y − 1 .. y + 1 at y = floor(oy·v/vMax)), so after MCU row r the first waiting
+    // output row reads this component from about row 8v·(r + 1) − 2v/vMin − 2 on; MCU row r + 1
+    // writes rows up to 8v·(r + 2) − 1, overwriting those R rows back, which must stay below:
+    // R > 8v + 2v/vMin + 1, and v/vMin ≤ 4 (a band of 8v rows fails the tests in jpeg-stages.test.ts).
+    const ring = 8 * (v + 2);
+    const plane: SamplePlane = { width, height, stride, ring, data: new Uint8Array(ring * stride) };
+    return { h, v, plane, rowsDone: 0, full: h === hMax && v === vMax, row: new Uint8Array(W) };
+  });
   const rgb = new Uint8Array(W * H * 3);
   const convert = ROW_CONVERTERS[colorSpace(header)];
-  // row oy of component k is src[k][at[k] ..]: the plane's own row at full size, else `scratch[k]` upsampled
+  const ws = new Int32Array(64);
+  const colsum = new Int32Array(Math.max(...bands.map((b) => b.plane.width)));
+  // row oy of component k is src[k][at[k] ..]: its own band's row at full size, else `row` upsampled
   const empty = new Uint8Array(0);
   const src: Uint8Array[] = [empty, empty, empty, empty];
   const at = [0, 0, 0, 0];
-  const scratch = planes.map(() => new Uint8Array(W));
-  const colsum = new Int32Array(Math.max(...planes.map((p) => p.plane.width)));
-  for (let oy = 0; oy < H; oy++) {
-    planes.forEach(({ plane, h, v }, k) => {
-      if (h === hMax && v === vMax) {
-        src[k] = plane.data;
-        at[k] = oy * plane.stride;
-      } else {
-        upsampleRow(plane, h, v, hMax, vMax, W, oy, scratch[k], colsum);
-        src[k] = scratch[k];
+  let oy = 0;
+  /** Output row oy reads component rows up to floor(oy·v/vMax) + 1 (the row below, for the fancy filters). */
+  const ready = () => bands.every((b) => Math.min(Math.floor((oy * b.v) / vMax) + 1, b.plane.height - 1) < b.rowsDone);
+
+  decodeCoefficients(bytes, frame, header.segments, where, (r, stores) => {
+    // MCU row r: block rows r·v .. r·v + v − 1 of each component (those with real samples) through the IDCT
+    for (let k = 0; k < bands.length; k++) {
+      const { plane, v } = bands[k];
+      const c = stores[k];
+      for (let j = 0; j < v && 8 * (r * v + j) < plane.height; j++) {
+        const by = r * v + j;
+        idctBlockRow(c.coefficients, c.blocksPerLine, c.quant, plane.stride / 8, (r % c.mcuRowsHeld) * v + j, plane.data, ((8 * by) % plane.ring) * plane.stride, plane.stride, ws);
       }
-    });
-    convert(W, rgb, 3 * oy * W, src[0], at[0], src[1], at[1], src[2], at[2], src[3], at[3]);
-  }
+      bands[k].rowsDone = Math.min(8 * v * (r + 1), plane.height);
+    }
+    for (; oy < H && ready(); oy++) {
+      for (let k = 0; k < bands.length; k++) {
+        const b = bands[k];
+        if (b.full) {
+          src[k] = b.plane.data;
+          at[k] = (oy % b.plane.ring) * b.plane.stride;
+        } else {
+          upsampleRow(b.plane, b.h, b.v, hMax, vMax, W, oy, b.row, colsum);
+          src[k] = b.row;
+        }
+      }
+      convert(W, rgb, 3 * oy * W, src[0], at[0], src[1], at[1], src[2], at[2], src[3], at[3]);
+    }
+  });
   return rgbImage(W, H, rgb);
 }

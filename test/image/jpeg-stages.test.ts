@@ -7,16 +7,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planesToRgb, type JpegColorSpace } from '../../src/image/jpeg-color.js';
-import { idctIslow, idctPlane, type SamplePlane } from '../../src/image/jpeg-idct.js';
-import { upsample } from '../../src/image/jpeg-upsample.js';
+import { ROW_CONVERTERS, type JpegColorSpace } from '../../src/image/jpeg-color.js';
+import { idctBlockRow, idctIslow, type SamplePlane } from '../../src/image/jpeg-idct.js';
+import { upsampleRow } from '../../src/image/jpeg-upsample.js';
 import { BitReader, buildHuffmanTable } from '../../src/image/jpeg-huffman.js';
 import { decodeCoefficients } from '../../src/image/jpeg-scan.js';
 import { readJpegHeader } from '../../src/image/jpeg.js';
 import { decodeImage } from '../../src/image/decode.js';
 import { imagesDir } from '../helpers/golden.js';
 import { mulberry32 } from '../helpers/random.js';
-import { flatJpeg } from './make-image.js';
+import { flatJpeg, sampledJpeg } from './make-image.js';
 
 /** f(y, x) = clamp(round(128 + 1/4 Σ C(u)C(v) F(v,u)Q(v,u) cos((2x+1)uπ/16) cos((2y+1)vπ/16))), in float64. */
 function idctFloat(coef: Int16Array, quant: Int32Array): number[] {
@@ -88,7 +88,7 @@ describe('idctIslow (jidctint.c jpeg_idct_islow)', () => {
   });
 });
 
-describe('idctPlane (the fast kernel) against idctIslow (the reference)', () => {
+describe('idctBlockRow (the fast kernel) against idctIslow (the reference)', () => {
   /** idctIslow block by block: the plane idctPlane must give, bit for bit. */
   function referencePlane(coefficients: Int16Array, blocksPerLine: number, quant: Int32Array, width: number, height: number): SamplePlane {
     const stride = 8 * Math.ceil(width / 8);
@@ -99,7 +99,16 @@ describe('idctPlane (the fast kernel) against idctIslow (the reference)', () => 
         idctIslow(coefficients.subarray(at, at + 64), quant, data, 8 * by * stride + 8 * bx, stride);
       }
     }
-    return { width, height, stride, data };
+    return { width, height, stride, ring: Infinity, data };
+  }
+
+  /** The same plane, block row by block row through idctBlockRow. */
+  function idctPlane(coefficients: Int16Array, blocksPerLine: number, quant: Int32Array, width: number, height: number): SamplePlane {
+    const stride = 8 * Math.ceil(width / 8);
+    const data = new Uint8Array(stride * 8 * Math.ceil(height / 8));
+    const ws = new Int32Array(64);
+    for (let by = 0; by < Math.ceil(height / 8); by++) idctBlockRow(coefficients, blocksPerLine, quant, stride / 8, by, data, 8 * by * stride, stride, ws);
+    return { width, height, stride, ring: Infinity, data };
   }
 
   // photo-like blocks, blocks with all-zero columns and rows (both shortcuts), and corrupt-data
@@ -132,14 +141,35 @@ function plane(rows: number[][]): SamplePlane {
   const stride = width + 1;
   const data = new Uint8Array(stride * (rows.length + 1)).fill(250);
   rows.forEach((r, y) => data.set(r, y * stride));
-  return { width, height: rows.length, stride, data };
+  return { width, height: rows.length, stride, ring: rows.length + 1, data };
+}
+/** A plane brought to W×H by upsampleRow, row by row. */
+function upsample(p: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, H: number): SamplePlane {
+  const data = new Uint8Array(W * H);
+  const colsum = new Int32Array(p.width);
+  for (let oy = 0; oy < H; oy++) upsampleRow(p, h, v, hMax, vMax, W, oy, data.subarray(oy * W, (oy + 1) * W), colsum);
+  return { width: W, height: H, stride: W, ring: H, data };
 }
 const rowsOf = (p: SamplePlane, W: number, H: number) => Array.from({ length: H }, (_, y) => Array.from(p.data.subarray(y * p.stride, y * p.stride + W)));
 
 describe('upsample (jdsample.c, fancy upsampling on)', () => {
-  it('full size: the plane itself', () => {
-    const p = plane([[1, 2], [3, 4]]);
-    expect(upsample(p, 2, 2, 2, 2, 2, 2)).toBe(p);
+  it('full size: the rows as they are', () => {
+    expect(rowsOf(upsample(plane([[1, 2], [3, 4]]), 2, 2, 2, 2, 2, 2), 2, 2)).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it('a band of rows (ring): row y read at (y mod ring)·stride, as the decoder keeps its bands', () => {
+    // rows 0..3 of [[0 16 32] [64 64 64] [8 8 8] [100 0 100]] held in a ring of 2: rows 2, 3 overwrite 0, 1
+    const band = plane([[8, 8, 8], [100, 0, 100]]);
+    const ring = { ...band, height: 4, ring: 2 };
+    const whole = plane([[0, 16, 32], [64, 64, 64], [8, 8, 8], [100, 0, 100]]);
+    // output rows 5 and 6 (of 8) read input rows 2, 3 only
+    for (const oy of [5, 6]) {
+      const got = new Uint8Array(6);
+      const want = new Uint8Array(6);
+      upsampleRow(ring, 1, 1, 2, 2, 6, oy, got, new Int32Array(3));
+      upsampleRow(whole, 1, 1, 2, 2, 6, oy, want, new Int32Array(3));
+      expect(Array.from(got)).toEqual(Array.from(want));
+    }
   });
 
   it('h2v1: 3/4 nearer + 1/4 further input, biases +1 / +2, edge columns copied; odd W drops the last', () => {
@@ -176,8 +206,13 @@ describe('upsample (jdsample.c, fancy upsampling on)', () => {
   });
 });
 
-describe('planesToRgb (jdcolor.c, OpenCV CMYK)', () => {
-  const pixel = (space: JpegColorSpace, samples: number[]) => Array.from(planesToRgb(samples.map((s) => plane([[s]])), space, 1, 1));
+describe('ROW_CONVERTERS (jdcolor.c, OpenCV CMYK)', () => {
+  const pixel = (space: JpegColorSpace, samples: number[]) => {
+    const rgb = new Uint8Array(3);
+    const [p0, p1, p2, p3] = [0, 1, 2, 3].map((k) => Uint8Array.of(samples[k] ?? 0));
+    ROW_CONVERTERS[space](1, rgb, 0, p0, 0, p1, 0, p2, 0, p3, 0);
+    return Array.from(rgb);
+  };
   it('gray, RGB, YCbCr, CMYK and YCCK on one pixel', () => {
     expect(pixel('gray', [77])).toEqual([77, 77, 77]);
     expect(pixel('rgb', [1, 2, 3])).toEqual([1, 2, 3]);
@@ -259,3 +294,52 @@ describe('decodeCoefficients (jpeg-scan.ts)', () => {
     expect(() => decodeImage(stranger, { where: 's.jpg' })).toThrow(/s\.jpg: corrupt JPEG: scan 1 names component id 9, which the frame does not have/);
   });
 });
+
+describe('decodeJpeg a band at a time (streamed coefficients, rings of sample rows) against whole planes', () => {
+  /** A sample value per block, spread over 0..255. */
+  const value = (k: number, by: number, bx: number) => (Math.imul(k * 7919 + by * 131 + bx * 31 + 1, 2654435761) >>> 24) & 255;
+
+  /** The picture stage by stage: whole planes of flat blocks (what the IDCT makes of them), upsampled row by row, converted. */
+  function reference(W: number, H: number, sampling: Array<[number, number]>): Uint8Array {
+    const hMax = Math.max(...sampling.map(([h]) => h));
+    const vMax = Math.max(...sampling.map(([, v]) => v));
+    const rows = sampling.map(([h, v], k) => {
+      const width = Math.ceil((W * h) / hMax);
+      const height = Math.ceil((H * v) / vMax);
+      const stride = 8 * Math.ceil(width / 8);
+      const data = new Uint8Array(stride * 8 * Math.ceil(height / 8));
+      for (let y = 0; y < data.length / stride; y++) for (let x = 0; x < stride; x++) data[y * stride + x] = value(k, y >> 3, x >> 3);
+      return upsample({ width, height, stride, ring: Infinity, data }, h, v, hMax, vMax, W, H).data;
+    });
+    const rgb = new Uint8Array(W * H * 3);
+    const convert = ROW_CONVERTERS[sampling.length === 3 ? 'ycbcr' : 'cmyk'];
+    const empty = new Uint8Array(0);
+    for (let y = 0; y < H; y++) convert(W, rgb, 3 * y * W, rows[0], y * W, rows[1], y * W, rows[2] ?? empty, y * W, rows[3] ?? empty, y * W);
+    return rgb;
+  }
+
+  const cases: Array<[string, number, number, Array<[number, number]>]> = [
+    ['4:2:0, odd size', 37, 29, [[2, 2], [1, 1], [1, 1]]],
+    ['4:2:0, 1×1', 1, 1, [[2, 2], [1, 1], [1, 1]]],
+    ['4:2:0, tall (the rings wrap many times)', 19, 150, [[2, 2], [1, 1], [1, 1]]],
+    ['4:2:2', 35, 41, [[2, 1], [1, 1], [1, 1]]],
+    ['4:4:0', 35, 41, [[1, 2], [1, 1], [1, 1]]],
+    ['4:4:4', 17, 9, [[1, 1], [1, 1], [1, 1]]],
+    ['4:1:1 (box upsampling)', 45, 20, [[4, 1], [1, 1], [1, 1]]],
+    ['v ratio 4 (box upsampling)', 12, 77, [[1, 4], [1, 1], [1, 1]]],
+    ['mixed 2×2, 2×1, 1×2', 33, 47, [[2, 2], [2, 1], [1, 2]]],
+    ['chroma sampled finer than luma', 30, 50, [[1, 1], [2, 2], [1, 1]]],
+    ['CMYK 2×2, 1×1, 1×1, 2×2', 27, 53, [[2, 2], [1, 1], [1, 1], [2, 2]]],
+  ];
+  for (const [name, W, H, sampling] of cases) {
+    it(`${name}, ${W}x${H}: one interleaved scan (streamed) and one scan per component both give the planes' picture`, () => {
+      const want = reference(W, H, sampling);
+      for (const interleaved of [true, false]) {
+        const img = decodeImage(sampledJpeg(W, H, sampling, value, interleaved));
+        expect([img.width, img.height]).toEqual([W, H]);
+        expect(img.data, `${interleaved ? 'interleaved' : 'one scan per component'}`).toEqual(want);
+      }
+    });
+  }
+});
+

@@ -64,6 +64,70 @@ export function flatJpeg(blocks: number[][], adobeTransform?: number, restartEve
   return Uint8Array.from(out);
 }
 
+/**
+ * A baseline JPEG of width × height whose components have the sampling factors `sampling[k]` =
+ * [h, v], every 8×8 block flat (a lone DC coefficient, quantisation 1) with the sample value
+ * `value(k, by, bx)` of component k's block (by, bx): coded in one interleaved scan, as a camera
+ * writes it (MCUs of h × v blocks of each component, padding blocks included), or with
+ * `interleaved` false in one scan per component (its real blocks, row by row). The upsampling
+ * across block edges makes every output row depend on its neighbours, so the two codings and a
+ * plane-by-plane reference must agree row for row.
+ */
+export function sampledJpeg(width: number, height: number, sampling: Array<[number, number]>, value: (k: number, by: number, bx: number) => number, interleaved = true): Uint8Array {
+  const nc = sampling.length;
+  const hMax = Math.max(...sampling.map(([h]) => h));
+  const vMax = Math.max(...sampling.map(([, v]) => v));
+  const out: number[] = [0xff, 0xd8];
+  out.push(...segment(0xdb, [0x00, ...new Array(64).fill(1)]));
+  out.push(...segment(0xc0, [8, ...u16(height), ...u16(width), nc, ...sampling.map(([h, v], k) => [k + 1, (h << 4) | v, 0]).flat()]));
+  out.push(...segment(0xc4, [0x00, 0, 0, 0, 12, ...new Array(12).fill(0), ...Array.from({ length: 12 }, (_, i) => i)]));
+  out.push(...segment(0xc4, [0x10, 0, 2, ...new Array(14).fill(0), 0x00, 0xf0]));
+  const scan = (components: number[], blocks: Array<[number, number, number]>) => {
+    out.push(...segment(0xda, [components.length, ...components.map((k) => [k + 1, 0x00]).flat(), 0, 63, 0]));
+    const bits: number[] = [];
+    const put = (v: number, length: number) => { for (let i = length - 1; i >= 0; i--) bits.push((v >> i) & 1); };
+    const prev = new Array(nc).fill(0);
+    for (const [k, by, bx] of blocks) {
+      const dc = 8 * (value(k, by, bx) - 128);
+      const diff = dc - prev[k];
+      prev[k] = dc;
+      const category = diff === 0 ? 0 : Math.floor(Math.log2(Math.abs(diff))) + 1;
+      put(category, 4);
+      put(diff >= 0 ? diff : diff + (1 << category) - 1, category);
+      put(0b00, 2);  // EOB
+    }
+    while (bits.length % 8 !== 0) bits.push(1);
+    for (let i = 0; i < bits.length; i += 8) {
+      const byte = parseInt(bits.slice(i, i + 8).join(''), 2);
+      out.push(byte);
+      if (byte === 0xff) out.push(0x00);
+    }
+  };
+  const mcusPerLine = Math.ceil(width / (8 * hMax));
+  const mcusPerColumn = Math.ceil(height / (8 * vMax));
+  if (interleaved) {
+    const blocks: Array<[number, number, number]> = [];
+    for (let row = 0; row < mcusPerColumn; row++) {
+      for (let col = 0; col < mcusPerLine; col++) {
+        sampling.forEach(([h, v], k) => {
+          for (let y = 0; y < v; y++) for (let x = 0; x < h; x++) blocks.push([k, row * v + y, col * h + x]);
+        });
+      }
+    }
+    scan(sampling.map((_, k) => k), blocks);
+  } else {
+    sampling.forEach(([h, v], k) => {
+      const blocks: Array<[number, number, number]> = [];
+      const wide = Math.ceil(Math.ceil((width * h) / hMax) / 8);
+      const high = Math.ceil(Math.ceil((height * v) / vMax) / 8);
+      for (let by = 0; by < high; by++) for (let bx = 0; bx < wide; bx++) blocks.push([k, by, bx]);
+      scan([k], blocks);
+    });
+  }
+  out.push(0xff, 0xd9);
+  return Uint8Array.from(out);
+}
+
 /** `jpeg` with an APP1 EXIF segment right after SOI holding IFD0 with one Orientation entry. */
 export function withExifOrientation(jpeg: Uint8Array, orientation: number, byteOrder: 'II' | 'MM'): Uint8Array {
   const le = byteOrder === 'II';
