@@ -76,8 +76,8 @@ export function denseFunction(stride: 1 | 2): FunctionBody {
         // out + (4·ocb·PSO + (oy+1)·WPO + 1 + ox)·4, then one plane further per output channel
         f.get(OUT).get(ocb).i32(4).i32Mul().get(PSO).i32Mul().get(oy).i32(1).i32Add().get(WPO).i32Mul().i32Add().get(ox).i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add().set(op);
         for (let j = 0; j < 4; j++) {
-          f.get(op).get(acc[2 * j]).get(floor).f32x4Max().v128Store(0);
-          f.get(op).get(acc[2 * j + 1]).get(floor).f32x4Max().v128Store(16);
+          f.get(op).get(acc[2 * j]).get(floor).f32x4Pmax().v128Store(0);
+          f.get(op).get(acc[2 * j + 1]).get(floor).f32x4Pmax().v128Store(16);
           f.get(op).get(pso4).i32Add().set(op);
         }
       });

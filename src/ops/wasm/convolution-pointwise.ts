@@ -44,10 +44,10 @@ export function pointwiseFunction(): FunctionBody {
 /**
  * The pointwise product's code, over the locals (or parameters) given by index: X, W and OUT byte
  * offsets, IC and OCB counts, PS the plane stride and N ≤ PS the positions computed (a multiple
- * of 8), FLOOR the floor's byte offset. Winograd's 16 products (convolution-winograd.ts) run it
+ * of 8), FLOOR the floor's byte offset, or null for no clamp. Winograd's products (convolution-winograd.ts) run it
  * in a loop of their own, on a band of tiles.
  */
-export function emitPointwise(f: FunctionBody, X: number, W: number, OUT: number, IC: number, OCB: number, PS: number, N: number, FLOOR: number): void {
+export function emitPointwise(f: FunctionBody, X: number, W: number, OUT: number, IC: number, OCB: number, PS: number, N: number, FLOOR: number | null): void {
   const p = f.local(I32);
   const ocb = f.local(I32);
   const ic = f.local(I32);
@@ -59,9 +59,9 @@ export function emitPointwise(f: FunctionBody, X: number, W: number, OUT: number
   const xa = f.local(V128);
   const xb = f.local(V128);
   const wv = f.local(V128);
-  const floor = f.local(V128);
+  const floor = FLOOR === null ? null : f.local(V128);
   f.get(PS).i32(4).i32Mul().set(ps4);
-  f.get(FLOOR).v128Load32Splat().set(floor);
+  if (floor !== null) f.get(FLOOR!).v128Load32Splat().set(floor);
   countedLoop(f, p, () => f.i32(0), () => f.get(N), 8, () => {
     f.get(W).set(wp);
     countedLoop(f, ocb, () => f.i32(0), () => f.get(OCB), 1, () => {
@@ -82,8 +82,11 @@ export function emitPointwise(f: FunctionBody, X: number, W: number, OUT: number
       // out + (4·ocb·PS + p)·4, then one plane further per output channel
       f.get(OUT).get(ocb).i32(4).i32Mul().get(PS).i32Mul().get(p).i32Add().i32(4).i32Mul().i32Add().set(op);
       for (let j = 0; j < 4; j++) {
-        f.get(op).get(acc[2 * j]).get(floor).f32x4Max().v128Store(0);
-        f.get(op).get(acc[2 * j + 1]).get(floor).f32x4Max().v128Store(16);
+        for (const [k, at] of [[2 * j, 0], [2 * j + 1, 16]]) {
+          f.get(op).get(acc[k]);
+          if (floor !== null) f.get(floor).f32x4Pmax();
+          f.v128Store(at);
+        }
         f.get(op).get(ps4).i32Add().set(op);
       }
     });
