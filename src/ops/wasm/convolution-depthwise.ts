@@ -53,7 +53,7 @@ export function depthwiseFunction(stride: 1 | 2): FunctionBody {
               f.get(wk[ky * 3 + kx]).f32x4Mul().f32x4Add().set(acc);
             }
           }
-          f.get(op).get(acc).get(floor).f32x4Max().v128Store(16 * v);
+          f.get(op).get(acc).get(floor).f32x4Pmax().v128Store(16 * v);
         }
       });
     });

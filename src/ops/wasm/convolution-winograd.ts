@@ -151,19 +151,19 @@ export function winogradInputFunction(): FunctionBody {
 }
 
 /**
- * winogradGemm(v, u, m, IC, OCB, TP, N, floor, VS, US, MS, K): M[ξ] = U[ξ]·V[ξ] for ξ = 0 … K−1
- * (16 or 36 components), each the pointwise kernel over N tiles of planes of TP (floor −∞, zero
- * biases); VS, US, MS the byte strides of ξ.
+ * winogradGemm(v, u, m, IC, OCB, TP, N, VS, US, MS, K): M[ξ] = U[ξ]·V[ξ] for ξ = 0 … K−1 (16 or 36
+ * components), each the pointwise kernel over N tiles of planes of TP (no clamp, zero biases);
+ * VS, US, MS the byte strides of ξ.
  */
 export function winogradGemmFunction(): FunctionBody {
-  const f = new FunctionBody(12);
-  const [V, U, M, IC, OCB, TP, N, FLOOR, VS, US, MS, K] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const f = new FunctionBody(11);
+  const [V, U, M, IC, OCB, TP, N, VS, US, MS, K] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const [xi, x, w, out] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   f.get(V).set(x);
   f.get(U).set(w);
   f.get(M).set(out);
   countedLoop(f, xi, () => f.i32(0), () => f.get(K), 1, () => {
-    emitPointwise(f, x, w, out, IC, OCB, TP, N, FLOOR);
+    emitPointwise(f, x, w, out, IC, OCB, TP, N, null);
     f.get(x).get(VS).i32Add().set(x);
     f.get(w).get(US).i32Add().set(w);
     f.get(out).get(MS).i32Add().set(out);
@@ -202,8 +202,8 @@ export function winogradOutputFunction(): FunctionBody {
         }
         // (Aᵀ M) A, + bias, clamped: y[r][0] = s0 + s1 + s2, y[r][1] = s1 − s2 − s3
         for (const [r, s] of [[0, m[0]], [1, m[3]]] as const) {
-          f.get(s[0]).get(s[1]).f32x4Add().get(s[2]).f32x4Add().get(b).f32x4Add().get(floor).f32x4Max().set(y[r][0]);
-          f.get(s[1]).get(s[2]).f32x4Sub().get(s[3]).f32x4Sub().get(b).f32x4Add().get(floor).f32x4Max().set(y[r][1]);
+          f.get(s[0]).get(s[1]).f32x4Add().get(s[2]).f32x4Add().get(b).f32x4Add().get(floor).f32x4Pmax().set(y[r][0]);
+          f.get(s[1]).get(s[2]).f32x4Sub().get(s[3]).f32x4Sub().get(b).f32x4Add().get(floor).f32x4Pmax().set(y[r][1]);
         }
         // output row 2·ty (stored row 2·ty + 1), columns 8·g … 8·g + 7: tiles' two columns interleaved
         f.get(OUT).get(c).get(PSO).i32Mul().get(ty).i32(2).i32Mul().i32(1).i32Add().get(WPO).i32Mul().i32Add().get(g).i32(8).i32Mul().i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add().set(op);
@@ -370,7 +370,7 @@ export function winograd4OutputFunction(): FunctionBody {
           // output row 4·ty + r, unless it is past the map
           f.get(ty).i32(4).i32Mul().i32(r).i32Add().get(OH).i32LtS().i32Eqz().brIf(0);
           emitA4(f, s[r], y, k, tmp);
-          for (const yc of y) f.get(yc).get(b).f32x4Add().get(floor).f32x4Max().set(yc);
+          for (const yc of y) f.get(yc).get(b).f32x4Add().get(floor).f32x4Pmax().set(yc);
           emitTranspose(f, y, tmp, z);
           // stored row 4·ty + r + 1, column 16·g + 1
           f.get(OUT).get(c).get(PSO).i32Mul().get(ty).i32(4).i32Mul().i32(r + 1).i32Add().get(WPO).i32Mul().i32Add().get(g).i32(16).i32Mul().i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add().set(op);

@@ -25,7 +25,12 @@ import type { KernelThreads } from './threads.js';
 
 export type WasmConvolution = (x: WasmTensor) => WasmTensor;
 
-/** Byte offsets of the two clamp floors the kernels take: 0 (relu) and −∞ (none). */
+/**
+ * Byte offsets of the two clamp floors the kernels take: 0 (relu) and −∞ (none). The kernels clamp
+ * with f32x4.pmax(acc, floor), `acc < floor ? floor : acc`: one maxps, where f32x4.max's NaN and
+ * −0 rules cost V8 about eight instructions per vector. With −∞ every value, NaN included, is left
+ * as it is; with 0 it is relu (a NaN stays NaN, as it did with max, and −0 stays −0).
+ */
 export interface Floors { relu: number; none: number }
 
 /** The two floors, placed in `memory`. */
@@ -175,7 +180,7 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
         m === 2
           ? ['winogradInput', (t, n) => [x.offset + t * 2 * i.WP * 4, V + t * row, g.IC, n, TWG, i.WP, i.PS, TP, VS]]
           : ['winograd4Input', (t, n) => [x.offset + t * 4 * i.WP * 4, V + t * row, g.IC, n, TWG, i.WP, i.PS, TP, VS, i.H + 1 - 4 * t]],
-        ['winogradGemm', (t, n) => [V + t * row, w, M + t * row, g.IC, OCB, TP, n * TWG * 4, floors.none, VS * 4, US, MS * 4, K]],
+        ['winogradGemm', (t, n) => [V + t * row, w, M + t * row, g.IC, OCB, TP, n * TWG * 4, VS * 4, US, MS * 4, K]],
         [m === 2 ? 'winogradOutput' : 'winograd4Output', (t, n) => [M + t * row, out.offset + t * m * o.WP * 4, 4 * OCB, n, TWG, o.WP, o.PS, TP, MS, w + K * US, floor, g.OH - m * t, g.OW]],
         // the border beside the band's rows (and the next row's column 0, where F(2×2)'s last
         // store of a row may spill one float); the rows above and below the map are zeroed here first

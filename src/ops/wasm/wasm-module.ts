@@ -119,7 +119,6 @@ export class FunctionBody {
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Sub(): this { return this.simd(0xe5); }
   f32x4Mul(): this { return this.simd(0xe6); }
-  f32x4Max(): this { return this.simd(0xe9); }
   /** Pseudo-maximum: b if a < b, else a (so pmax(0, x) is `x > 0 ? x : 0`, NaN and −0 included). */
   f32x4Pmax(): this { return this.simd(0xeb); }
 
