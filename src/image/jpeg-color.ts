@@ -77,6 +77,34 @@ function ycbcrRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: num
   }
 }
 
+/**
+ * 4:2:0 YCbCr, the layout of nearly every photo: the horizontal step of h2v2 fancy upsampling
+ * (jpeg-upsample.ts `h2v2Fancy`) fused with `ycbcrRow`, so the two upsampled chroma rows are never
+ * stored. The same arithmetic in the same order; tested against the two kernels one after the other.
+ * @param cbSum, crSum (w + 2) the chroma rows' column sums from `h2v2ColumnSums`, edges repeated
+ * @param w the chroma width, ceil(W / 2)
+ */
+export function h2v2YcbcrRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number, cbSum: Int32Array, crSum: Int32Array, w: number): void {
+  for (let x = 0, j = o; x < w; x++, j += 6) {
+    // output pixels 2x and 2x+1 from chroma column x (sums at x + 1) and its left or right neighbour
+    const cb3 = 3 * cbSum[x + 1];
+    const cr3 = 3 * crSum[x + 1];
+    const Y0 = p0[r0 + 2 * x] + LIMIT_OFFSET;
+    const cb0 = (cb3 + cbSum[x] + 8) >> 4;
+    const cr0 = (cr3 + crSum[x] + 8) >> 4;
+    rgb[j] = LIMIT[Y0 + Cr_r[cr0]];
+    rgb[j + 1] = LIMIT[Y0 + ((Cb_g[cb0] + Cr_g[cr0]) >> SCALEBITS)];
+    rgb[j + 2] = LIMIT[Y0 + Cb_b[cb0]];
+    if (2 * x + 1 === W) break;
+    const Y1 = p0[r0 + 2 * x + 1] + LIMIT_OFFSET;
+    const cb1 = (cb3 + cbSum[x + 2] + 7) >> 4;
+    const cr1 = (cr3 + crSum[x + 2] + 7) >> 4;
+    rgb[j + 3] = LIMIT[Y1 + Cr_r[cr1]];
+    rgb[j + 4] = LIMIT[Y1 + ((Cb_g[cb1] + Cr_g[cr1]) >> SCALEBITS)];
+    rgb[j + 5] = LIMIT[Y1 + Cb_b[cb1]];
+  }
+}
+
 /** OpenCV's CMYK → RGB on the stored (Adobe-inverted) inks: R = K − ((255 − C)·K >> 8). */
 function cmykRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number, p1: Uint8Array, r1: number, p2: Uint8Array, r2: number, p3: Uint8Array, r3: number): void {
   for (let x = 0; x < W; x++) {

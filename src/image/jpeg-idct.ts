@@ -167,7 +167,10 @@ export interface SamplePlane {
  * construction: the blocks are read in place (no view per block), the arithmetic stays in plain
  * numbers (exact below 2^53, so the 64-bit JLONG sums are exact too), pass 1 descales with a floor
  * of a power-of-two product, exact like `descale`, and pass 2 with `>>`, which keeps the low 32 bits
- * of the sum and therefore the bits 18..27 that `& RANGE_MASK` looks at.
+ * of the sum and therefore the bits 18..27 that `& RANGE_MASK` looks at. The flow graph is written
+ * out in each pass, as jidctint.c writes it: calling the reference's shared `idct8`, which hands
+ * its eight sums over through a Float64Array (pass 1's can pass 2^31), made the whole decode of t1
+ * and t2 about 10 % slower (BENCHMARKS.md).
  * @param coefficients (block rows, blocksPerLine, 8, 8) quantised coefficients, natural order
  * @param quant (8, 8) quantisation steps of the component's table
  * @param blockColumns the blocks of the row that hold real samples, from the left

@@ -38,7 +38,7 @@ import type { SamplePlane } from './jpeg-idct.js';
  * for the fancy vertical filters, y − 1 and y + 1 (clamped to the plane).
  * @param plane the component's samples, `plane.width × plane.height` real ones
  * @param h, v the component's sampling factors; hMax, vMax the largest in the frame
- * @param out (W) the output row; `colsum` (plane.width) scratch for h2v2
+ * @param out (W) the output row; `colsum` (plane.width + 2) scratch for h2v2
  */
 export function upsampleRow(plane: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, oy: number, out: Uint8Array, colsum: Int32Array): void {
   if (h === hMax && v === vMax) out.set(plane.data.subarray(rowAt(plane, oy), rowAt(plane, oy) + W));
@@ -90,21 +90,30 @@ function h1v2Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array): vo
  * at the edges, as in h2v1, the missing neighbour is the edge column sum (libjpeg's 4·c).
  */
 function h2v2Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array, colsum: Int32Array): void {
+  const w = plane.width;
+  h2v2ColumnSums(plane, oy, colsum);
+  for (let x = 0; x < w; x++) {
+    // output columns 2x and 2x+1 from column sum x (at colsum[x + 1]) and its left or right neighbour
+    const c = 3 * colsum[x + 1];
+    o[2 * x] = (c + colsum[x] + 8) >> 4;
+    if (2 * x + 1 < W) o[2 * x + 1] = (c + colsum[x + 2] + 7) >> 4;
+  }
+}
+
+/**
+ * The vertical step of h2v2: colsum[x + 1] = 3·s(y, x) + s(y ± 1, x) for x = 0..w−1, the row above
+ * for even oy and below for odd (output row oy lies 1/4 of the way from input row y = oy >> 1
+ * towards it), with the edge sums repeated at colsum[0] and colsum[w + 1].
+ * @param colsum (plane.width + 2) the sums
+ */
+export function h2v2ColumnSums(plane: SamplePlane, oy: number, colsum: Int32Array): void {
   const { width: w, data: s } = plane;
-  // output row oy lies 1/4 of the way from input row y towards the row above (even oy) or below (odd oy)
   const y = oy >> 1;
   const near = rowAt(plane, y);
   const far = rowAt(plane, oy & 1 ? y + 1 : y - 1);
-  for (let x = 0; x < w; x++) colsum[x] = 3 * s[near + x] + s[far + x];
-  o[0] = (4 * colsum[0] + 8) >> 4;
-  o[1] = (3 * colsum[0] + colsum[1] + 7) >> 4;
-  for (let x = 1; x < w - 1; x++) {
-    const c = 3 * colsum[x];
-    o[2 * x] = (c + colsum[x - 1] + 8) >> 4;
-    o[2 * x + 1] = (c + colsum[x + 1] + 7) >> 4;
-  }
-  o[2 * w - 2] = (3 * colsum[w - 1] + colsum[w - 2] + 8) >> 4;
-  if (2 * w - 1 < W) o[2 * w - 1] = (4 * colsum[w - 1] + 7) >> 4;
+  for (let x = 0; x < w; x++) colsum[x + 1] = 3 * s[near + x] + s[far + x];
+  colsum[0] = colsum[1];
+  colsum[w + 1] = colsum[w];
 }
 
 /** Box replication (`int_upsample`), and the nearest sample for the ratios libjpeg refuses. */

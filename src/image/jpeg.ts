@@ -24,10 +24,10 @@
  * would instead return the rows it managed to decode with the rest gray, a silently different
  * picture we prefer not to reproduce.
  */
-import { ROW_CONVERTERS, type JpegColorSpace } from './jpeg-color.js';
+import { h2v2YcbcrRow, ROW_CONVERTERS, type JpegColorSpace } from './jpeg-color.js';
 import { idctBlockRow, type SamplePlane } from './jpeg-idct.js';
 import { decodeCoefficients, DECODER_SEGMENTS, type FrameComponent, type JpegFrame, type JpegSegment } from './jpeg-scan.js';
-import { upsampleRow } from './jpeg-upsample.js';
+import { h2v2ColumnSums, upsampleRow } from './jpeg-upsample.js';
 import { formatPixels, imageError } from './image-error.js';
 import { rgbImage, type RgbImage } from './rgb-image.js';
 
@@ -231,9 +231,14 @@ export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, where: string)
     return { h, v, plane, rowsDone: 0, full: h === hMax && v === vMax, row: new Uint8Array(W) };
   });
   const rgb = new Uint8Array(W * H * 3);
-  const convert = ROW_CONVERTERS[colorSpace(header)];
+  const space = colorSpace(header);
+  const convert = ROW_CONVERTERS[space];
   const ws = new Int32Array(64);
-  const colsum = new Int32Array(Math.max(...bands.map((b) => b.plane.width)));
+  const colsum = new Int32Array(Math.max(...bands.map((b) => b.plane.width)) + 2);
+  // 4:2:0 YCbCr with fancy upsampling (chroma over 2 samples wide): h2v2YcbcrRow does both steps
+  const [luma, cb, cr] = bands;
+  const fused = space === 'ycbcr' && hMax === 2 && vMax === 2 && luma.full && cb.h === 1 && cb.v === 1 && cr.h === 1 && cr.v === 1 && cb.plane.width > 2;
+  const crSum = new Int32Array(fused ? cr.plane.width + 2 : 0);
   // row oy of component k is src[k][at[k] ..]: its own band's row at full size, else `row` upsampled
   const empty = new Uint8Array(0);
   const src: Uint8Array[] = [empty, empty, empty, empty];
@@ -254,6 +259,12 @@ export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, where: string)
       bands[k].rowsDone = Math.min(8 * v * (r + 1), plane.height);
     }
     for (; oy < H && ready(); oy++) {
+      if (fused) {
+        h2v2ColumnSums(cb.plane, oy, colsum);
+        h2v2ColumnSums(cr.plane, oy, crSum);
+        h2v2YcbcrRow(W, rgb, 3 * oy * W, luma.plane.data, (oy % luma.plane.ring) * luma.plane.stride, colsum, crSum, cb.plane.width);
+        continue;
+      }
       for (let k = 0; k < bands.length; k++) {
         const b = bands[k];
         if (b.full) {

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROW_CONVERTERS, type JpegColorSpace } from '../../src/image/jpeg-color.js';
+import { h2v2YcbcrRow, ROW_CONVERTERS, type JpegColorSpace } from '../../src/image/jpeg-color.js';
 import { idctBlockRow, idctIslow, type SamplePlane } from '../../src/image/jpeg-idct.js';
-import { upsampleRow } from '../../src/image/jpeg-upsample.js';
+import { h2v2ColumnSums, upsampleRow } from '../../src/image/jpeg-upsample.js';
 import { BitReader, buildHuffmanTable } from '../../src/image/jpeg-huffman.js';
 import { decodeCoefficients } from '../../src/image/jpeg-scan.js';
 import { readJpegHeader } from '../../src/image/jpeg.js';
@@ -146,7 +146,7 @@ function plane(rows: number[][]): SamplePlane {
 /** A plane brought to W×H by upsampleRow, row by row. */
 function upsample(p: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, H: number): SamplePlane {
   const data = new Uint8Array(W * H);
-  const colsum = new Int32Array(p.width);
+  const colsum = new Int32Array(p.width + 2);
   for (let oy = 0; oy < H; oy++) upsampleRow(p, h, v, hMax, vMax, W, oy, data.subarray(oy * W, (oy + 1) * W), colsum);
   return { width: W, height: H, stride: W, ring: H, data };
 }
@@ -166,8 +166,8 @@ describe('upsample (jdsample.c, fancy upsampling on)', () => {
     for (const oy of [5, 6]) {
       const got = new Uint8Array(6);
       const want = new Uint8Array(6);
-      upsampleRow(ring, 1, 1, 2, 2, 6, oy, got, new Int32Array(3));
-      upsampleRow(whole, 1, 1, 2, 2, 6, oy, want, new Int32Array(3));
+      upsampleRow(ring, 1, 1, 2, 2, 6, oy, got, new Int32Array(5));
+      upsampleRow(whole, 1, 1, 2, 2, 6, oy, want, new Int32Array(5));
       expect(Array.from(got)).toEqual(Array.from(want));
     }
   });
@@ -224,6 +224,35 @@ describe('ROW_CONVERTERS (jdcolor.c, OpenCV CMYK)', () => {
     expect(pixel('cmyk', [255, 0, 128, 200])).toEqual([200, 1, 101]);
     // YCCK with neutral chroma: C = M = Y' = 255 − Y
     expect(pixel('ycck', [60, 128, 128, 180])).toEqual(new Array(3).fill(180 - ((60 * 180) >> 8)));
+  });
+});
+
+describe('h2v2YcbcrRow (h2v2 upsampling fused with YCbCr → RGB) against h2v2Fancy then ycbcrRow', () => {
+  it('random 4:2:0 rows, odd and even widths from 5 to 34, every output row of a 3-row chroma plane', () => {
+    const rand = mulberry32(420);
+    for (const W of [5, 6, 7, 8, 33, 34]) {
+      const w = Math.ceil(W / 2);
+      const random = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 256));
+      const luma = Uint8Array.from(random(W));
+      const [cb, cr] = [0, 1].map(() => plane([random(w), random(w), random(w)]));
+      for (let oy = 0; oy < 6; oy++) {
+        const want = new Uint8Array(3 * W + 3).fill(7);
+        const [cbRow, crRow] = [cb, cr].map((p) => {
+          const row = new Uint8Array(W);
+          upsampleRow(p, 1, 1, 2, 2, W, oy, row, new Int32Array(w + 2));
+          return row;
+        });
+        ROW_CONVERTERS.ycbcr(W, want, 0, luma, 0, cbRow, 0, crRow, 0, new Uint8Array(0), 0);
+        const got = new Uint8Array(3 * W + 3).fill(7);
+        const [cbSum, crSum] = [cb, cr].map((p) => {
+          const sums = new Int32Array(w + 2);
+          h2v2ColumnSums(p, oy, sums);
+          return sums;
+        });
+        h2v2YcbcrRow(W, got, 0, luma, 0, cbSum, crSum, w);
+        expect(Array.from(got), `W ${W} row ${oy}`).toEqual(Array.from(want));
+      }
+    }
   });
 });
 

@@ -31,37 +31,50 @@ export function flatJpeg(blocks: number[][], adobeTransform?: number, restartEve
   if (restartEveryBlock) out.push(...segment(0xdd, u16(1)));
   out.push(...segment(0xda, [nc, ...Array.from({ length: nc }, (_, k) => [k + 1, 0x00]).flat(), 0, 63, 0]));
 
-  let bits: number[] = [];
-  const put = (value: number, length: number) => { for (let i = length - 1; i >= 0; i--) bits.push((value >> i) & 1); };
-  const flush = () => {
-    while (bits.length % 8 !== 0) bits.push(1);
-    for (let i = 0; i < bits.length; i += 8) {
-      const byte = parseInt(bits.slice(i, i + 8).join(''), 2);
-      out.push(byte);
-      if (byte === 0xff) out.push(0x00);  // byte stuffing
-    }
-    bits = [];
-  };
+  const writer = bitWriter(out);
   let prev = new Array(nc).fill(0);
   for (const [b, block] of blocks.entries()) {
     if (restartEveryBlock && b > 0) {
-      flush();
+      writer.flush();
       out.push(0xff, 0xd0 + ((b - 1) % 8));
       prev = new Array(nc).fill(0);
     }
     for (let k = 0; k < nc; k++) {
       const dc = 8 * (block[k] - 128);
-      const diff = dc - prev[k];
+      writer.flatBlock(dc - prev[k]);
       prev[k] = dc;
+    }
+  }
+  writer.flush();
+  out.push(0xff, 0xd9);
+  return Uint8Array.from(out);
+}
+
+/**
+ * Entropy-coded data into `out`, with the tables flatJpeg and sampledJpeg write: `put` appends bits,
+ * `flatBlock` a block that is its DC difference alone (the category as a 4-bit code, its bits, then
+ * end-of-block '00'), `flush` pads to a byte with 1 bits and stuffs a 00 after every FF byte.
+ */
+function bitWriter(out: number[]) {
+  let bits: number[] = [];
+  const put = (value: number, length: number) => { for (let i = length - 1; i >= 0; i--) bits.push((value >> i) & 1); };
+  return {
+    flatBlock(diff: number): void {
       const category = diff === 0 ? 0 : Math.floor(Math.log2(Math.abs(diff))) + 1;
       put(category, 4);
       put(diff >= 0 ? diff : diff + (1 << category) - 1, category);
       put(0b00, 2);  // EOB
-    }
-  }
-  flush();
-  out.push(0xff, 0xd9);
-  return Uint8Array.from(out);
+    },
+    flush(): void {
+      while (bits.length % 8 !== 0) bits.push(1);
+      for (let i = 0; i < bits.length; i += 8) {
+        const byte = parseInt(bits.slice(i, i + 8).join(''), 2);
+        out.push(byte);
+        if (byte === 0xff) out.push(0x00);  // byte stuffing
+      }
+      bits = [];
+    },
+  };
 }
 
 /**
@@ -84,24 +97,14 @@ export function sampledJpeg(width: number, height: number, sampling: Array<[numb
   out.push(...segment(0xc4, [0x10, 0, 2, ...new Array(14).fill(0), 0x00, 0xf0]));
   const scan = (components: number[], blocks: Array<[number, number, number]>) => {
     out.push(...segment(0xda, [components.length, ...components.map((k) => [k + 1, 0x00]).flat(), 0, 63, 0]));
-    const bits: number[] = [];
-    const put = (v: number, length: number) => { for (let i = length - 1; i >= 0; i--) bits.push((v >> i) & 1); };
+    const writer = bitWriter(out);
     const prev = new Array(nc).fill(0);
     for (const [k, by, bx] of blocks) {
       const dc = 8 * (value(k, by, bx) - 128);
-      const diff = dc - prev[k];
+      writer.flatBlock(dc - prev[k]);
       prev[k] = dc;
-      const category = diff === 0 ? 0 : Math.floor(Math.log2(Math.abs(diff))) + 1;
-      put(category, 4);
-      put(diff >= 0 ? diff : diff + (1 << category) - 1, category);
-      put(0b00, 2);  // EOB
     }
-    while (bits.length % 8 !== 0) bits.push(1);
-    for (let i = 0; i < bits.length; i += 8) {
-      const byte = parseInt(bits.slice(i, i + 8).join(''), 2);
-      out.push(byte);
-      if (byte === 0xff) out.push(0x00);
-    }
+    writer.flush();
   };
   const mcusPerLine = Math.ceil(width / (8 * hMax));
   const mcusPerColumn = Math.ceil(height / (8 * vMax));

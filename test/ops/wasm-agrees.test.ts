@@ -22,7 +22,7 @@ import * as wasm from '../../src/ops/wasm/data-movement.js';
 import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
 import { startThreads, type KernelThreads } from '../../src/ops/wasm/threads.js';
 import { planarDims, planarLength, WasmMemory } from '../../src/ops/wasm/memory.js';
-import { tensor } from '../../src/tensor/tensor.js';
+import { tensor, type Tensor } from '../../src/tensor/tensor.js';
 import { expectTensorClose } from '../helpers/golden.js';
 import { randomTensors, seedOf, withSeeds } from '../helpers/random.js';
 
@@ -133,7 +133,7 @@ describe('wasm kernels agree with the reference ops', () => {
     expect(winogradFits(dense(16, 16, 300, 300))).toBe(true);
   });
 
-  const title = 'relu, elemwise_add, Concat (8 + 3 + 6 channels), UpSampling ×2, Crop';
+  const title = 'relu, elemwise_add, Concat (8 + 3 + 6 channels), UpSampling ×2 and ×3, Crop: the reference\'s values, and zeros around them';
   it(title, () => withSeeds(title, (random) => {
     const x = random([1, 5, 13, 11]);
     const y = random([1, 5, 13, 11]);
@@ -141,13 +141,20 @@ describe('wasm kernels agree with the reference ops', () => {
     expectTensorClose('add', memory.download(wasm.elemwiseAdd(memory, single, memory.upload(x), memory.upload(y))), elemwiseAdd(x, y));
     const xs = [random([1, 8, 5, 7]), random([1, 3, 5, 7]), random([1, 6, 5, 7])];
     expectTensorClose('concat', memory.download(wasm.concat(memory, 'case', xs.map((t) => memory.upload(t)))), concat(xs, { dim: 1, num_args: 3 }));
-    for (const shape of [[1, 6, 7, 5], [1, 4, 1, 1]]) {
-      const u = random(shape);
-      expectTensorClose('upsampling', memory.download(wasm.upSampling(memory, memory.upload(u), 2)), upSampling(u, { scale: 2 }));
+    // the stored planes whole (border and tail zero), also range by range in reverse order
+    const storedOf = (t: { offset: number; shape: readonly number[] }) => {
+      const { C, PS } = planarDims(t.shape);
+      return memory.f32.slice(t.offset / 4, t.offset / 4 + C * PS);
+    };
+    const withZeroBorder = (t: Tensor) => storedOf(memory.upload(t));
+    for (const [shape, scale] of [[[1, 6, 7, 5], 2], [[1, 4, 1, 1], 2], [[1, 3, 9, 13], 2], [[1, 2, 3, 4], 3]] as const) {
+      const u = random([...shape]);
+      const want = upSampling(u, { scale });
+      for (const threads of [single, reversed]) expect(storedOf(wasm.upSampling(memory, threads, memory.upload(u), scale))).toEqual(withZeroBorder(want));
     }
     const big = random([1, 6, 14, 10]);
-    for (const like of [tensor([1, 6, 12, 9]), tensor([1, 6, 1, 1])]) {
-      expectTensorClose('crop', memory.download(wasm.crop(memory, memory.upload(big), like.shape)), crop(big, like));
+    for (const like of [tensor([1, 6, 12, 9]), tensor([1, 6, 1, 1]), tensor([1, 6, 14, 10])]) {
+      for (const threads of [single, reversed]) expect(storedOf(wasm.crop(memory, threads, memory.upload(big), like.shape))).toEqual(withZeroBorder(crop(big, like)));
     }
   }));
 

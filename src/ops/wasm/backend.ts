@@ -73,8 +73,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       if (node.attrs.dim !== 1) throw unsupported(node, `dim=${node.attrs.dim}`, 'dim=1 (channels)');
       return concat(memory, node.name, inputs);
     },
-    UpSampling: (node, [x]) => upSampling(memory, x, node.attrs.scale),
-    Crop: (node, [x]) => crop(memory, x, node.shape),
+    UpSampling: (node, [x]) => upSampling(memory, threads, x, node.attrs.scale),
+    Crop: (node, [x]) => crop(memory, threads, x, node.shape),
     _minus_scalar: (node, [x]) => binaryScalarJs(memory, node.op, x, node.attrs),
     _mul_scalar: (node, [x]) => binaryScalarJs(memory, node.op, x, node.attrs),
     SoftmaxActivation: (_node, [x]) => softmaxChannelsJs(memory, x),

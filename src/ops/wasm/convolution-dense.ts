@@ -33,14 +33,15 @@ export function packDenseWeights(IC: number, OC: number, weight: Float32Array, b
 export function denseFunction(stride: 1 | 2): FunctionBody {
   const f = new FunctionBody(12);
   const [X, W, OUT, IC, OCB, OH, OW, WPI, PSI, WPO, PSO, FLOOR] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  const [ocb, oy, ox, ic, wb, wp, xp, op] = [0, 0, 0, 0, 0, 0, 0, 0].map(() => f.local(I32));
-  const [psi4, pso4] = [f.local(I32), f.local(I32)];
+  const [ocb, oy, ox, xend, wb, wp, xp, op] = [0, 0, 0, 0, 0, 0, 0, 0].map(() => f.local(I32));
+  const [psi4, pso4, icBytes] = [f.local(I32), f.local(I32), f.local(I32)];
   const acc = Array.from({ length: 8 }, () => f.local(V128));
   const xv = [f.local(V128), f.local(V128)];
   const wv = f.local(V128);
   const floor = f.local(V128);
   f.get(PSI).i32(4).i32Mul().set(psi4);
   f.get(PSO).i32(4).i32Mul().set(pso4);
+  f.get(IC).get(psi4).i32Mul().set(icBytes);
   f.get(FLOOR).v128Load32Splat().set(floor);
   countedLoop(f, oy, () => f.i32(0), () => f.get(OH), 1, () => {
     countedLoop(f, ox, () => f.i32(0), () => f.get(OW), 8, () => {
@@ -51,24 +52,26 @@ export function denseFunction(stride: 1 | 2): FunctionBody {
         for (let ky = 0; ky < 3; ky++) {
           for (let kx = 0; kx < 3; kx++) {
             // tap (ky, kx): the window's pixel ky rows down and kx columns right, in input channel 0
-            f.get(X).get(oy).i32(stride).i32Mul().i32(ky).i32Add().get(WPI).i32Mul().get(ox).i32(stride).i32Mul().i32Add().i32(kx).i32Add().i32(4).i32Mul().i32Add().set(xp);
-            countedLoop(f, ic, () => f.i32(0), () => f.get(IC), 1, () => {
-              for (let v = 0; v < 2; v++) {
-                if (stride === 1) {
-                  f.get(xp).v128Load(16 * v).set(xv[v]);
-                } else {
-                  // columns 2·ox + kx + 0, 2, 4, 6 (+8 for the second vector): even lanes of two loads
-                  f.get(xp).v128Load(32 * v).get(xp).v128Load(32 * v + 16).shuffle32([0, 2, 4, 6]).set(xv[v]);
-                }
+            f.get(X).get(oy).i32(stride).i32Mul().i32(ky).i32Add().get(WPI).i32Mul().get(ox).i32(stride).i32Mul().i32Add().i32(kx).i32Add().i32(4).i32Mul().i32Add().tee(xp);
+            // input channels: a do-while (IC ≥ 1) on xp, as in convolution-pointwise.ts
+            f.get(icBytes).i32Add().set(xend);
+            f.loop();
+            for (let v = 0; v < 2; v++) {
+              if (stride === 1) {
+                f.get(xp).v128Load(16 * v).set(xv[v]);
+              } else {
+                // columns 2·ox + kx + 0, 2, 4, 6 (+8 for the second vector): even lanes of two loads
+                f.get(xp).v128Load(32 * v).get(xp).v128Load(32 * v + 16).shuffle32([0, 2, 4, 6]).set(xv[v]);
               }
-              for (let j = 0; j < 4; j++) {
-                f.get(wp).v128Load32Splat(4 * j).set(wv);
-                f.get(acc[2 * j]).get(xv[0]).get(wv).f32x4Mul().f32x4Add().set(acc[2 * j]);
-                f.get(acc[2 * j + 1]).get(xv[1]).get(wv).f32x4Mul().f32x4Add().set(acc[2 * j + 1]);
-              }
-              f.get(wp).i32(16).i32Add().set(wp);
-              f.get(xp).get(psi4).i32Add().set(xp);
-            });
+            }
+            for (let j = 0; j < 4; j++) {
+              f.get(wp).v128Load32Splat(4 * j).set(wv);
+              f.get(acc[2 * j]).get(xv[0]).get(wv).f32x4Mul().f32x4Add().set(acc[2 * j]);
+              f.get(acc[2 * j + 1]).get(xv[1]).get(wv).f32x4Mul().f32x4Add().set(acc[2 * j + 1]);
+            }
+            f.get(wp).i32(16).i32Add().set(wp);
+            f.get(xp).get(psi4).i32Add().tee(xp).get(xend).i32Sub().brIf(0);
+            f.end();
           }
         }
         // the next block's weights follow this one's

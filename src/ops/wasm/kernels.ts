@@ -9,6 +9,7 @@ import { depthwiseFunction } from './convolution-depthwise.js';
 import { pointwiseFunction } from './convolution-pointwise.js';
 import { winograd4InputFunction, winograd4OutputFunction, winogradGemmFunction, winogradInputFunction, winogradOutputFunction } from './convolution-winograd.js';
 import { resizeRowsFunction } from './resize.js';
+import { copyRowsFunction } from './data-movement.js';
 import { FunctionBody, I32, countedLoop, encodeModule } from './wasm-module.js';
 
 type Fn = (...args: number[]) => void;
@@ -29,6 +30,8 @@ export interface WasmKernels {
   winograd4Input: Fn;
   winograd4Output: Fn;
   resizeRows: Fn;
+  upSampling2: Fn;
+  crop: Fn;
 }
 
 /**
@@ -119,7 +122,7 @@ function elementwiseFunction(op: 'relu' | 'add'): FunctionBody {
 }
 
 /** The exports in a fixed order: worker threads are told which to run by index. */
-export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput', 'winograd4Input', 'winograd4Output', 'resizeRows'];
+export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput', 'winograd4Input', 'winograd4Output', 'resizeRows', 'upSampling2', 'crop'];
 
 /** Compiled once per process, one module for an unshared and one for a shared memory. */
 const compiled = new Map<boolean, WebAssembly.Module>();
@@ -147,6 +150,8 @@ function compile(shared: boolean): WebAssembly.Module {
     ['winograd4Input', winograd4InputFunction()],
     ['winograd4Output', winograd4OutputFunction()],
     ['resizeRows', resizeRowsFunction()],
+    ['upSampling2', copyRowsFunction('upSampling2')],
+    ['crop', copyRowsFunction('crop')],
   ]);
   try {
     return new WebAssembly.Module(encodeModule(functions, shared));
