@@ -159,8 +159,9 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
       ], undefined, work);
     } else if (k === 'winograd') {
       // in bands of tile rows, each band's three steps back to back while its V and M are in cache;
-      // V: K components × IC planes of tiles, M: K × 4·OCB; U's component stride; the biases after U
-      const { TH, TWG, TP } = winogradDims(g.OH, g.OW, m);
+      // V: K components × IC planes of tiles, M: K × 4·OCB; U's component stride; the biases after U.
+      // The split's unit is `pair` tile rows (winogradDims): u units from tile row t = pair·u
+      const { TH, TWG, TP, pair } = winogradDims(g.OH, g.OW, m);
       const K = (m + 2) ** 2;
       // component strides one cache line more than their planes: IC·TP floats is often a multiple
       // of 4 KiB, which put the transforms' K loads or stores of a group in one L1 set
@@ -169,22 +170,23 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
       const V = memory.allocUninitialized(K * VS);
       const M = memory.allocUninitialized(K * MS);
       const US = OCB * (g.IC + 1) * 16;
-      const row = TWG * 16; // bytes of one tile row in a plane of tiles
+      const row = pair * TWG * 16; // bytes of one unit's tiles in a plane of tiles
       const band = Math.max(1, Math.floor(WINOGRAD_BAND_BYTES / (K * (g.IC + 4 * OCB) * row)));
+      const rows = pair * m; // output rows of a unit
       const f32 = memory.f32;
       for (let c = 0, at = out.offset / 4; c < 4 * OCB; c++, at += o.PS) {
         f32.fill(0, at, at + o.WP + 1);
         f32.fill(0, at + (o.H + 1) * o.WP, at + o.PS);
       }
-      threads.split(TH, [
+      threads.split(Math.ceil(TH / pair), [
         m === 2
-          ? ['winogradInput', (t, n) => [x.offset + t * 2 * i.WP * 4, V + t * row, g.IC, n, TWG, i.WP, i.PS, TP, VS]]
-          : ['winograd4Input', (t, n) => [x.offset + t * 4 * i.WP * 4, V + t * row, g.IC, n, TWG, i.WP, i.PS, TP, VS, i.H + 1 - 4 * t]],
-        ['winogradGemm', (t, n) => [V + t * row, w, M + t * row, g.IC, OCB, TP, n * TWG * 4, VS * 4, US, MS * 4, K]],
-        [m === 2 ? 'winogradOutput' : 'winograd4Output', (t, n) => [M + t * row, out.offset + t * m * o.WP * 4, 4 * OCB, n, TWG, o.WP, o.PS, TP, MS, w + K * US, floor, g.OH - m * t, g.OW]],
+          ? ['winogradInput', (u, n) => [x.offset + u * rows * i.WP * 4, V + u * row, g.IC, n * pair, TWG, i.WP, i.PS, TP, VS]]
+          : ['winograd4Input', (u, n) => [x.offset + u * rows * i.WP * 4, V + u * row, g.IC, n * pair, TWG, i.WP, i.PS, TP, VS, i.H + 1 - u * rows]],
+        ['winogradGemm', (u, n) => [V + u * row, w, M + u * row, g.IC, OCB, TP, n * pair * TWG * 4, VS * 4, US, MS * 4, K]],
+        [m === 2 ? 'winogradOutput' : 'winograd4Output', (u, n) => [M + u * row, out.offset + u * rows * o.WP * 4, 4 * OCB, n * pair, TWG, o.WP, o.PS, TP, MS, w + K * US, floor, g.OH - u * rows, g.OW]],
         // the border beside the band's rows (and the next row's column 0, where F(2×2)'s last
         // store of a row may spill one float); the rows above and below the map are zeroed here first
-        ['zeroGaps', (t, n) => [out.offset + (m * t + 1) * o.WP * 4, 4 * OCB, m * n, g.OH - m * t, o.W, o.WP, o.PS]],
+        ['zeroGaps', (u, n) => [out.offset + (u * rows + 1) * o.WP * 4, 4 * OCB, n * rows, g.OH - u * rows, o.W, o.WP, o.PS]],
       ], band, work);
       memory.release(V, K * VS);
       memory.release(M, K * MS);
