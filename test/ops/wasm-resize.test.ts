@@ -3,8 +3,9 @@
  * `upload(pictureTensor(p))` (image/resize.ts, then net/input.ts), over every stored float of the
  * input planes, the zero border included, bit for bit: on seeded pictures of awkward shapes (1×1,
  * one row or column, odd sides, up- and downscaling, portrait and landscape, fx ≠ fy, the same-size
- * copy, mirrored for the flip test), on one thread and split over two; then on the golden resize/
- * cases, straight against cv2's output.
+ * copy, mirrored for the flip test), in an unshared and a shared memory (the backend with worker
+ * threads), whole and cut into slabs of a few rows; then on the golden resize/ cases, straight
+ * against cv2's output.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { rgbImage, type RgbImage } from '../../src/image/rgb-image.js';
@@ -13,7 +14,9 @@ import { mirrored, resizeTaps } from '../../src/image/resize.js';
 import { pictureTensor } from '../../src/net/input.js';
 import type { PictureInput } from '../../src/ops/backend.js';
 import { createWasmBackend } from '../../src/ops/wasm/backend.js';
+import { instantiateKernels } from '../../src/ops/wasm/kernels.js';
 import { planarDims, WasmMemory, type WasmTensor } from '../../src/ops/wasm/memory.js';
+import { uploadPicture } from '../../src/ops/wasm/resize.js';
 import { mulberry32, seedOf } from '../helpers/random.js';
 import { goldenImage, goldenResizeCases } from '../image/golden-image.js';
 
@@ -42,9 +45,10 @@ function storedPlanes(memory: WasmMemory, x: WasmTensor): Float32Array {
   return memory.f32.slice(x.offset / 4, x.offset / 4 + C * PS);
 }
 
-async function expectSameStored(name: string, backend: ReturnType<typeof createWasmBackend>, memory: WasmMemory, p: PictureInput): Promise<void> {
+/** `slabBytes`: uploadPicture's own call with slabs that small, instead of the backend's. */
+async function expectSameStored(name: string, backend: ReturnType<typeof createWasmBackend>, memory: WasmMemory, p: PictureInput, slabBytes?: number): Promise<void> {
   const ref = await backend.upload(pictureTensor(p));
-  const ours = await backend.uploadPicture!(p);
+  const ours = slabBytes === undefined ? await backend.uploadPicture!(p) : uploadPicture(memory, instantiateKernels(memory.memory, memory.shared), p, slabBytes);
   const [a, b] = [storedPlanes(memory, ours), storedPlanes(memory, ref)];
   backend.free(ours);
   backend.free(ref);
@@ -68,7 +72,8 @@ const CASES: [number, number, ResizeTarget][] = [
   [30, 20, { width: 30, height: 19 }],
   [30, 20, { width: 31, height: 19 }],
   [30, 20, { width: 32, height: 19 }],
-  [160, 90, { fx: 0.83, fy: 0.83 }], // more rows than bands
+  [160, 90, { fx: 0.83, fy: 0.83 }], // two slabs of rows
+  [9, 40, { fx: 1.3, fy: 3.3 }], // upscaling tall: source rows shared across slab boundaries
 ];
 
 describe('uploadPicture vs upload(pictureTensor) (wasm resize, bit for bit)', () => {
@@ -77,19 +82,20 @@ describe('uploadPicture vs upload(pictureTensor) (wasm resize, bit for bit)', ()
       const name = `${W}x${H} → ${JSON.stringify(target)}${flip ? ' mirrored' : ''}`;
       it(name, async () => {
         const p = picture(randomImage(W, H, seedOf(name)), target, flip);
-        await expectSameStored(`${name}, one thread`, one, oneMemory, p);
-        await expectSameStored(`${name}, two threads`, two, twoMemory, p);
+        await expectSameStored(name, one, oneMemory, p);
+        await expectSameStored(`${name}, shared memory`, two, twoMemory, p);
+        // slabs of about three source rows
+        await expectSameStored(`${name}, in slabs`, one, oneMemory, p, 3 * W * 3);
       });
     }
   }
 
-  it('two threads: the workers take bands, and give the one-thread planes', async () => {
-    const p = picture(randomImage(641, 479, 11), { fx: 0.83, fy: 0.83 });
-    // a worker takes tens of ms to start; until it is ready its bands run on the caller
-    await new Promise((done) => setTimeout(done, 500));
-    const before = two.threads.workerRuns;
-    await expectSameStored('641x479, two threads', two, twoMemory, p);
-    expect(two.threads.workerRuns - before).toBeGreaterThan(0);
+  it('a 641×479 picture at 0.83, 5 bytes into its buffer, in slabs of one to twenty source rows', async () => {
+    const { data } = randomImage(641, 479, 11);
+    const moved = new Uint8Array(data.length + 5).subarray(5);
+    moved.set(data);
+    const p = picture(rgbImage(641, 479, moved), { fx: 0.83, fy: 0.83 });
+    for (const rows of [1, 2, 7, 20]) await expectSameStored(`641x479, slabs of ${rows} rows`, one, oneMemory, p, rows * 641 * 3);
   });
 });
 

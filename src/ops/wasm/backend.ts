@@ -88,7 +88,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     // the stored planes are (1, C, H, W): axis 1 (or −3) is the channel softmax
     declines: (node) => node.op === 'softmax' && node.attrs.axis !== 1 && node.attrs.axis !== -3,
     upload: (t: Tensor) => memory.upload(t),
-    uploadPicture: (p) => uploadPicture(memory, threads, p),
+    uploadPicture: (p) => uploadPicture(memory, kernels, p),
     download: (x) => memory.download(x),
     free: (x) => memory.freeTensor(x),
     threads,

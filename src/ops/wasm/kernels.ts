@@ -8,7 +8,7 @@ import { denseFunction } from './convolution-dense.js';
 import { depthwiseFunction } from './convolution-depthwise.js';
 import { pointwiseFunction } from './convolution-pointwise.js';
 import { winograd4InputFunction, winograd4OutputFunction, winogradGemmFunction, winogradInputFunction, winogradOutputFunction } from './convolution-winograd.js';
-import { resizeBandsFunction } from './resize.js';
+import { resizeRowsFunction } from './resize.js';
 import { copyRowsFunction } from './data-movement.js';
 import { FunctionBody, I32, countedLoop, encodeModule } from './wasm-module.js';
 
@@ -29,7 +29,7 @@ export interface WasmKernels {
   winogradOutput: Fn;
   winograd4Input: Fn;
   winograd4Output: Fn;
-  resizeBands: Fn;
+  resizeRows: Fn;
   upSampling2: Fn;
   crop: Fn;
 }
@@ -122,7 +122,7 @@ function elementwiseFunction(op: 'relu' | 'add'): FunctionBody {
 }
 
 /** The exports in a fixed order: worker threads are told which to run by index. */
-export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput', 'winograd4Input', 'winograd4Output', 'resizeBands', 'upSampling2', 'crop'];
+export const KERNEL_NAMES: readonly (keyof WasmKernels)[] = ['relu', 'add', 'pointwise', 'dense3x3s1', 'dense3x3s2', 'depthwise3x3s1', 'depthwise3x3s2', 'zeroBorder', 'zeroGaps', 'winogradInput', 'winogradGemm', 'winogradOutput', 'winograd4Input', 'winograd4Output', 'resizeRows', 'upSampling2', 'crop'];
 
 /** Compiled once per process, one module for an unshared and one for a shared memory. */
 const compiled = new Map<boolean, WebAssembly.Module>();
@@ -149,7 +149,7 @@ function compile(shared: boolean): WebAssembly.Module {
     ['winogradOutput', winogradOutputFunction()],
     ['winograd4Input', winograd4InputFunction()],
     ['winograd4Output', winograd4OutputFunction()],
-    ['resizeBands', resizeBandsFunction()],
+    ['resizeRows', resizeRowsFunction()],
     ['upSampling2', copyRowsFunction('upSampling2')],
     ['crop', copyRowsFunction('crop')],
   ]);

@@ -9,11 +9,12 @@
  * pixels, (dy, dx) a destination pixel, c the channel; WP, PS the stored row and plane strides
  * (memory.ts).
  *
- * resizeBands(src, xtab, ytab, scratch, out, DW, G, WP, PS, DH, R, from, n): destination rows
- * from·R up to (from+n)·R (at most DH), a band of R rows at a time being what the threads take.
+ * resizeRows(src, xtab, ytab, scratch, out, DW, G, WP, PS, DH): destination rows 0 … DH−1 of the
+ * ytab and stored rows given (uploadPicture passes one slab of the picture's rows at a time).
  * - xtab, per dx, three i32: the two source byte offsets s0·3, s1·3 within a row and the weights
  *   w0 | w1 << 16, which i32x4.splat turns into the i16 lanes (w0, w1, w0, w1, ...).
- * - ytab, per dy, four i32: the two source row byte offsets s0·W·3, s1·W·3 and the weights w0, w1.
+ * - ytab, per dy, four i32: the two source row byte offsets (s0 − lo)·W·3, (s1 − lo)·W·3 from the
+ *   slab's first source row lo, and the weights w0, w1.
  * - scratch: two horizontal rows of the step-5 results, R G B interleaved (48·G + 16 bytes each),
  *   t0 and t1, tagged with the source row they hold, kept while consecutive destination rows read
  *   the same rows.
@@ -24,20 +25,29 @@
  * of each row): ((t0·w0) >> 16) + ((t1·w1) >> 16), + 2, >> 2, at most 255; then two shuffles per
  * channel gather its four values, to float32 in its plane. A row's last group may run up to 3
  * floats past DW; they land among the WP − W zeros after the row (never fewer), which are written
- * next, so a band writes only its own rows and the threads never touch each other's floats.
+ * next.
+ *
+ * It runs on the calling thread. Split in bands of rows over the kernel threads (each band with its
+ * own scratch rows), it was no faster on this 2-vCPU machine under load and often slower: a
+ * picture's kernel takes a few ms and a sleeping worker's wake-up about 1 ms a split
+ * (BENCHMARKS.md).
  */
 import type { PictureInput } from '../backend.js';
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
-import type { KernelThreads } from './threads.js';
+import type { WasmKernels } from './kernels.js';
 import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
 
-/** Bands the destination rows are cut into for the threads (each holds its own two scratch rows). */
-const BANDS = 32;
+/**
+ * The picture enters the wasm memory in slabs of at most this many bytes of source rows: a 50 MP
+ * photo would otherwise need 150 MB there, kept by the memory for good, and a slab this size is
+ * still in cache when the kernel reads it (t2: 10.5 → 8.7 ms against the whole picture at once).
+ */
+export const SLAB_BYTES = 4 * 2 ** 20;
 
-export function resizeBandsFunction(): FunctionBody {
-  const f = new FunctionBody(13);
-  const [SRC, XTAB, YTAB, SCRATCH, OUT, DW, G, WP, PS, DH, R, FROM, N] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-  const [dy, end, a, b, ra, rb, t0, t1, swap, xp, xend, tp, sr, k, o, og, at, pb] = Array.from({ length: 18 }, () => f.local(I32));
+export function resizeRowsFunction(): FunctionBody {
+  const f = new FunctionBody(10);
+  const [SRC, XTAB, YTAB, SCRATCH, OUT, DW, G, WP, PS, DH] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [dy, a, b, ra, rb, t0, t1, swap, xp, xend, tp, sr, k, o, og, at, pb] = Array.from({ length: 17 }, () => f.local(I32));
   const [b0, b1, v, r0, r1, r2] = Array.from({ length: 6 }, () => f.local(V128));
 
   // step 5 of the source row at byte offset `row` into the scratch row at `t`, pixel dx's R, G, B, - at t + 12·dx
@@ -74,9 +84,7 @@ export function resizeBandsFunction(): FunctionBody {
   f.get(SCRATCH).get(at).i32Add().set(t1);
   f.i32(-1).set(ra);
   f.i32(-1).set(rb);
-  // rows from·R to min((from + n)·R, DH)
-  f.get(FROM).get(N).i32Add().get(R).i32Mul().tee(end).get(DH).get(end).get(DH).i32LtS().select().set(end);
-  countedLoop(f, dy, () => f.get(FROM).get(R).i32Mul(), () => f.get(end), 1, () => {
+  countedLoop(f, dy, () => f.i32(0), () => f.get(DH), 1, () => {
     // ytab entry dy at YTAB + 16·dy: source rows a, b
     f.get(YTAB).get(dy).i32(16).i32Mul().i32Add().set(at);
     f.get(at).i32Load(0).set(a);
@@ -123,39 +131,58 @@ export function resizeBandsFunction(): FunctionBody {
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
-/** `p` resized into a new stored tensor of p.shape (see the file comment), over the threads. */
-export function uploadPicture(memory: WasmMemory, threads: KernelThreads, p: PictureInput): WasmTensor {
+/**
+ * `p` resized into a new stored tensor of p.shape (see the file comment), slab by slab: the source
+ * rows a slab's taps read (s0 and s1 never decrease with dy, so they are one run, lo … hi) copied
+ * in, its rows' ytab made relative to them, then the kernel on its rows. `slabBytes`: tests cut
+ * small pictures into many slabs.
+ */
+export function uploadPicture(memory: WasmMemory, kernels: WasmKernels, p: PictureInput, slabBytes = SLAB_BYTES): WasmTensor {
   const { image, taps: { columns, rows } } = p;
   const out = memory.outputTensor(p.shape);
   const { H: DH, W: DW, WP, PS } = planarDims(p.shape);
   const G = Math.ceil(DW / 4);
-  const R = Math.ceil(DH / BANDS);
-  const bands = Math.ceil(DH / R);
-  const bandScratch = 2 * (G * 48 + 16);
-  // one block: the picture (and 4 bytes, which the last pixel's 4-byte load reaches), xtab, ytab, the bands' scratch
-  const srcBytes = align16(image.data.length + 4);
+  const rowBytes = image.width * 3;
+  // slabs [y0, y1): as many destination rows as keep their source rows within slabBytes (one at least)
+  const slabs: [number, number][] = [];
+  for (let y0 = 0, y1 = 1; y0 < DH; y0 = y1++) {
+    while (y1 < DH && (rows.s1[y1] - rows.s0[y0] + 1) * rowBytes <= slabBytes) y1++;
+    slabs.push([y0, y1]);
+  }
+  const mostRows = Math.max(...slabs.map(([y0, y1]) => rows.s1[y1 - 1] - rows.s0[y0] + 1));
+  const mostDy = Math.max(...slabs.map(([y0, y1]) => y1 - y0));
+  // one block: a slab's source rows (up to 7 bytes in, and 4 bytes after, which the last pixel's
+  // 4-byte load reaches), xtab, a slab's ytab, two scratch rows
+  const srcBytes = align16(mostRows * rowBytes + 7 + 4);
   const xBytes = align16(DW * 12);
-  const yBytes = align16(DH * 16);
-  const total = srcBytes + xBytes + yBytes + bands * bandScratch;
+  const yBytes = align16(mostDy * 16);
+  const total = srcBytes + xBytes + yBytes + 2 * (G * 48 + 16);
   const src = memory.allocUninitialized(total / 4);
   const [xtab, ytab, scratch] = [src + srcBytes, src + srcBytes + xBytes, src + srcBytes + xBytes + yBytes];
-  new Uint8Array(memory.memory.buffer, src, image.data.length).set(image.data);
-  const i32 = new Int32Array(memory.memory.buffer);
+  const x32 = new Int32Array(memory.memory.buffer, xtab, DW * 3);
   for (let dx = 0; dx < DW; dx++) {
-    const at = xtab / 4 + 3 * dx;
-    i32[at] = columns.s0[dx] * 3;
-    i32[at + 1] = columns.s1[dx] * 3;
-    i32[at + 2] = columns.w0[dx] | (columns.w1[dx] << 16);
+    x32[3 * dx] = columns.s0[dx] * 3;
+    x32[3 * dx + 1] = columns.s1[dx] * 3;
+    x32[3 * dx + 2] = columns.w0[dx] | (columns.w1[dx] << 16);
   }
-  const rowBytes = image.width * 3;
-  for (let dy = 0; dy < DH; dy++) {
-    const at = ytab / 4 + 4 * dy;
-    i32[at] = rows.s0[dy] * rowBytes;
-    i32[at + 1] = rows.s1[dy] * rowBytes;
-    i32[at + 2] = rows.w0[dy];
-    i32[at + 3] = rows.w1[dy];
+  for (const [y0, y1] of slabs) {
+    const n = y1 - y0;
+    const lo = rows.s0[y0];
+    const hi = rows.s1[y1 - 1];
+    // the copy lands at the source's offset mod 8: into a shared memory (a SharedArrayBuffer) V8
+    // copies byte by byte when the two are not so aligned, 2–3× slower for t2's slabs
+    const at = src + ((image.data.byteOffset + lo * rowBytes) % 8);
+    new Uint8Array(memory.memory.buffer, at, (hi - lo + 1) * rowBytes).set(image.data.subarray(lo * rowBytes, (hi + 1) * rowBytes));
+    const y32 = new Int32Array(memory.memory.buffer, ytab, n * 4);
+    for (let i = 0; i < n; i++) {
+      y32[4 * i] = (rows.s0[y0 + i] - lo) * rowBytes;
+      y32[4 * i + 1] = (rows.s1[y0 + i] - lo) * rowBytes;
+      y32[4 * i + 2] = rows.w0[y0 + i];
+      y32[4 * i + 3] = rows.w1[y0 + i];
+    }
+    // the slab's rows as rows 0 … n−1 of a tensor starting y0 stored rows further on
+    kernels.resizeRows(at, xtab, ytab, scratch, out.offset + y0 * WP * 4, DW, G, WP, PS, n);
   }
-  threads.split(bands, [['resizeBands', (from, n) => [src, xtab, ytab, scratch + from * bandScratch, out.offset, DW, G, WP, PS, DH, R, from, n]]]);
   // the zeros the kernel leaves to us: row 0 (and column 0 of row 1), and past row DH the plane's tail
   const f32 = memory.f32;
   for (let c = 0; c < 3; c++) {

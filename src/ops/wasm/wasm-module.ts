@@ -54,8 +54,6 @@ export class FunctionBody {
   brIf(depth: number): this { this.code.push(0x0d); uleb(depth, this.code); return this; }
   if(): this { return this.emit(0x04, 0x40); }
   else(): this { return this.emit(0x05); }
-  // parametric (§5.4.3): the first or the second of two values by an i32 (non-zero: the first)
-  select(): this { return this.emit(0x1b); }
 
   // variables (§5.4.4)
   get(local: number): this { this.code.push(0x20); uleb(local, this.code); return this; }
