@@ -107,6 +107,23 @@ export function packWinogradWeights(IC: number, OC: number, weight: Float32Array
   return packed;
 }
 
+/**
+ * The loops every transform runs: channel c < C (`perChannel` first), tile row ty < TH, group of
+ * four tiles g < TWG, with `at` = base + (c·TP + (ty·TWG + g)·4)·4, the group's byte offset in
+ * its plane of tiles (V or M), set before `body`.
+ */
+function forEachGroup(f: FunctionBody, [c, ty, g, at]: readonly number[], base: number, C: number, TH: number, TWG: number, TP: number, perChannel: () => void, body: () => void): void {
+  countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
+    perChannel();
+    countedLoop(f, ty, () => f.i32(0), () => f.get(TH), 1, () => {
+      countedLoop(f, g, () => f.i32(0), () => f.get(TWG), 1, () => {
+        f.get(base).get(c).get(TP).i32Mul().get(ty).get(TWG).i32Mul().get(g).i32Add().i32(4).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(at);
+        body();
+      });
+    });
+  });
+}
+
 /** Pushes a op b (a, b locals) for one row of B_T. */
 function emitSumOrDifference(f: FunctionBody, a: number, sign: 1 | -1, b: number): void {
   f.get(a).get(b);
@@ -124,36 +141,31 @@ export function winogradInputFunction(): FunctionBody {
   // e[k][j]: patch row k after the column transform (d Bᵀᵀ)
   const e = Array.from({ length: 4 }, () => [f.local(V128), f.local(V128), f.local(V128), f.local(V128)]);
   f.get(VS).i32(4).i32Mul().set(vs4);
-  countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
-    countedLoop(f, ty, () => f.i32(0), () => f.get(TH), 1, () => {
-      countedLoop(f, g, () => f.i32(0), () => f.get(TWG), 1, () => {
-        for (let k = 0; k < 4; k++) {
-          // stored row 2·ty + k of channel c from column 8·g: patch column j of tile 4g + l is column 8g + 2l + j
-          f.get(X).get(c).get(PSI).i32Mul().get(ty).i32(2).i32Mul().i32(k).i32Add().get(WPI).i32Mul().i32Add().get(g).i32(8).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(rp);
-          f.get(rp).v128Load(0).set(v0);
-          f.get(rp).v128Load(16).set(v1);
-          f.get(rp).v128Load(32).set(v2);
-          f.get(v0).get(v1).shuffle32([0, 2, 4, 6]).set(d[0]);
-          f.get(v0).get(v1).shuffle32([1, 3, 5, 7]).set(d[1]);
-          f.get(d[0]).get(v2).shuffle32([1, 2, 3, 4]).set(d[2]);
-          f.get(d[1]).get(v2).shuffle32([1, 2, 3, 5]).set(d[3]);
-          for (let j = 0; j < 4; j++) {
-            emitSumOrDifference(f, d[B_T[j][0]], B_T[j][1], d[B_T[j][2]]);
-            f.set(e[k][j]);
-          }
-        }
-        // component 4i + j at V + ((4i + j)·VS + c·TP + (ty·TWG + g)·4)·4
-        f.get(V).get(c).get(TP).i32Mul().get(ty).get(TWG).i32Mul().get(g).i32Add().i32(4).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(vp);
-        for (let i = 0; i < 4; i++) {
-          for (let j = 0; j < 4; j++) {
-            f.get(vp);
-            emitSumOrDifference(f, e[B_T[i][0]][j], B_T[i][1], e[B_T[i][2]][j]);
-            f.v128Store(0);
-            f.get(vp).get(vs4).i32Add().set(vp);
-          }
-        }
-      });
-    });
+  forEachGroup(f, [c, ty, g, vp], V, C, TH, TWG, TP, () => {}, () => {
+    for (let k = 0; k < 4; k++) {
+      // stored row 2·ty + k of channel c from column 8·g: patch column j of tile 4g + l is column 8g + 2l + j
+      f.get(X).get(c).get(PSI).i32Mul().get(ty).i32(2).i32Mul().i32(k).i32Add().get(WPI).i32Mul().i32Add().get(g).i32(8).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(rp);
+      f.get(rp).v128Load(0).set(v0);
+      f.get(rp).v128Load(16).set(v1);
+      f.get(rp).v128Load(32).set(v2);
+      f.get(v0).get(v1).shuffle32([0, 2, 4, 6]).set(d[0]);
+      f.get(v0).get(v1).shuffle32([1, 3, 5, 7]).set(d[1]);
+      f.get(d[0]).get(v2).shuffle32([1, 2, 3, 4]).set(d[2]);
+      f.get(d[1]).get(v2).shuffle32([1, 2, 3, 5]).set(d[3]);
+      for (let j = 0; j < 4; j++) {
+        emitSumOrDifference(f, d[B_T[j][0]], B_T[j][1], d[B_T[j][2]]);
+        f.set(e[k][j]);
+      }
+    }
+    // component 4i + j at vp + (4i + j)·VS·4
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        f.get(vp);
+        emitSumOrDifference(f, e[B_T[i][0]][j], B_T[i][1], e[B_T[i][2]][j]);
+        f.v128Store(0);
+        f.get(vp).get(vs4).i32Add().set(vp);
+      }
+    }
   });
   return f;
 }
@@ -192,48 +204,42 @@ export function winogradOutputFunction(): FunctionBody {
   const y = [[f.local(V128), f.local(V128)], [f.local(V128), f.local(V128)]];
   f.get(MS).i32(4).i32Mul().set(ms4);
   f.get(FLOOR).v128Load32Splat().set(floor);
-  countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
-    f.get(BIAS).get(c).i32(4).i32Mul().i32Add().v128Load32Splat().set(b);
-    countedLoop(f, ty, () => f.i32(0), () => f.get(TH), 1, () => {
-      countedLoop(f, g, () => f.i32(0), () => f.get(TWG), 1, () => {
-        f.get(M).get(c).get(TP).i32Mul().get(ty).get(TWG).i32Mul().get(g).i32Add().i32(4).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(mp);
-        for (let i = 0; i < 4; i++) {
-          for (let j = 0; j < 4; j++) {
-            f.get(mp).v128Load(0).set(m[i][j]);
-            f.get(mp).get(ms4).i32Add().set(mp);
-          }
-        }
-        // Aᵀ M: row 1 (m1 − m2 − m3) into m[3], row 0 (m0 + m1 + m2) into m[0]
-        for (let j = 0; j < 4; j++) {
-          f.get(m[1][j]).get(m[2][j]).f32x4Sub().get(m[3][j]).f32x4Sub().set(m[3][j]);
-          f.get(m[0][j]).get(m[1][j]).f32x4Add().get(m[2][j]).f32x4Add().set(m[0][j]);
-        }
-        // (Aᵀ M) A, + bias, clamped: y[r][0] = s0 + s1 + s2, y[r][1] = s1 − s2 − s3
-        for (const [r, s] of [[0, m[0]], [1, m[3]]] as const) {
-          f.get(s[0]).get(s[1]).f32x4Add().get(s[2]).f32x4Add().get(b).f32x4Add().get(floor).f32x4Pmax().set(y[r][0]);
-          f.get(s[1]).get(s[2]).f32x4Sub().get(s[3]).f32x4Sub().get(b).f32x4Add().get(floor).f32x4Pmax().set(y[r][1]);
-        }
-        // output row 2·ty (stored row 2·ty + 1), columns 8·g … 8·g + 7: tiles' two columns interleaved
-        f.get(OUT).get(c).get(PSO).i32Mul().get(ty).i32(2).i32Mul().i32(1).i32Add().get(WPO).i32Mul().i32Add().get(g).i32(8).i32Mul().i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add().set(op);
-        // a vector holding no column of the map is not stored: it could reach the next row's values,
-        // another band's (at most the next row's column 0, the border, follows a stored one)
-        const storeRow = (r: number) => {
-          f.block();
-          f.get(g).i32(8).i32Mul().get(OW).i32LtS().i32Eqz().brIf(0);
-          f.get(op).get(y[r][0]).get(y[r][1]).shuffle32([0, 4, 1, 5]).v128Store(0);
-          f.get(g).i32(8).i32Mul().i32(4).i32Add().get(OW).i32LtS().i32Eqz().brIf(0);
-          f.get(op).get(y[r][0]).get(y[r][1]).shuffle32([2, 6, 3, 7]).v128Store(16);
-          f.end();
-        };
-        storeRow(0);
-        // the second output row, unless it is past the map (odd OH, last tile row)
-        f.block();
-        f.get(ty).i32(2).i32Mul().i32(1).i32Add().get(OH).i32LtS().i32Eqz().brIf(0);
-        f.get(op).get(WPO).i32(4).i32Mul().i32Add().set(op);
-        storeRow(1);
-        f.end();
-      });
-    });
+  forEachGroup(f, [c, ty, g, mp], M, C, TH, TWG, TP, () => f.get(BIAS).get(c).i32(4).i32Mul().i32Add().v128Load32Splat().set(b), () => {
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        f.get(mp).v128Load(0).set(m[i][j]);
+        f.get(mp).get(ms4).i32Add().set(mp);
+      }
+    }
+    // Aᵀ M: row 1 (m1 − m2 − m3) into m[3], row 0 (m0 + m1 + m2) into m[0]
+    for (let j = 0; j < 4; j++) {
+      f.get(m[1][j]).get(m[2][j]).f32x4Sub().get(m[3][j]).f32x4Sub().set(m[3][j]);
+      f.get(m[0][j]).get(m[1][j]).f32x4Add().get(m[2][j]).f32x4Add().set(m[0][j]);
+    }
+    // (Aᵀ M) A, + bias, clamped: y[r][0] = s0 + s1 + s2, y[r][1] = s1 − s2 − s3
+    for (const [r, s] of [[0, m[0]], [1, m[3]]] as const) {
+      f.get(s[0]).get(s[1]).f32x4Add().get(s[2]).f32x4Add().get(b).f32x4Add().get(floor).f32x4Pmax().set(y[r][0]);
+      f.get(s[1]).get(s[2]).f32x4Sub().get(s[3]).f32x4Sub().get(b).f32x4Add().get(floor).f32x4Pmax().set(y[r][1]);
+    }
+    // output row 2·ty (stored row 2·ty + 1), columns 8·g … 8·g + 7: tiles' two columns interleaved
+    f.get(OUT).get(c).get(PSO).i32Mul().get(ty).i32(2).i32Mul().i32(1).i32Add().get(WPO).i32Mul().i32Add().get(g).i32(8).i32Mul().i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add().set(op);
+    // a vector holding no column of the map is not stored: it could reach the next row's values,
+    // another band's (at most the next row's column 0, the border, follows a stored one)
+    const storeRow = (r: number) => {
+      f.block();
+      f.get(g).i32(8).i32Mul().get(OW).i32LtS().i32Eqz().brIf(0);
+      f.get(op).get(y[r][0]).get(y[r][1]).shuffle32([0, 4, 1, 5]).v128Store(0);
+      f.get(g).i32(8).i32Mul().i32(4).i32Add().get(OW).i32LtS().i32Eqz().brIf(0);
+      f.get(op).get(y[r][0]).get(y[r][1]).shuffle32([2, 6, 3, 7]).v128Store(16);
+      f.end();
+    };
+    storeRow(0);
+    // the second output row, unless it is past the map (odd OH, last tile row)
+    f.block();
+    f.get(ty).i32(2).i32Mul().i32(1).i32Add().get(OH).i32LtS().i32Eqz().brIf(0);
+    f.get(op).get(WPO).i32(4).i32Mul().i32Add().set(op);
+    storeRow(1);
+    f.end();
   });
   return f;
 }
@@ -310,31 +316,26 @@ export function winograd4InputFunction(): FunctionBody {
   f.f32x4Const(5).set(k[1]);
   f.f32x4Const(2).set(k[2]);
   f.get(VS).i32(4).i32Mul().set(vs4);
-  countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
-    countedLoop(f, ty, () => f.i32(0), () => f.get(TH), 1, () => {
-      countedLoop(f, g, () => f.i32(0), () => f.get(TWG), 1, () => {
-        for (let r = 0; r < 6; r++) {
-          f.get(ty).i32(4).i32Mul().i32(r).i32Add().set(row);
-          for (const dj of d) f.v128Zero().set(dj);
-          f.block();
-          f.get(row).get(ROWS).i32LtS().i32Eqz().brIf(0);
-          // stored row 4·ty + r of channel c from column 16·g: patch column j of tile 4g + l is column 16g + 4l + j
-          f.get(X).get(c).get(PSI).i32Mul().get(row).get(WPI).i32Mul().i32Add().get(g).i32(16).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(rp);
-          for (let p = 0; p < 5; p++) f.get(rp).v128Load(16 * p).set(v[p]);
-          emitTranspose(f, v, t, d);
-          f.get(d[0]).get(v[4]).shuffle32([1, 2, 3, 4]).set(d[4]);
-          f.get(d[1]).get(v[4]).shuffle32([1, 2, 3, 5]).set(d[5]);
-          f.end();
-          emitB4(f, d, e[r], k, tmp);
-        }
-        // component 6i + j at V + ((6i + j)·VS + c·TP + (ty·TWG + g)·4)·4
-        f.get(V).get(c).get(TP).i32Mul().get(ty).get(TWG).i32Mul().get(g).i32Add().i32(4).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(vp);
-        for (let j = 0; j < 6; j++) {
-          emitB4(f, e.map((er) => er[j]), o, k, tmp);
-          for (let i = 0; i < 6; i++) f.get(vp).get(vs4).i32((6 * i + j)).i32Mul().i32Add().get(o[i]).v128Store(0);
-        }
-      });
-    });
+  forEachGroup(f, [c, ty, g, vp], V, C, TH, TWG, TP, () => {}, () => {
+    for (let r = 0; r < 6; r++) {
+      f.get(ty).i32(4).i32Mul().i32(r).i32Add().set(row);
+      for (const dj of d) f.v128Zero().set(dj);
+      f.block();
+      f.get(row).get(ROWS).i32LtS().i32Eqz().brIf(0);
+      // stored row 4·ty + r of channel c from column 16·g: patch column j of tile 4g + l is column 16g + 4l + j
+      f.get(X).get(c).get(PSI).i32Mul().get(row).get(WPI).i32Mul().i32Add().get(g).i32(16).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(rp);
+      for (let p = 0; p < 5; p++) f.get(rp).v128Load(16 * p).set(v[p]);
+      emitTranspose(f, v, t, d);
+      f.get(d[0]).get(v[4]).shuffle32([1, 2, 3, 4]).set(d[4]);
+      f.get(d[1]).get(v[4]).shuffle32([1, 2, 3, 5]).set(d[5]);
+      f.end();
+      emitB4(f, d, e[r], k, tmp);
+    }
+    // component 6i + j at vp + (6i + j)·VS·4
+    for (let j = 0; j < 6; j++) {
+      emitB4(f, e.map((er) => er[j]), o, k, tmp);
+      for (let i = 0; i < 6; i++) f.get(vp).get(vs4).i32((6 * i + j)).i32Mul().i32Add().get(o[i]).v128Store(0);
+    }
   });
   return f;
 }
@@ -364,45 +365,39 @@ export function winograd4OutputFunction(): FunctionBody {
   f.f32x4Const(8).set(k[2]);
   f.get(MS).i32(4).i32Mul().set(ms4);
   f.get(FLOOR).v128Load32Splat().set(floor);
-  countedLoop(f, c, () => f.i32(0), () => f.get(C), 1, () => {
-    f.get(BIAS).get(c).i32(4).i32Mul().i32Add().v128Load32Splat().set(b);
-    countedLoop(f, ty, () => f.i32(0), () => f.get(TH), 1, () => {
-      countedLoop(f, g, () => f.i32(0), () => f.get(TWG), 1, () => {
-        f.get(M).get(c).get(TP).i32Mul().get(ty).get(TWG).i32Mul().get(g).i32Add().i32(4).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(mp);
-        for (let j = 0; j < 6; j++) {
-          for (let i = 0; i < 6; i++) f.get(mp).get(ms4).i32(6 * i + j).i32Mul().i32Add().v128Load(0).set(m[i]);
-          emitA4(f, m, s.map((sr) => sr[j]), k, tmp);
-        }
-        for (let r = 0; r < 4; r++) {
-          f.block();
-          // output row 4·ty + r, unless it is past the map
-          f.get(ty).i32(4).i32Mul().i32(r).i32Add().get(OH).i32LtS().i32Eqz().brIf(0);
-          emitA4(f, s[r], y, k, tmp);
-          for (const yc of y) f.get(yc).get(b).f32x4Add().get(floor).f32x4Pmax().set(yc);
-          emitTranspose(f, y, tmp, z);
-          // stored row 4·ty + r + 1, column 16·g + 1
-          f.get(OUT).get(c).get(PSO).i32Mul().get(ty).i32(4).i32Mul().i32(r + 1).i32Add().get(WPO).i32Mul().i32Add().get(g).i32(16).i32Mul().i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add().set(op);
-          for (let q = 0; q < 4; q++) {
-            // tile 4g + q's first column; none of the following tiles is in the map if this one is not
-            f.get(g).i32(16).i32Mul().i32(4 * q).i32Add().set(col);
-            f.get(col).get(OW).i32LtS().i32Eqz().brIf(0);
-            f.block().block();
-            f.get(WPO).get(col).i32(5).i32Add().i32LtS().brIf(0);
-            f.get(op).get(z[q]).v128Store(16 * q);
-            f.br(1);
-            f.end();
-            // at least two of its floats fit before the row's end (WPO ≥ OW + 2)
-            f.get(op).get(z[q]).v128Store64Lane(0, 16 * q);
-            f.block();
-            f.get(WPO).get(col).i32(4).i32Add().i32LtS().brIf(0);
-            f.get(op).get(z[q]).v128Store32Lane(2, 16 * q + 8);
-            f.end();
-            f.end();
-          }
-          f.end();
-        }
-      });
-    });
+  forEachGroup(f, [c, ty, g, mp], M, C, TH, TWG, TP, () => f.get(BIAS).get(c).i32(4).i32Mul().i32Add().v128Load32Splat().set(b), () => {
+    for (let j = 0; j < 6; j++) {
+      for (let i = 0; i < 6; i++) f.get(mp).get(ms4).i32(6 * i + j).i32Mul().i32Add().v128Load(0).set(m[i]);
+      emitA4(f, m, s.map((sr) => sr[j]), k, tmp);
+    }
+    for (let r = 0; r < 4; r++) {
+      f.block();
+      // output row 4·ty + r, unless it is past the map
+      f.get(ty).i32(4).i32Mul().i32(r).i32Add().get(OH).i32LtS().i32Eqz().brIf(0);
+      emitA4(f, s[r], y, k, tmp);
+      for (const yc of y) f.get(yc).get(b).f32x4Add().get(floor).f32x4Pmax().set(yc);
+      emitTranspose(f, y, tmp, z);
+      // stored row 4·ty + r + 1, column 16·g + 1
+      f.get(OUT).get(c).get(PSO).i32Mul().get(ty).i32(4).i32Mul().i32(r + 1).i32Add().get(WPO).i32Mul().i32Add().get(g).i32(16).i32Mul().i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add().set(op);
+      for (let q = 0; q < 4; q++) {
+        // tile 4g + q's first column; none of the following tiles is in the map if this one is not
+        f.get(g).i32(16).i32Mul().i32(4 * q).i32Add().set(col);
+        f.get(col).get(OW).i32LtS().i32Eqz().brIf(0);
+        f.block().block();
+        f.get(WPO).get(col).i32(5).i32Add().i32LtS().brIf(0);
+        f.get(op).get(z[q]).v128Store(16 * q);
+        f.br(1);
+        f.end();
+        // at least two of its floats fit before the row's end (WPO ≥ OW + 2)
+        f.get(op).get(z[q]).v128Store64Lane(0, 16 * q);
+        f.block();
+        f.get(WPO).get(col).i32(4).i32Add().i32LtS().brIf(0);
+        f.get(op).get(z[q]).v128Store32Lane(2, 16 * q + 8);
+        f.end();
+        f.end();
+      }
+      f.end();
+    }
   });
   return f;
 }
