@@ -93,9 +93,15 @@ describe('worker threads', () => {
       await new Promise((done) => setTimeout(done, 500));
       const before = two.threads.workerRuns;
       const a = await forward(plan, data, { backend: one });
-      const b = await forward(plan, data, { backend: two });
+      // On a loaded machine the caller may take most ranges of a forward before the worker wakes,
+      // so forward again (each result checked) until the worker has run more than 50 ranges.
+      let b = await forward(plan, data, { backend: two });
+      for (let i = 0; ; i++) {
+        for (const name of HEAD_NAMES) expect(b.heads.get(name)!.data).toEqual(a.heads.get(name)!.data);
+        if (two.threads.workerRuns - before > 50 || i === 20) break;
+        b = await forward(plan, data, { backend: two });
+      }
       expect(two.threads.workerRuns - before).toBeGreaterThan(50);
-      for (const name of HEAD_NAMES) expect(b.heads.get(name)!.data).toEqual(a.heads.get(name)!.data);
       expectTensorClose('two threads', b.heads.get(HEAD_NAMES[0])!, readGoldenF32('layers-t4-328x168', `${HEAD_NAMES[0]}.npy`));
     } finally {
       two.destroy();
