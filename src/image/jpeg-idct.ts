@@ -187,7 +187,8 @@ export function idctBlockRow(coefficients: Int16Array, blocksPerLine: number, qu
     // block (by, bx): coefficients from `at`, samples from `offset` (columns 8·bx .. 8·bx+7)
     const at = (by * blocksPerLine + bx) * 64;
     const offset = offset0 + 8 * bx;
-    // pass 1: column u → ws (scaled by 2^PASS1_BITS)
+    // pass 1: column u → ws (scaled by 2^PASS1_BITS); `flat` stays true while every column is constant
+    let flat = true;
     for (let u = 0; u < 8; u++) {
       const c = at + u;
       if ((coefficients[c + 8] | coefficients[c + 16] | coefficients[c + 24] | coefficients[c + 32] |
@@ -196,6 +197,7 @@ export function idctBlockRow(coefficients: Int16Array, blocksPerLine: number, qu
         ws[u] = ws[u + 8] = ws[u + 16] = ws[u + 24] = ws[u + 32] = ws[u + 40] = ws[u + 48] = ws[u + 56] = dc;
         continue;
       }
+      flat = false;
       const f2 = coefficients[c + 16] * quant[u + 16];
       const f6 = coefficients[c + 48] * quant[u + 48];
       const z1 = (f2 + f6) * FIX_0_541196100;
@@ -231,8 +233,18 @@ export function idctBlockRow(coefficients: Int16Array, blocksPerLine: number, qu
       ws[u + 24] = Math.floor((tmp13 + tmp0 + PASS1_HALF) * PASS1);
       ws[u + 32] = Math.floor((tmp13 - tmp0 + PASS1_HALF) * PASS1);
     }
+    // Constant columns make equal rows: the block is one value when row 0 is constant too (a lone
+    // DC coefficient, half of t2's blocks), else row 0 is computed and copied (BENCHMARKS.md).
+    if (flat && (ws[1] | ws[2] | ws[3] | ws[4] | ws[5] | ws[6] | ws[7]) === 0) {
+      const dc = RANGE_LIMIT[((ws[0] + 16) >> (PASS1_BITS + 3)) & 1023];
+      for (let y = 0; y < 8; y++) {
+        const o = offset + y * stride;
+        data[o] = data[o + 1] = data[o + 2] = data[o + 3] = data[o + 4] = data[o + 5] = data[o + 6] = data[o + 7] = dc;
+      }
+      continue;
+    }
     // pass 2: row y of ws → samples, level-shifted and range-limited
-    for (let y = 0; y < 8; y++) {
+    for (let y = 0; y < (flat ? 1 : 8); y++) {
       const w = 8 * y;
       const o = offset + y * stride;
       if ((ws[w + 1] | ws[w + 2] | ws[w + 3] | ws[w + 4] | ws[w + 5] | ws[w + 6] | ws[w + 7]) === 0) {
@@ -275,5 +287,6 @@ export function idctBlockRow(coefficients: Int16Array, blocksPerLine: number, qu
       data[o + 3] = RANGE_LIMIT[((tmp13 + tmp0 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
       data[o + 4] = RANGE_LIMIT[((tmp13 - tmp0 + PASS2_HALF) >> PASS2_SHIFT) & 1023];
     }
+    if (flat) for (let y = 1; y < 8; y++) for (let x = 0; x < 8; x++) data[offset + y * stride + x] = data[offset + x];
   }
 }

@@ -111,12 +111,15 @@ describe('idctBlockRow (the fast kernel) against idctIslow (the reference)', () 
     return { width, height, stride, ring: Infinity, data };
   }
 
-  // photo-like blocks, blocks with all-zero columns and rows (both shortcuts), and corrupt-data
+  // photo-like blocks, blocks with all-zero columns and rows (both shortcuts), flat ones, and corrupt-data
   // extremes (±32767 with 16-bit quantisation steps up to 65535: pass-1 sums past 2^31, which the
   // reference's doubles keep and the Int32Array workspace wraps)
   const kinds: Array<[string, (rand: () => number, k: number) => number, number]> = [
     ['photo', (rand, k) => (rand() < 0.4 ? 0 : Math.round((rand() - 0.5) * (k === 0 ? 2000 : 300 / (1 + (k >> 3) + (k & 7))))), 40],
     ['sparse', (rand, k) => (k === 0 || rand() < 0.05 ? Math.round((rand() - 0.5) * 400) : 0), 40],
+    // constant columns (coefficients in the top row only) and lone DC coefficients: the kernel's flat paths
+    ['top row', (rand, k) => (k < 8 && rand() < 0.6 ? Math.round((rand() - 0.5) * 600) : 0), 40],
+    ['DC only', (rand, k) => (k === 0 ? Math.round((rand() - 0.5) * 4000) : 0), 255],
     ['extreme', (rand) => (rand() < 0.5 ? 0 : rand() < 0.5 ? 32767 : -32768) + Math.round(rand() * 3), 65535],
   ];
   for (const [kind, coefficient, maxStep] of kinds) {
