@@ -117,12 +117,21 @@ describe('wasm kernels agree with the reference ops', () => {
         }
       }
       expect(nonzero).toBe(0);
-      // the same bits when every range runs alone, last first
-      const again = prepareConvolution(memory, reversed, floors, weights, `${title} seed ${seed}`, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu, winograd)(stored);
+      // the same bits when every range runs alone, last first (a fresh copy of x: Winograd's input
+      // transform of `stored` would be reused, convolution.ts `transformed`)
+      const fresh = memory.upload(x);
+      const again = prepareConvolution(memory, reversed, floors, weights, `${title} seed ${seed}`, 'case', convGeometry(x.shape, weight.shape, attrs), { weight: weight.data, bias: bias.data }, relu, winograd)(fresh);
       expect(memory.f32.slice(again.offset / 4, again.offset / 4 + C * PS)).toEqual(memory.f32.slice(out.offset / 4, out.offset / 4 + C * PS));
-      memory.freeTensor(again);
-      memory.freeTensor(stored);
-      memory.freeTensor(out);
+      if (k === 3 && s === 1 && groups === 1) {
+        // a second layer on the same tensor reuses that transform: other weights, the other floor
+        const weight2 = random([OC + 4, IC, 3, 3]);
+        const bias2 = random([OC + 4]);
+        const sibling = prepareConvolution(memory, single, floors, weights, `${title} seed ${seed} sibling`, 'sibling', convGeometry(x.shape, weight2.shape, attrs), { weight: weight2.data, bias: bias2.data }, !relu, winograd)(fresh);
+        const conv2 = convolution(x, weight2, bias2, { ...attrs, num_filter: OC + 4 });
+        expectTensorClose('wasm conv, the transform reused', memory.download(sibling), relu ? conv2 : activation(conv2));
+        memory.freeTensor(sibling);
+      }
+      for (const t of [again, fresh, stored, out]) memory.freeTensor(t);
     }));
   }
 

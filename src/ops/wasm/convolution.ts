@@ -21,7 +21,7 @@ import { packDepthwiseWeights } from './convolution-depthwise.js';
 import { packPointwiseWeights } from './convolution-pointwise.js';
 import { packWinogradWeights, winogradDims, type WinogradTile } from './convolution-winograd.js';
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
-import type { KernelThreads } from './threads.js';
+import type { KernelCall, KernelThreads } from './threads.js';
 
 export type WasmConvolution = (x: WasmTensor) => WasmTensor;
 
@@ -72,6 +72,17 @@ type Kind = 'pointwise' | 'depthwise' | 'dense' | 'winograd';
  * weights in L1 and reading the whole input (small deep maps: 128→128 at 40² and beyond).
  */
 const POINTWISE_ROWS_WEIGHT_BYTES = 32 * 1024;
+
+/**
+ * The last Winograd layer's transformed input V, kept for the next layer if that one reads the
+ * same tensor with the same tiling: in mnet.25's SSH, det_conv1 and det_context_conv1 read one
+ * tensor, and so do context_conv2 and context_conv3_1, one right after the other; the second of
+ * each pair skips winogradInput. The tensor is compared by identity and offset (freeTensor sets a
+ * freed one's to −1; activations are not written after their node), and V is released when a
+ * Winograd layer transforms another input.
+ */
+interface Transformed { x: WasmTensor; offset: number; tiling: string; V: number; floats: number }
+const transformed = new WeakMap<WasmMemory, Transformed>();
 
 /** Bytes of V and M one Winograd band may touch: about a core's L2. */
 const WINOGRAD_BAND_BYTES = 512 * 1024;
@@ -167,7 +178,15 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
       // of 4 KiB, which put the transforms' K loads or stores of a group in one L1 set
       const VS = g.IC * TP + 16;
       const MS = 4 * OCB * TP + 16;
-      const V = memory.allocUninitialized(K * VS);
+      // the input transform of the last Winograd layer, if it read this tensor with this tiling
+      const tiling = `${m} ${g.IC} ${TP}`;
+      const last = transformed.get(memory);
+      const reuse = last !== undefined && last.x === x && last.offset === x.offset && last.tiling === tiling;
+      if (last !== undefined && !reuse) {
+        memory.release(last.V, last.floats);
+        transformed.delete(memory);
+      }
+      const V = reuse ? last.V : memory.allocUninitialized(K * VS);
       const M = memory.allocUninitialized(K * MS);
       const US = OCB * (g.IC + 1) * 16;
       const row = pair * TWG * 16; // bytes of one unit's tiles in a plane of tiles
@@ -178,17 +197,18 @@ export function prepareConvolution(memory: WasmMemory, threads: KernelThreads, f
         f32.fill(0, at, at + o.WP + 1);
         f32.fill(0, at + (o.H + 1) * o.WP, at + o.PS);
       }
+      const input: KernelCall = m === 2
+        ? ['winogradInput', (u, n) => [x.offset + u * rows * i.WP * 4, V + u * row, g.IC, n * pair, TWG, i.WP, i.PS, TP, VS]]
+        : ['winograd4Input', (u, n) => [x.offset + u * rows * i.WP * 4, V + u * row, g.IC, n * pair, TWG, i.WP, i.PS, TP, VS, i.H + 1 - u * rows]];
       threads.split(Math.ceil(TH / pair), [
-        m === 2
-          ? ['winogradInput', (u, n) => [x.offset + u * rows * i.WP * 4, V + u * row, g.IC, n * pair, TWG, i.WP, i.PS, TP, VS]]
-          : ['winograd4Input', (u, n) => [x.offset + u * rows * i.WP * 4, V + u * row, g.IC, n * pair, TWG, i.WP, i.PS, TP, VS, i.H + 1 - u * rows]],
+        ...(reuse ? [] : [input]),
         ['winogradGemm', (u, n) => [V + u * row, w, M + u * row, g.IC, OCB, TP, n * pair * TWG * 4, VS * 4, US, MS * 4, K]],
         [m === 2 ? 'winogradOutput' : 'winograd4Output', (u, n) => [M + u * row, out.offset + u * rows * o.WP * 4, 4 * OCB, n * pair, TWG, o.WP, o.PS, TP, MS, w + K * US, floor, g.OH - u * rows, g.OW]],
         // the border beside the band's rows (and the next row's column 0, where F(2×2)'s last
         // store of a row may spill one float); the rows above and below the map are zeroed here first
         ['zeroGaps', (u, n) => [out.offset + (u * rows + 1) * o.WP * 4, 4 * OCB, n * rows, g.OH - u * rows, o.W, o.WP, o.PS]],
       ], band, work);
-      memory.release(V, K * VS);
+      if (!reuse) transformed.set(memory, { x, offset: x.offset, tiling, V, floats: K * VS });
       memory.release(M, K * MS);
     } else if (k === 'depthwise') {
       threads.split(g.OC, [
