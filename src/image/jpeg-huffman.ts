@@ -27,6 +27,13 @@ export interface HuffmanTable {
   /** [l] the index in `symbols` of the first code of length l, minus that code. */
   readonly valoffset: Int32Array;
   readonly symbols: Uint8Array;
+  /**
+   * AC tables: [next LOOKAHEAD bits] → (value << 8) | (run << 4) | (code length + size) when a
+   * run/size code and its `size` value bits fit in those bits together, else 0 — stb_image's
+   * `fast_ac`: a sequential block's common coefficients then cost one look-up instead of DECODE,
+   * then RECEIVE + EXTEND.
+   */
+  readonly fastAc: Int32Array;
 }
 
 /**
@@ -57,7 +64,22 @@ export function buildHuffmanTable(counts: Uint8Array, symbols: Uint8Array, dc: b
     code <<= 1;
   }
   if (dc && symbols.some((s) => s > 15)) throw imageError(where, 'corrupt JPEG: DC Huffman table (DHT) has a category over 15');
-  return { lookup, maxcode, valoffset, symbols };
+  const fastAc = new Int32Array(dc ? 0 : 1 << LOOKAHEAD);
+  for (let word = 0; word < fastAc.length; word++) {
+    const hit = lookup[word];
+    const l = hit >> 8;
+    const size = hit & 15;
+    if (hit === 0 || size === 0 || l + size > LOOKAHEAD) continue;
+    // the size bits after the code, extended
+    const value = extend((word >> (LOOKAHEAD - l - size)) & ((1 << size) - 1), size);
+    fastAc[word] = (value << 8) | (hit & 0xf0) | (l + size);
+  }
+  return { lookup, maxcode, valoffset, symbols, fastAc };
+}
+
+/** EXTEND (F.2.2.1): `size` received bits as a signed value, 0..2^(size−1)−1 standing for negatives. */
+function extend(bits: number, size: number): number {
+  return bits < 1 << (size - 1) ? bits - (1 << size) + 1 : bits;
 }
 
 /** The entropy-coded data of one scan, read bit by bit from `bytes` at `pos`. */
@@ -123,11 +145,18 @@ export class BitReader {
     return table.symbols[table.valoffset[l] + code];
   }
 
+  /** A coefficient by `table.fastAc` when its code and value fit in the lookahead: the entry, its bits consumed; else 0 and nothing read. */
+  fastAc(table: HuffmanTable): number {
+    if (this.count < 16) this.fill();
+    const hit = table.fastAc[(this.buffer >>> (this.count - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)];
+    this.count -= hit & 15;
+    return hit;
+  }
+
   /** RECEIVE(s) then EXTEND (F.2.2.1): s bits as a signed value, 0..2^(s−1)−1 standing for negatives. */
   receiveExtend(s: number): number {
     if (s === 0) return 0;
-    const v = this.bits(s);
-    return v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
+    return extend(this.bits(s), s);
   }
 
   /**

@@ -278,6 +278,12 @@ function decodeSequential(s: ScanState, i: number, co: Int16Array, at: number): 
   co[at] = s.predictions[i];
   const ac = s.scan.ac[i];
   for (let k = 1; k < 64; k++) {
+    const fast = r.fastAc(ac);
+    if (fast !== 0) {
+      k += (fast >> 4) & 15;
+      co[at + NATURAL_ORDER[k]] = fast >> 8;
+      continue;
+    }
     const rs = r.decode(ac, s.where);
     const size = rs & 15;
     const run = rs >> 4;

@@ -270,6 +270,35 @@ describe('Huffman decoding (jdhuff.c)', () => {
     expect([r.decode(table, 'h.jpg'), r.decode(table, 'h.jpg'), r.decode(table, 'h.jpg'), r.decode(table, 'h.jpg')]).toEqual([5, 6, 7, 9]);
   });
 
+  it('fastAc: run and value in one look-up where code and value fit in 9 bits, else nothing read; same as DECODE + RECEIVE/EXTEND', () => {
+    // as AC symbols: 0x05 run 0 size 5 (2 + 5 bits fit), 0x06 size 6 (3 + 6 fit), 0x07 size 7 (3 + 7 do not), 0x09 (12-bit code)
+    const ac = buildHuffmanTable(counts, Uint8Array.from([5, 6, 7, 9]), false, 'h.jpg');
+    const rand = mulberry32(97);
+    let fast = 0;
+    const codes: Array<[string, number]> = [['00', 5], ['010', 6], ['011', 7], ['100000000000', 9]];
+    for (let trial = 0; trial < 300; trial++) {
+      // one code, its size in random value bits, then 24 random bits; an FF byte stuffed with 00
+      const [code, size] = codes[Math.floor(rand() * codes.length)];
+      const bits = code + Array.from({ length: size + 24 }, () => (rand() < 0.5 ? '0' : '1')).join('');
+      const bytes: number[] = [];
+      for (let i = 0; i + 8 <= bits.length; i += 8) {
+        bytes.push(parseInt(bits.slice(i, i + 8), 2));
+        if (bytes[bytes.length - 1] === 0xff) bytes.push(0);
+      }
+      const slow = new BitReader(Uint8Array.from([...bytes, 0xff, 0xd9]), 0);
+      const quick = new BitReader(Uint8Array.from([...bytes, 0xff, 0xd9]), 0);
+      const rs = slow.decode(ac, 'h.jpg');
+      const want = [rs >> 4, slow.receiveExtend(rs & 15)];
+      const hit = quick.fastAc(ac);
+      if (hit !== 0) fast++;
+      const got = hit !== 0 ? [(hit >> 4) & 15, hit >> 8] : (() => { const r2 = quick.decode(ac, 'h.jpg'); return [r2 >> 4, quick.receiveExtend(r2 & 15)]; })();
+      expect(got, `trial ${trial}`).toEqual(want);
+      expect(quick.bits(16)).toBe(slow.bits(16));
+    }
+    expect(fast).toBeGreaterThan(100);
+    expect(fast).toBeLessThan(250);
+  });
+
   it('FF 00 is one FF data byte; at a marker only zero bits follow', () => {
     const r = new BitReader(Uint8Array.from([0xff, 0x00, 0xa5, 0xff, 0xd9]), 0);
     expect([r.bits(8), r.bits(8), r.bits(8), r.bits(16)]).toEqual([0xff, 0xa5, 0, 0]);
