@@ -14,10 +14,13 @@
  * (offsets grow with `from`, one count is `n`), so a worker computes its own from these. A job is
  * a short list of calls (a convolution, then zeroBorder on the same output planes).
  *
- * The caller writes the job and sets each ready worker's state to 1; a worker, polling (SPIN) and
- * then blocked in Atomics.wait while its state is 0, takes chunks until none is left, sets its
- * state back to 0 and notifies. A worker not ready yet (starting takes tens of ms) is simply not
- * woken.
+ * The caller writes the job and sets each ready worker's state to 1 (offered); a worker, polling
+ * (SPIN) and then blocked in Atomics.wait while its state is 0, claims the job by turning 1 into
+ * 3, takes chunks until none is left, sets its state back to 0 and notifies. When the caller has
+ * run out of chunks it withdraws the offer from a worker that has not claimed it yet (1 → 0) and
+ * waits only for those that did: a worker the OS has not scheduled since the offer (the other
+ * core busy with another process) no longer holds up every node for a scheduler latency. A
+ * worker not ready yet (starting takes tens of ms) is simply not woken.
  *
  * Where the threads come from: in Node, worker_threads (the main thread may wait too). In a
  * browser, Web Workers started from a Blob URL and handed the module and memory by postMessage;
@@ -51,6 +54,8 @@ export type KernelCall = readonly [name: keyof WasmKernels, args: (from: number,
 /** Worker slots: 4 ints each, at most MAX_WORKERS (thread-limit.ts); the job follows them. */
 const SLOT = 4;
 const STATE = 0;
+/** A worker's state while it runs a job it claimed (0 idle, 1 offered a job, 2 told to stop). */
+const CLAIMED = 3;
 const READY = 1;
 const ERROR = 2;
 const JOB = SLOT * MAX_WORKERS;
@@ -90,6 +95,8 @@ for (;;) {
   for (let spin = 0; spin < ${SPIN} && Atomics.load(ctrl, base + ${STATE}) === 0; spin++);
   Atomics.wait(ctrl, base + ${STATE}, 0);
   if (Atomics.load(ctrl, base + ${STATE}) === 2) break;
+  // claim the job, unless the caller withdrew it (its chunks all taken)
+  if (Atomics.compareExchange(ctrl, base + ${STATE}, 1, ${CLAIMED}) !== 1) continue;
   try {
     const total = ctrl[${TOTAL}];
     const chunk = ctrl[${CHUNK}];
@@ -235,9 +242,11 @@ export function startThreads(memory: WasmMemory, kernels: WasmKernels, count: nu
       mine++;
     }
     for (const base of woken) {
-      for (let spin = 0; spin < SPIN && Atomics.load(ctrl, base + STATE) === 1; spin++);
-      while (Atomics.load(ctrl, base + STATE) === 1) {
-        if (Atomics.wait(ctrl, base + STATE, 1, TIMEOUT_MS) === 'timed-out') {
+      // withdraw the offer from a worker that has not claimed it; wait for one that has
+      if (Atomics.compareExchange(ctrl, base + STATE, 1, 0) === 1) continue;
+      for (let spin = 0; spin < SPIN && Atomics.load(ctrl, base + STATE) === CLAIMED; spin++);
+      while (Atomics.load(ctrl, base + STATE) === CLAIMED) {
+        if (Atomics.wait(ctrl, base + STATE, CLAIMED, TIMEOUT_MS) === 'timed-out') {
           throw new RetinaFaceError('BACKEND', `wasm backend: worker thread ${base / SLOT + 1} did not finish ${calls[0][0]} within ${TIMEOUT_MS / 1000} s`);
         }
       }
