@@ -319,6 +319,12 @@ function decodeAcFirst(s: ScanState, i: number, co: Int16Array, at: number): voi
   const { Se, Al } = s.scan;
   const ac = s.scan.ac[i];
   for (let k = s.scan.Ss; k <= Se; k++) {
+    const fast = r.fastAc(ac);
+    if (fast !== 0) {
+      k += (fast >> 4) & 15;
+      co[at + NATURAL_ORDER[k]] = (fast >> 8) * (1 << Al);
+      continue;
+    }
     const rs = r.decode(ac, s.where);
     const size = rs & 15;
     const run = rs >> 4;
