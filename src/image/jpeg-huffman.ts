@@ -28,12 +28,13 @@ export interface HuffmanTable {
   readonly valoffset: Int32Array;
   readonly symbols: Uint8Array;
   /**
-   * AC tables: [next LOOKAHEAD bits] → (value << 8) | (run << 4) | (code length + size) when a
-   * run/size code and its `size` value bits fit in those bits together, else 0 — stb_image's
-   * `fast_ac`: a sequential block's common coefficients then cost one look-up instead of DECODE,
-   * then RECEIVE + EXTEND.
+   * [next LOOKAHEAD bits] → (value << 8) | (run << 4) | (code length + size) when a code and its
+   * `size` value bits fit in those bits together, else 0 — stb_image's `fast_ac`: the common
+   * coefficients and DC differences then cost one look-up instead of DECODE, then RECEIVE +
+   * EXTEND. AC tables leave out the codes of size 0 (end-of-band runs and ZRL, which carry no
+   * value); in DC tables size 0 is a zero difference, whose entry is its code length alone.
    */
-  readonly fastAc: Int32Array;
+  readonly fast: Int32Array;
 }
 
 /**
@@ -64,17 +65,17 @@ export function buildHuffmanTable(counts: Uint8Array, symbols: Uint8Array, dc: b
     code <<= 1;
   }
   if (dc && symbols.some((s) => s > 15)) throw imageError(where, 'corrupt JPEG: DC Huffman table (DHT) has a category over 15');
-  const fastAc = new Int32Array(dc ? 0 : 1 << LOOKAHEAD);
-  for (let word = 0; word < fastAc.length; word++) {
+  const fast = new Int32Array(1 << LOOKAHEAD);
+  for (let word = 0; word < fast.length; word++) {
     const hit = lookup[word];
     const l = hit >> 8;
     const size = hit & 15;
-    if (hit === 0 || size === 0 || l + size > LOOKAHEAD) continue;
+    if (hit === 0 || (size === 0 && !dc) || l + size > LOOKAHEAD) continue;
     // the size bits after the code, extended
-    const value = extend((word >> (LOOKAHEAD - l - size)) & ((1 << size) - 1), size);
-    fastAc[word] = (value << 8) | (hit & 0xf0) | (l + size);
+    const value = size === 0 ? 0 : extend((word >> (LOOKAHEAD - l - size)) & ((1 << size) - 1), size);
+    fast[word] = (value << 8) | (hit & 0xf0) | (l + size);
   }
-  return { lookup, maxcode, valoffset, symbols, fastAc };
+  return { lookup, maxcode, valoffset, symbols, fast };
 }
 
 /** EXTEND (F.2.2.1): `size` received bits as a signed value, 0..2^(size−1)−1 standing for negatives. */
@@ -145,10 +146,10 @@ export class BitReader {
     return table.symbols[table.valoffset[l] + code];
   }
 
-  /** A coefficient by `table.fastAc` when its code and value fit in the lookahead: the entry, its bits consumed; else 0 and nothing read. */
-  fastAc(table: HuffmanTable): number {
+  /** A code and its value by `table.fast` when they fit in the lookahead: the entry, its bits consumed; else 0 and nothing read. */
+  fast(table: HuffmanTable): number {
     if (this.count < 16) this.fill();
-    const hit = table.fastAc[(this.buffer >>> (this.count - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)];
+    const hit = table.fast[(this.buffer >>> (this.count - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)];
     this.count -= hit & 15;
     return hit;
   }

@@ -271,14 +271,21 @@ function decodeScan(reader: BitReader, scan: Scan, components: ComponentCoeffici
   }
 }
 
+/** The next DC difference of scan component i (F.2.2.1): by the fast table when code and value fit in it. */
+function dcDifference(s: ScanState, i: number): number {
+  const r = s.reader;
+  const fast = r.fast(s.scan.dc[i]);
+  return fast !== 0 ? fast >> 8 : r.receiveExtend(r.decode(s.scan.dc[i], s.where));
+}
+
 /** A sequential block (F.2.2.1, F.2.2.2): DC difference, then run/size codes to the end of the block. */
 function decodeSequential(s: ScanState, i: number, co: Int16Array, at: number): void {
   const r = s.reader;
-  s.predictions[i] += r.receiveExtend(r.decode(s.scan.dc[i], s.where));
+  s.predictions[i] += dcDifference(s, i);
   co[at] = s.predictions[i];
   const ac = s.scan.ac[i];
   for (let k = 1; k < 64; k++) {
-    const fast = r.fastAc(ac);
+    const fast = r.fast(ac);
     if (fast !== 0) {
       k += (fast >> 4) & 15;
       co[at + NATURAL_ORDER[k]] = fast >> 8;
@@ -299,8 +306,7 @@ function decodeSequential(s: ScanState, i: number, co: Int16Array, at: number): 
 
 /** Progressive DC, first scan (G.1.2.1): the DC difference, the value kept at bit Al and up. */
 function decodeDcFirst(s: ScanState, i: number, co: Int16Array, at: number): void {
-  const r = s.reader;
-  s.predictions[i] += r.receiveExtend(r.decode(s.scan.dc[i], s.where));
+  s.predictions[i] += dcDifference(s, i);
   co[at] = s.predictions[i] * (1 << s.scan.Al);
 }
 
@@ -319,7 +325,7 @@ function decodeAcFirst(s: ScanState, i: number, co: Int16Array, at: number): voi
   const { Se, Al } = s.scan;
   const ac = s.scan.ac[i];
   for (let k = s.scan.Ss; k <= Se; k++) {
-    const fast = r.fastAc(ac);
+    const fast = r.fast(ac);
     if (fast !== 0) {
       k += (fast >> 4) & 15;
       co[at + NATURAL_ORDER[k]] = (fast >> 8) * (1 << Al);
