@@ -85,7 +85,9 @@ function ycbcrRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: num
  * @param w the chroma width, ceil(W / 2)
  */
 export function h2v2YcbcrRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Array, r0: number, cbSum: Int32Array, crSum: Int32Array, w: number): void {
-  for (let x = 0, j = o; x < w; x++, j += 6) {
+  const pairs = W >> 1;
+  let j = o;
+  for (let x = 0; x < pairs; x++, j += 6) {
     // output pixels 2x and 2x+1 from chroma column x (sums at x + 1) and its left or right neighbour
     const cb3 = 3 * cbSum[x + 1];
     const cr3 = 3 * crSum[x + 1];
@@ -95,13 +97,21 @@ export function h2v2YcbcrRow(W: number, rgb: Uint8Array, o: number, p0: Uint8Arr
     rgb[j] = LIMIT[Y0 + Cr_r[cr0]];
     rgb[j + 1] = LIMIT[Y0 + ((Cb_g[cb0] + Cr_g[cr0]) >> SCALEBITS)];
     rgb[j + 2] = LIMIT[Y0 + Cb_b[cb0]];
-    if (2 * x + 1 === W) break;
     const Y1 = p0[r0 + 2 * x + 1] + LIMIT_OFFSET;
     const cb1 = (cb3 + cbSum[x + 2] + 7) >> 4;
     const cr1 = (cr3 + crSum[x + 2] + 7) >> 4;
     rgb[j + 3] = LIMIT[Y1 + Cr_r[cr1]];
     rgb[j + 4] = LIMIT[Y1 + ((Cb_g[cb1] + Cr_g[cr1]) >> SCALEBITS)];
     rgb[j + 5] = LIMIT[Y1 + Cb_b[cb1]];
+  }
+  if (pairs < w) {
+    // an odd W: the last chroma column gives its left pixel only
+    const Y0 = p0[r0 + 2 * pairs] + LIMIT_OFFSET;
+    const cb0 = (3 * cbSum[pairs + 1] + cbSum[pairs] + 8) >> 4;
+    const cr0 = (3 * crSum[pairs + 1] + crSum[pairs] + 8) >> 4;
+    rgb[j] = LIMIT[Y0 + Cr_r[cr0]];
+    rgb[j + 1] = LIMIT[Y0 + ((Cb_g[cb0] + Cr_g[cr0]) >> SCALEBITS)];
+    rgb[j + 2] = LIMIT[Y0 + Cb_b[cb0]];
   }
 }
 
