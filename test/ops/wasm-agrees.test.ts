@@ -61,7 +61,7 @@ const CONV_CASES: ConvCase[] = [
   [64, 5, 3, 8, 1, 1, 1, true],
   [64, 11, 21, 6, 1, 1, 1, false], // pointwise, 6 output channels (mnet_cov2's type head): a partial block
   [5, 13, 11, 1, 1, 1, 1, true], // pointwise, one output channel
-  [128, 5, 7, 72, 1, 1, 1, false], // pointwise with 37 KB of weights: split by output blocks, not rows (convolution.ts)
+  [512, 3, 5, 260, 1, 1, 1, false], // pointwise with 535 KB of weights: split by output blocks, not rows (convolution.ts)
   [6, 9, 14, 7, 3, 2, 1, false], // dense, 7 output channels
   [3, 13, 11, 10, 3, 1, 1, true], // dense, 10 output channels
   [8, 13, 11, 8, 3, 1, 'C', true], // depthwise

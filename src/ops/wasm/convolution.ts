@@ -66,12 +66,14 @@ export function weightStore(memory: WasmMemory): WeightStore {
 type Kind = 'pointwise' | 'depthwise' | 'dense' | 'winograd';
 
 /**
- * A pointwise layer whose packed weights fit this (in L1 with room for the input's columns) is
- * split over the threads by bands of rows, each band computing every output block, so each input
- * value is read once; larger weights are split by output blocks, each thread keeping its blocks'
- * weights in L1 and reading the whole input (small deep maps: 128→128 at 40² and beyond).
+ * A pointwise layer whose packed weights fit this (in a core's L2, which on this machine is
+ * 1 MiB) is split over the threads by bands of rows, each band computing every output block, so
+ * each input value is read once; larger weights are split by output blocks, each thread keeping
+ * only its blocks' weights and reading the whole input. All of mnet.25's pointwise layers (at
+ * most 256→256, 263 KB) go by rows: on two threads even its 128→128 @40² ran 18 % faster that way than
+ * by blocks (BENCHMARKS.md).
  */
-const POINTWISE_ROWS_WEIGHT_BYTES = 32 * 1024;
+const POINTWISE_ROWS_WEIGHT_BYTES = 512 * 1024;
 
 /**
  * The last Winograd layer's transformed input V, kept for the next layer if that one reads the
