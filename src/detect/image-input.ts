@@ -5,7 +5,7 @@
  */
 import { RetinaFaceError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
-import type { RgbImage } from '../image/rgb-image.js';
+import type { PixelBuffer, RgbImage } from '../image/rgb-image.js';
 import { readFileChecked } from '../read-file.js';
 
 /** Raw pixels, row-major, interleaved RGB or RGBA (alpha ignored); a browser ImageData fits. */
@@ -27,8 +27,12 @@ export interface ImageOptions {
   maxPixels?: number;
 }
 
-/** The RGB picture of `input`; `where` names the caller in the error for an input of the wrong kind. */
-export function toImage(input: ImageInput, options: { exif?: boolean; maxPixels: number }, where = 'detect'): RgbImage {
+/**
+ * The RGB picture of `input`; `where` names the caller in the error for an input of the wrong kind.
+ * A file or bytes are decoded into `output` when given (decode.ts DecodeOptions.output); raw RGB
+ * pixels are used in place, RGBA ones copied into a new array.
+ */
+export function toImage(input: ImageInput, options: { exif?: boolean; maxPixels: number; output?: PixelBuffer }, where = 'detect'): RgbImage {
   if (typeof input === 'string') {
     return decodeImage(readFileChecked(input), { ...options, where: input });
   }

@@ -20,7 +20,14 @@
  * (anonymize/anonymize.ts) and returns the detection with the new pixels.
  *
  * A detector serves one detect() or anonymize() at a time: calls made while one runs wait their turn, so parallel
- * callers get exactly what sequential ones would (the gpu backend holds per-plan state).
+ * callers get exactly what sequential ones would (the gpu backend holds per-plan state). *
+ * A file or bytes given to detect() or anonymize() are decoded into one buffer the detector keeps
+ * from call to call (`pixels`): a pipeline over a photo archive decodes photo after photo, and a
+ * new buffer of a 14.8 MP photo's 44 MB costs ~140 ms of first-touch page faults each time (see
+ * BENCHMARKS.md, issue 11). That picture never leaves the call: the network gets it resized, the
+ * aligned crops (`align`) are new arrays, and anonymize draws on a copy, inside the same turn. The
+ * buffer is the largest picture decoded so far (grown, never shrunk; at most 3 × maxPixels bytes,
+ * 150 MB by default), released by dispose(). Raw pixels are used in place as before.
  */
 import { anonymize, resolveAnonymizeOptions, type AnonymizeOptions } from '../anonymize/anonymize.js';
 import { RetinaFaceError } from '../errors.js';
@@ -106,6 +113,16 @@ const PATH_LOADER = '../weights/load.js';
 export class RetinaFace {
   private queue: Promise<unknown> = Promise.resolve();
   private destroyed = false;
+  /** The pixels of the last picture decoded, reused by the next (see the file's comment). */
+  private pixels: Uint8Array | undefined;
+  /** The first `bytes` of `pixels`, grown to that size first if it is shorter. */
+  private readonly decodeBuffer = (bytes: number): Uint8Array => {
+    if (this.pixels === undefined || this.pixels.length < bytes) {
+      this.pixels = undefined;  // the old buffer can go before the new one is made
+      this.pixels = new Uint8Array(bytes);
+    }
+    return this.pixels.subarray(0, bytes);
+  };
 
   private constructor(
     readonly model: Model,
@@ -135,25 +152,29 @@ export class RetinaFace {
 
   /** Faces in `input`; see DetectOptions for the knobs; their defaults are the model's (`descriptor.defaults`). */
   async detect(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption = {}): Promise<Detection> {
-    return (await this.inTurn(input, options)).detection;
+    return this.inTurn(input, options, (detection) => detection);
   }
 
   /** Faces in `input`, and its pixels with every face blurred, pixelated or filled (see AnonymizeOptions). */
   async anonymize(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption & AnonymizeOptions = {}): Promise<Anonymized> {
     resolveAnonymizeOptions(options);
-    const { detection, image } = await this.inTurn(input, options);
-    return { ...detection, image: anonymize(image, detection.faces, options) };
+    // in the turn: the next call decodes into the picture's buffer
+    return this.inTurn(input, options, (detection, image) => ({ ...detection, image: anonymize(image, detection.faces, options) }));
   }
 
   /** Releases the gpu.js kernels and worker threads; the detector cannot be used afterwards. */
   dispose(): void {
     this.destroyed = true;
+    this.pixels = undefined;
     this.engine.destroy();
   }
 
-  /** detectNow once the calls before it have finished. */
-  private inTurn(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption): Promise<{ detection: Detection; image: RgbImage }> {
-    const run = this.queue.then(() => this.detectNow(input, options));
+  /** detectNow, then `finish` with its detection and picture, once the calls before it have finished. */
+  private inTurn<T>(input: ImageInput, options: DetectOptions & ImageOptions & DetectObserver & AlignOption, finish: (detection: Detection, image: RgbImage) => T): Promise<T> {
+    const run = this.queue.then(async () => {
+      const { detection, image } = await this.detectNow(input, options);
+      return finish(detection, image);
+    });
     this.queue = run.catch(() => {});
     return run;
   }
@@ -163,7 +184,7 @@ export class RetinaFace {
     const o = resolveOptions(options, this.descriptor.defaults);
     const align = options.align === undefined ? undefined : checkCropSize('align', options.align);
     const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-    const image = toImage(input, { exif: options.exif, maxPixels });
+    const image = toImage(input, { exif: options.exif, maxPixels, output: this.decodeBuffer });
     for (const scale of chooseScales(image.height, image.width, o)) {
       const { DW, DH } = resizeGeometry(image.width, image.height, { fx: scale, fy: scale });
       if (DW * DH > maxPixels) {

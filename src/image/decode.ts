@@ -16,7 +16,7 @@ import { applyOrientation, exifOrientation } from './exif.js';
 import { imageError } from './image-error.js';
 import { decodeJpeg, readJpegHeader } from './jpeg.js';
 import { decodePng, readPngHeader } from './png.js';
-import type { RgbImage } from './rgb-image.js';
+import type { PixelBuffer, RgbImage } from './rgb-image.js';
 import { describeNonImage, FORMAT_NAMES, sniffImageFormat } from './sniff.js';
 
 export interface DecodeOptions {
@@ -26,6 +26,14 @@ export interface DecodeOptions {
   exif?: boolean;
   /** Largest accepted width × height (default 50e6). */
   maxPixels?: number;
+  /**
+   * Where the decoder writes the pixels: called once, with the picture's W×H×3 from its header, it
+   * returns an array of at least that many bytes, and the picture's data is their start (every byte
+   * overwritten). Default: a new array. A caller decoding photo after photo into one buffer of its
+   * own spares the fresh pages a new one costs on first touch (44 MB for a 14.8 MP photo; see
+   * BENCHMARKS.md, issue 11). An EXIF-rotated JPEG is decoded there, then rotated into a new array.
+   */
+  output?: PixelBuffer;
 }
 
 export const DEFAULT_MAX_PIXELS = 50e6;
@@ -35,10 +43,10 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Rgb
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const format = sniffImageFormat(bytes);
 
-  if (format === 'png') return decodePng(readPngHeader(bytes, maxPixels, where), where);
+  if (format === 'png') return decodePng(readPngHeader(bytes, maxPixels, where), where, options.output);
   if (format === 'jpeg') {
     const header = readJpegHeader(bytes, where, maxPixels);
-    const img = decodeJpeg(bytes, header, where);
+    const img = decodeJpeg(bytes, header, where, options.output);
     const orientation = options.exif !== false && header.exif !== undefined ? exifOrientation(header.exif) : 1;
     return applyOrientation(img, orientation);
   }

@@ -23,7 +23,7 @@
 import { inflateSync } from 'node:zlib';
 import pngjs from 'pngjs';
 import { formatPixels, imageError } from './image-error.js';
-import { rgbImage, type RgbImage } from './rgb-image.js';
+import { pixelBuffer, rgbImage, type PixelBuffer, type RgbImage } from './rgb-image.js';
 
 export interface PngHeader {
   width: number;
@@ -130,7 +130,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Decodes a PNG whose chunks `readPngHeader` accepted; alpha dropped, 16-bit to the high byte. */
-export function decodePng(header: PngHeader, where: string): RgbImage {
+export function decodePng(header: PngHeader, where: string, output?: PixelBuffer): RgbImage {
   const { width, height, bitDepth, colorType, stream } = header;
   let rgba: Uint8Array | Uint16Array;
   try {
@@ -148,7 +148,7 @@ export function decodePng(header: PngHeader, where: string): RgbImage {
   const toByte = colorType === 3 || bitDepth === 8 ? (v: number) => v
     : bitDepth === 16 ? (v: number) => v >> 8
     : (v: number) => v * (255 / ((1 << bitDepth) - 1));
-  const img = rgbImage(width, height);
+  const img = rgbImage(width, height, pixelBuffer(output, width * height * 3));
   for (let p = 0; p < width * height; p++) {
     // pixel p: R, G, B of the RGBA sample, alpha (4th) dropped
     img.data[p * 3] = toByte(rgba[p * 4]);

@@ -19,3 +19,14 @@ export function rgbImage(width: number, height: number, data?: Uint8Array): RgbI
   }
   return { width, height, data: data ?? new Uint8Array(n) };
 }
+
+/** A buffer of the caller's for a decoded picture's pixels (decode.ts DecodeOptions.output): at least `bytes` long. */
+export type PixelBuffer = (bytes: number) => Uint8Array;
+
+/** `output`'s first `bytes` bytes, or a new array. */
+export function pixelBuffer(output: PixelBuffer | undefined, bytes: number): Uint8Array {
+  if (output === undefined) return new Uint8Array(bytes);
+  const buffer = output(bytes);
+  if (buffer.length < bytes) throw new RangeError(`decode: the output buffer holds ${buffer.length} bytes, the picture needs ${bytes}`);
+  return buffer.subarray(0, bytes);
+}

@@ -197,6 +197,10 @@ describe('PNG variants (built by hand with node:zlib): alpha dropped, 16-bit to 
         expect([img.width, img.height]).toEqual([W, H]);
         const want = Array.from({ length: n }, (_, p) => expected(p)).flat();
         expect(Array.from(img.data)).toEqual(want);
+        // into a buffer of junk longer than the picture (DecodeOptions.output): every byte overwritten
+        const junk = new Uint8Array(n * 3 + 5).fill(0xa5);
+        const into = decodeImage(makePng({ width: W, height: H, interlace, ...spec }), { output: () => junk });
+        expect([into.data.buffer === junk.buffer, ...into.data]).toEqual([true, ...want]);
       });
     }
   }
