@@ -11,13 +11,17 @@
  * (at 2,306) for src/tensor/compare.ts, the closeness rule `retinaface compare` and the tests now
  * share (48 lines; it replaced a copy in src/cli and one in the test helpers, neither counted), and
  * the notes marking numpy-exp.ts and argsort.ts as machinery a first reader skips (issue 13).
+ * Raised to 2,360 (at 2,349) for the network input as a picture and its resize taps (issue 11:
+ * ops/backend.ts `PictureInput` and `uploadPicture`, net/input.ts `pictureInput`/`pictureTensor`,
+ * net/forward.ts choosing between them), which lets the wasm backend resize straight into its
+ * memory while the reference path stays resize → tensor → upload.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/golden.js';
 
-const BUDGET = 2310;
+const BUDGET = 2360;
 const REFERENCE = ['src/tensor', 'src/ops', 'src/net', 'src/anchors'];
 const FAST_BACKENDS = ['gpu', 'wasm'];
 
