@@ -20,6 +20,7 @@ import { ANONYMIZE_MODES, ANONYMIZE_SHAPES, resolveAnonymizeOptions, type Anonym
 import { RetinaFace } from '../detect/retinaface.js';
 import { RetinaFaceError } from '../errors.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
+import { growingBuffer } from '../image/rgb-image.js';
 import { encodeJpeg, encodePng } from '../image/encode.js';
 import { sniffImageFormat } from '../image/sniff.js';
 import { readFileChecked } from '../read-file.js';
@@ -92,15 +93,18 @@ export async function run(argv: string[]): Promise<number> {
 /** One detector per worker; per image: read, decode, detect and anonymize, write in the input's format. */
 export const openHandler: OpenHandler<AnonymizeSettings> = async (s, context) => {
   const detector = await RetinaFace.load({ model: s.model, backend: s.backend, threads: s.threads ?? context.threads });
+  // every image is decoded into one buffer: the picture does not outlive process() (anonymize draws
+  // on a copy), and the batch gives a handler one image at a time
+  const pixels = growingBuffer();
   return {
     async process({ path, name }) {
       const started = performance.now();
       const bytes = readFileChecked(path);
       const out = join(s.outDir, `${name}${extname(path)}`);
       if (resolve(out) === resolve(path)) throw new RetinaFaceError('IO', `${path}: the output ${out} would replace the input; choose another --out`);
-      const image = decodeImage(bytes, { where: path, exif: s.exif, maxPixels: s.maxPixels });
-      const { image: pixels, ...detection } = await detector.anonymize({ ...image, channels: 3 }, { ...s.options, ...s.anonymize, maxPixels: s.maxPixels });
-      writeOut(s.outDir, `${name}${extname(path)}`, sniffImageFormat(bytes) === 'jpeg' ? encodeJpeg(pixels) : encodePng(pixels));
+      const image = decodeImage(bytes, { where: path, exif: s.exif, maxPixels: s.maxPixels, output: pixels });
+      const { image: anonymized, ...detection } = await detector.anonymize({ ...image, channels: 3 }, { ...s.options, ...s.anonymize, maxPixels: s.maxPixels });
+      writeOut(s.outDir, `${name}${extname(path)}`, sniffImageFormat(bytes) === 'jpeg' ? encodeJpeg(anonymized) : encodePng(anonymized));
       const ms = performance.now() - started;
       const faces = `${detection.faces.length} face${detection.faces.length === 1 ? '' : 's'}`;
       return { entry: { ...detection, out }, text: `${path} → ${out}: ${detection.width}x${detection.height}, ${faces} (${s.anonymize.mode}; ${detection.backend} ${detection.kernel}, ${ms.toFixed(0)} ms)\n` };

@@ -25,6 +25,7 @@ import { BUILTIN_DESCRIPTORS } from '../detect/descriptor.js';
 import { readFileChecked } from '../read-file.js';
 import { bundledModels, DEFAULT_MODEL } from '../weights/locate.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
+import { growingBuffer } from '../image/rgb-image.js';
 import { drawDetections } from '../image/draw.js';
 import { encodeJpeg, encodePng } from '../image/encode.js';
 import { sniffImageFormat } from '../image/sniff.js';
@@ -115,11 +116,14 @@ export async function run(argv: string[]): Promise<number> {
 export const openHandler: OpenHandler<DetectSettings> = async (s, context) => {
   const detector = await RetinaFace.load({ model: s.model, descriptor: s.descriptor, backend: s.backend, threads: s.threads ?? context.threads });
   const draw = { maskThreshold: s.maskThreshold ?? detector.descriptor.defaults.maskThreshold };
+  // every image is decoded into one buffer: the picture does not outlive process() (--out draws on a
+  // copy, the aligned crops are new arrays), and the batch gives a handler one image at a time
+  const pixels = growingBuffer();
   return {
     async process({ path, name }) {
       const started = performance.now();
       const bytes = readFileChecked(path);
-      const image = decodeImage(bytes, { where: path, exif: s.exif, maxPixels: s.maxPixels });
+      const image = decodeImage(bytes, { where: path, exif: s.exif, maxPixels: s.maxPixels, output: pixels });
       const result = await detector.detect({ ...image, channels: 3 }, { ...s.options, maxPixels: s.maxPixels, align: s.crops?.size });
       const ms = performance.now() - started;
       if (s.outDir !== undefined) {

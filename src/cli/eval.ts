@@ -27,6 +27,7 @@ import { formatPredictionFile, readPredictionFolder } from '../eval/wider-predic
 import { evaluateWider, type WiderResult } from '../eval/wider.js';
 import { prCurvesSvg } from '../eval/pr-plot.js';
 import { decodeImage, DEFAULT_MAX_PIXELS } from '../image/decode.js';
+import { growingBuffer } from '../image/rgb-image.js';
 import { readFileChecked } from '../read-file.js';
 import { numberValue, parseArgs, type ParsedArgs } from './args.js';
 import { BATCH_FLAGS, batchOptions, runBatch, type BatchOptions, type OpenHandler } from './batch.js';
@@ -182,11 +183,14 @@ function predictionFile(outDir: string, imagePath: string): string {
 /** One detector per worker; per image: skip if its prediction file exists, else read, decode, detect, write the file whole. */
 export const openHandler: OpenHandler<WiderDetectSettings> = async (s, context) => {
   const detector = await RetinaFace.load({ model: s.model, backend: s.backend, threads: s.threads ?? context.threads });
+  // every image is decoded into one buffer: only the faces leave process(), and the batch gives a
+  // handler one image at a time
+  const pixels = growingBuffer();
   return {
     async process({ path }) {
       const file = predictionFile(s.outDir, path);
       if (existsSync(file)) return { entry: { skipped: true }, text: '' };
-      const image = decodeImage(readFileChecked(path), { where: path, maxPixels: s.maxPixels });
+      const image = decodeImage(readFileChecked(path), { where: path, maxPixels: s.maxPixels, output: pixels });
       const { faces } = await detector.detect({ ...image, channels: 3 }, { ...s.options, maxPixels: s.maxPixels });
       writeWhole(file, formatPredictionFile(basename(dirname(path)), basename(path, '.jpg'), faces));
       return { entry: { faces: faces.length }, text: '' };

@@ -22,7 +22,7 @@
  * A detector serves one detect() or anonymize() at a time: calls made while one runs wait their turn, so parallel
  * callers get exactly what sequential ones would (the gpu backend holds per-plan state). *
  * A file or bytes given to detect() or anonymize() are decoded into one buffer the detector keeps
- * from call to call (`pixels`): a pipeline over a photo archive decodes photo after photo, and a
+ * from call to call (`decodeBuffer`): a pipeline over a photo archive decodes photo after photo, and a
  * new buffer of a 14.8 MP photo's 44 MB costs ~140 ms of first-touch page faults each time (see
  * BENCHMARKS.md, issue 11). That picture never leaves the call: the network gets it resized, the
  * aligned crops (`align`) are new arrays, and anonymize draws on a copy, inside the same turn. The
@@ -33,7 +33,7 @@ import { anonymize, resolveAnonymizeOptions, type AnonymizeOptions } from '../an
 import { RetinaFaceError } from '../errors.js';
 import { DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import { resizeGeometry } from '../image/resize.js';
-import type { RgbImage } from '../image/rgb-image.js';
+import { growingBuffer, type RgbImage } from '../image/rgb-image.js';
 import { forward, kernelSummary, type NodeRun } from '../net/forward.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { PictureInput } from '../ops/backend.js';
@@ -113,16 +113,8 @@ const PATH_LOADER = '../weights/load.js';
 export class RetinaFace {
   private queue: Promise<unknown> = Promise.resolve();
   private destroyed = false;
-  /** The pixels of the last picture decoded, reused by the next (see the file's comment). */
-  private pixels: Uint8Array | undefined;
-  /** The first `bytes` of `pixels`, grown to that size first if it is shorter. */
-  private readonly decodeBuffer = (bytes: number): Uint8Array => {
-    if (this.pixels === undefined || this.pixels.length < bytes) {
-      this.pixels = undefined;  // the old buffer can go before the new one is made
-      this.pixels = new Uint8Array(bytes);
-    }
-    return this.pixels.subarray(0, bytes);
-  };
+  /** The buffer files and bytes are decoded into, kept from call to call (see the file's comment). */
+  private decodeBuffer = growingBuffer();
 
   private constructor(
     readonly model: Model,
@@ -165,7 +157,7 @@ export class RetinaFace {
   /** Releases the gpu.js kernels and worker threads; the detector cannot be used afterwards. */
   dispose(): void {
     this.destroyed = true;
-    this.pixels = undefined;
+    this.decodeBuffer = growingBuffer();  // lets the last picture's buffer go
     this.engine.destroy();
   }
 

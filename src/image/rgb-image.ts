@@ -30,3 +30,19 @@ export function pixelBuffer(output: PixelBuffer | undefined, bytes: number): Uin
   if (buffer.length < bytes) throw new RangeError(`decode: the output buffer holds ${buffer.length} bytes, the picture needs ${bytes}`);
   return buffer.subarray(0, bytes);
 }
+
+/**
+ * A PixelBuffer for decoding picture after picture: one buffer, grown to the largest picture asked
+ * for so far and never shrunk (so photos of mixed sizes settle on the largest one's, no more), each
+ * call's picture at its start. Whoever uses it must be done with one picture before decoding the next.
+ */
+export function growingBuffer(): PixelBuffer {
+  let buffer = new Uint8Array(0);
+  return (bytes) => {
+    if (buffer.length < bytes) {
+      buffer = new Uint8Array(0);  // the old buffer can go before the new one is made
+      buffer = new Uint8Array(bytes);
+    }
+    return buffer;
+  };
+}
