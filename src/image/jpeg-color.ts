@@ -21,9 +21,9 @@
 /** How the components are to be read: jdapimin.c's `jpeg_color_space`, chosen in jpeg.ts. */
 export type JpegColorSpace = 'gray' | 'ycbcr' | 'rgb' | 'cmyk' | 'ycck';
 
-const SCALEBITS = 16;
-const ONE_HALF = 1 << (SCALEBITS - 1);
-const FIX = (c: number) => Math.round(c * (1 << SCALEBITS));
+export const SCALEBITS = 16;
+export const ONE_HALF = 1 << (SCALEBITS - 1);
+export const FIX = (c: number) => Math.round(c * (1 << SCALEBITS));
 
 /** The four tables of `build_ycc_rgb_table`, indexed by the sample 0..255. */
 const Cr_r = new Int32Array(256);

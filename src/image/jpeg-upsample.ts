@@ -108,13 +108,18 @@ function h2v2Fancy(plane: SamplePlane, W: number, oy: number, o: Uint8Array, col
  */
 export function h2v2ColumnSums(plane: SamplePlane, oy: number, colsum: Int32Array): void {
   const { width: w, data: s } = plane;
-  const y = oy >> 1;
-  const near = rowAt(plane, y);
-  const far = rowAt(plane, oy & 1 ? y + 1 : y - 1);
+  const near = h2v2Near(plane, oy);
+  const far = h2v2Far(plane, oy);
   for (let x = 0; x < w; x++) colsum[x + 1] = 3 * s[near + x] + s[far + x];
   colsum[0] = colsum[1];
   colsum[w + 1] = colsum[w];
 }
+
+/** Where h2v2's near input row for output row oy starts: y = oy >> 1. */
+export const h2v2Near = (plane: SamplePlane, oy: number) => rowAt(plane, oy >> 1);
+
+/** Where h2v2's far input row for output row oy starts: the row above y for even oy, below for odd. */
+export const h2v2Far = (plane: SamplePlane, oy: number) => rowAt(plane, oy & 1 ? (oy >> 1) + 1 : (oy >> 1) - 1);
 
 /** Box replication (`int_upsample`), and the nearest sample for the ratios libjpeg refuses. */
 function box(plane: SamplePlane, h: number, v: number, hMax: number, vMax: number, W: number, oy: number, o: Uint8Array): void {

@@ -25,6 +25,7 @@
  * picture we prefer not to reproduce.
  */
 import { h2v2YcbcrRow, ROW_CONVERTERS, type JpegColorSpace } from './jpeg-color.js';
+import { h2v2YcbcrSimd } from './jpeg-color-wasm.js';
 import { idctBlockRow, type SamplePlane } from './jpeg-idct.js';
 import { decodeCoefficients, DECODER_SEGMENTS, type FrameComponent, type JpegFrame, type JpegSegment } from './jpeg-scan.js';
 import { h2v2ColumnSums, upsampleRow } from './jpeg-upsample.js';
@@ -227,7 +228,8 @@ export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, where: string,
     // writes rows up to 8v·(r + 2) − 1, overwriting those R rows back, which must stay below:
     // R > 8v + 2v/vMin + 1, and v/vMin ≤ 4 (a band of 8v rows fails the tests in jpeg-stages.test.ts).
     const ring = 8 * (v + 2);
-    const plane: SamplePlane = { width, height, stride, ring, data: new Uint8Array(ring * stride) };
+    // its samples are allocated below, in the SIMD kernel's memory or on their own
+    const plane: SamplePlane = { width, height, stride, ring, data: new Uint8Array(0) };
     return { h, v, plane, rowsDone: 0, full: h === hMax && v === vMax, row: new Uint8Array(W) };
   });
   // every output row is converted once, every byte written, so a reused buffer needs no clearing
@@ -239,7 +241,10 @@ export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, where: string,
   // 4:2:0 YCbCr with fancy upsampling (chroma over 2 samples wide): h2v2YcbcrRow does both steps
   const [luma, cb, cr] = bands;
   const fused = space === 'ycbcr' && hMax === 2 && vMax === 2 && luma.full && cb.h === 1 && cb.v === 1 && cr.h === 1 && cr.v === 1 && cb.plane.width > 2;
-  const crSum = new Int32Array(fused ? cr.plane.width + 2 : 0);
+  // ... in WebAssembly SIMD where the engine has it, the bands then in its memory (jpeg-color-wasm.ts)
+  const simd = fused ? h2v2YcbcrSimd(W, luma.plane, cb.plane, cr.plane) : undefined;
+  if (simd === undefined) for (const { plane } of bands) plane.data = new Uint8Array(plane.ring * plane.stride);
+  const crSum = new Int32Array(fused && simd === undefined ? cr.plane.width + 2 : 0);
   // row oy of component k is src[k][at[k] ..]: its own band's row at full size, else `row` upsampled
   const empty = new Uint8Array(0);
   const src: Uint8Array[] = [empty, empty, empty, empty];
@@ -260,6 +265,10 @@ export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, where: string,
       bands[k].rowsDone = Math.min(8 * v * (r + 1), plane.height);
     }
     for (; oy < H && ready(); oy++) {
+      if (simd !== undefined) {
+        simd.row(rgb, 3 * oy * W, oy);
+        continue;
+      }
       if (fused) {
         h2v2ColumnSums(cb.plane, oy, colsum);
         h2v2ColumnSums(cr.plane, oy, crSum);

@@ -13,7 +13,7 @@
  * (BENCHMARKS.md). Legend: IC/OC channels, OCB = ⌈OC/4⌉, OH/OW output map, WPI/PSI and WPO/PSO
  * stored widths and plane strides.
  */
-import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
+import { FunctionBody, I32, V128, countedLoop } from '../../wasm/module.js';
 
 /** Weights (OC, IC, 3, 3) and bias → per block of four output channels: 4 biases, then w[ky][kx][ic][0..3]; a last partial block is padded with zero channels. */
 export function packDenseWeights(IC: number, OC: number, weight: Float32Array, bias: Float32Array): Float32Array {

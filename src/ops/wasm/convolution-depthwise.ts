@@ -5,7 +5,7 @@
  * f32x4 accumulators); at stride 2 every other lane of two loads is kept with a shuffle. Legend as
  * in convolution-dense.ts, C the channels.
  */
-import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
+import { FunctionBody, I32, V128, countedLoop } from '../../wasm/module.js';
 
 /** Weights (C, 1, 3, 3) and bias → per channel: bias, then w[ky][kx]. */
 export function packDepthwiseWeights(C: number, weight: Float32Array, bias: Float32Array): Float32Array {

@@ -9,7 +9,7 @@
  * the tile (IC·8 floats) and the weights stay in L1 across the output-channel blocks, which is why
  * positions are the outer loop. Legend: IC/OC channels, OCB = OC/4 blocks, PS plane stride.
  */
-import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
+import { FunctionBody, I32, V128, countedLoop } from '../../wasm/module.js';
 
 /** Weights (OC, IC, 1, 1) and bias → per block of four output channels: 4 biases, then w[ic][0..3]; a last partial block is padded with zero channels. */
 export function packPointwiseWeights(IC: number, OC: number, weight: Float32Array, bias: Float32Array): Float32Array {

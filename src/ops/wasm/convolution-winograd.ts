@@ -43,7 +43,7 @@
  * (≥ TH·TWG·4), ξ component.
  */
 import { emitPointwise } from './convolution-pointwise.js';
-import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
+import { FunctionBody, I32, V128, countedLoop } from '../../wasm/module.js';
 
 /** Bᵀ and Aᵀ applied to four values a0..a3 (locals): which sums and differences make each result. */
 const B_T: readonly (readonly [number, 1 | -1, number])[] = [[0, -1, 2], [1, 1, 2], [2, -1, 1], [1, -1, 3]];

@@ -10,7 +10,7 @@ import { RetinaFaceError } from '../../errors.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
 import type { KernelThreads } from './threads.js';
-import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
+import { FunctionBody, I32, V128, countedLoop } from '../../wasm/module.js';
 
 /** Stored floats of x, border included. */
 function stored(memory: WasmMemory, x: WasmTensor): Float32Array {

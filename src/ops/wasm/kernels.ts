@@ -1,5 +1,5 @@
 /**
- * The wasm backend's compiled kernels: one module (wasm-module.ts) with every function of this
+ * The wasm backend's compiled kernels: one module (src/wasm/module.ts) with every function of this
  * folder, compiled once per process and instantiated once per WasmMemory. Each export takes byte
  * offsets into that memory and sizes in floats (see memory.ts for the layout).
  */
@@ -10,7 +10,7 @@ import { pointwiseFunction } from './convolution-pointwise.js';
 import { winograd4InputFunction, winograd4OutputFunction, winogradGemmFunction, winogradInputFunction, winogradOutputFunction } from './convolution-winograd.js';
 import { resizeRowsFunction } from './resize.js';
 import { copyRowsFunction } from './data-movement.js';
-import { FunctionBody, I32, countedLoop, encodeModule } from './wasm-module.js';
+import { FunctionBody, I32, countedLoop, encodeModule } from '../../wasm/module.js';
 
 type Fn = (...args: number[]) => void;
 

@@ -19,7 +19,7 @@
 import { RetinaFaceError } from '../../errors.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
 import { tensor, type Tensor } from '../../tensor/tensor.js';
-import { MAX_PAGES } from './wasm-module.js';
+import { MAX_PAGES } from '../../wasm/module.js';
 
 export interface WasmTensor {
   /** Logical NCHW shape (N = 1). */

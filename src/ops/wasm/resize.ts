@@ -35,7 +35,7 @@
 import type { PictureInput } from '../backend.js';
 import { planarDims, type WasmMemory, type WasmTensor } from './memory.js';
 import type { WasmKernels } from './kernels.js';
-import { FunctionBody, I32, V128, countedLoop } from './wasm-module.js';
+import { FunctionBody, I32, V128, countedLoop } from '../../wasm/module.js';
 
 /**
  * The picture enters the wasm memory in slabs of at most this many bytes of source rows: a 50 MP

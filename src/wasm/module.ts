@@ -1,7 +1,9 @@
 /**
  * A small WebAssembly module writer: just enough of the binary format (WebAssembly Core
  * Specification 2.0, §5 "Binary Format", and the fixed-width SIMD proposal's 0xFD opcodes) for the
- * hand-written kernels of this folder. A module imports one memory (`env.memory`, so JavaScript
+ * hand-written kernels (src/ops/wasm's convolutions and resize, src/image's JPEG colour kernel).
+ * It has a folder of its own below both so that image decoding can use it without src/image
+ * importing src/ops (which imports src/image). A module imports one memory (`env.memory`, so JavaScript
  * owns it and can grow it) and exports i32-parameter functions; a function body is written with
  * the stack-machine instructions below, in the order the specification defines them.
  */
@@ -78,6 +80,8 @@ export class FunctionBody {
   v128Load(offset = 0): this { return this.simdMemory(0x00, offset); }
   v128Load32Splat(offset = 0): this { return this.simdMemory(0x09, offset); }
   v128Store(offset = 0): this { return this.simdMemory(0x0b, offset); }
+  /** Eight bytes zero-extended to the eight i16 lanes. */
+  v128Load8x8U(offset = 0): this { return this.simdMemory(0x02, offset); }
   /** Four bytes into lane 0 of a zeroed vector. */
   v128Load32Zero(offset = 0): this { return this.simdMemory(0x5c, offset); }
   /** Four bytes into 32-bit lane `lane` of the vector on the stack (address below it). */
@@ -106,6 +110,20 @@ export class FunctionBody {
     this.code.push(...bytes);
     return this;
   }
+  /** v128.const with `value` in all four i32 lanes. */
+  i32x4Const(value: number): this {
+    this.simd(0x0c);
+    const bytes = new Uint8Array(new Int32Array([value]).buffer);
+    for (let i = 0; i < 4; i++) this.code.push(...bytes);
+    return this;
+  }
+  /** Pairs of i16x8 → 16 u8 lanes, each clamped to 0..255 (the first operand's lanes first). */
+  i8x16NarrowI16x8U(): this { return this.simd(0x66); }
+  /** Pairs of i32x4 → 8 i16 lanes, each clamped to −32768..32767. */
+  i16x8NarrowI32x4S(): this { return this.simd(0x85); }
+  i16x8Add(): this { return this.simd(0x8e); }
+  i32x4ExtendLowI16x8U(): this { return this.simd(0xa9); }
+  i32x4ExtendHighI16x8U(): this { return this.simd(0xaa); }
   i32x4Splat(): this { return this.simd(0x11); }
   i32x4ShrS(): this { return this.simd(0xac); }
   i32x4Add(): this { return this.simd(0xae); }
