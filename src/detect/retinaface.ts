@@ -20,7 +20,8 @@
  * (anonymize/anonymize.ts) and returns the detection with the new pixels.
  *
  * A detector serves one detect() or anonymize() at a time: calls made while one runs wait their turn, so parallel
- * callers get exactly what sequential ones would (the gpu backend holds per-plan state). *
+ * callers get exactly what sequential ones would (the gpu backend holds per-plan state).
+ *
  * A file or bytes given to detect() or anonymize() are decoded into one buffer the detector keeps
  * from call to call (`decodeBuffer`): a pipeline over a photo archive decodes photo after photo, and a
  * new buffer of a 14.8 MP photo's 44 MB costs ~140 ms of first-touch page faults each time (see
