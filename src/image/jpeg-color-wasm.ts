@@ -18,14 +18,16 @@
  * 2x..2x+7; the 24 RGB bytes are shuffled out of the R, G and B vectors.
  *
  * The kernel reads and writes in a memory of its own, one per decoded picture, which also holds
- * the picture's three sample bands (the IDCT writes into them there), so a row costs no copy in,
- * and one copy of its 3W bytes out to the picture. Steps run past the row's end (up to 7 pixels;
+ * the picture's three sample bands, written there by the SIMD IDCT (jpeg-idct-wasm.ts, whose
+ * block row of coefficients and table are copied in), so a row costs no copy in, and one copy of
+ * its 3W bytes out to the picture. Steps run past the row's end (up to 7 pixels;
  * an odd W's last pixel is the even pixel of chroma column w − 1, as in the reference's tail): the
  * bands' rows are whole blocks wide (8·ceil(w / 8) ≥ what a step reads), and the sums and the
  * output row have room for the overrun, which is never copied out.
  */
 import { FIX, ONE_HALF, SCALEBITS } from './jpeg-color.js';
-import type { SamplePlane } from './jpeg-idct.js';
+import { idctBlockRow, type SamplePlane } from './jpeg-idct.js';
+import { idctBody } from './jpeg-idct-wasm.js';
 import { h2v2Far, h2v2Near } from './jpeg-upsample.js';
 import { encodeModule, FunctionBody, V128 } from '../wasm/module.js';
 
@@ -103,6 +105,7 @@ function yccBody(): FunctionBody {
 interface Kernels {
   sums(near: number, far: number, out: number, n: number): void;
   ycc(y: number, cbSums: number, crSums: number, out: number, n: number): void;
+  idct(coef: number, quant: number, out: number, stride: number, n: number, list: number): void;
 }
 
 /** The compiled module, made on first use (a few hundred bytes; synchronous compilation is allowed on any thread); null without SIMD. */
@@ -110,7 +113,7 @@ let compiled: WebAssembly.Module | null | undefined;
 
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
-    const bytes = encodeModule(new Map([['sums', columnSumsBody()], ['ycc', yccBody()]]), false);
+    const bytes = encodeModule(new Map([['sums', columnSumsBody()], ['ycc', yccBody()], ['idct', idctBody()]]), false);
     compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   }
   return compiled;
@@ -120,6 +123,11 @@ function kernelModule(): WebAssembly.Module | null {
 export interface H2v2YcbcrSimd {
   /** Output row oy of the picture into rgb[o .. o + 3W), as h2v2ColumnSums ×2 then h2v2YcbcrRow. */
   row(rgb: Uint8Array, o: number, oy: number): void;
+  /**
+   * `idctBlockRow` into band k (0 luma, 1 Cb, 2 Cr), same arguments; the blocks the SIMD kernel
+   * leaves (see jpeg-idct-wasm.ts) go through idctBlockRow itself.
+   */
+  idctBlockRow(k: number, coefficients: Int16Array, blocksPerLine: number, quant: Int32Array, blockColumns: number, by: number, offset0: number, ws: Int32Array): void;
 }
 
 const align16 = (n: number) => (n + 15) & ~15;
@@ -140,12 +148,19 @@ export function h2v2YcbcrSimd(W: number, luma: SamplePlane, cb: SamplePlane, cr:
   const cbSums = at[2] + align16(cr.ring * cr.stride);
   const crSums = cbSums + sumBytes;
   const out = crSums + sumBytes;
-  const end = out + 3 * W + 48;
+  // the IDCT's block row of coefficients (the luma band's is the widest), its table, its list of left blocks
+  const blocks = luma.stride / 8;
+  const coef = align16(out + 3 * W + 48);
+  const quantAt = coef + 128 * blocks;
+  const list = quantAt + 256;
+  const end = list + 4 * (blocks + 1);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
-  const { sums, ycc } = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+  const { sums, ycc, idct } = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
   planes.forEach((p, k) => { p.data = new Uint8Array(memory.buffer, at[k], p.ring * p.stride); });
-  const bytes = new Uint8Array(memory.buffer);
+  // the memory never grows, so these views stay valid
+  const outRow = new Uint8Array(memory.buffer, out, 3 * W);
   const words = new Int32Array(memory.buffer);
+  const coefWords = new Int16Array(memory.buffer);
   const sumSteps = Math.ceil(w / 8);
   /** h2v2ColumnSums of the plane at `base` into the sums at `s` (c(x) at s + 4·(x + 1)). */
   const columnSums = (plane: SamplePlane, base: number, s: number, oy: number) => {
@@ -159,7 +174,18 @@ export function h2v2YcbcrSimd(W: number, luma: SamplePlane, cb: SamplePlane, cr:
       columnSums(cb, at[1], cbSums, oy);
       columnSums(cr, at[2], crSums, oy);
       ycc(at[0] + (oy % luma.ring) * luma.stride, cbSums, crSums, out, yccSteps);
-      rgb.set(bytes.subarray(out, out + 3 * W), o);
+      rgb.set(outRow, o);
+    },
+    idctBlockRow(k, coefficients, blocksPerLine, quant, blockColumns, by, offset0, ws) {
+      const plane = planes[k];
+      const from = by * blocksPerLine * 64;
+      coefWords.set(coefficients.subarray(from, from + 64 * blockColumns), coef >> 1);
+      words.set(quant, quantAt >> 2);
+      idct(coef, quantAt, at[k] + offset0, plane.stride, blockColumns, list);
+      for (let i = 1; i <= words[list >> 2]; i++) {
+        const bx = words[(list >> 2) + i];
+        idctBlockRow(coefficients.subarray(from + 64 * bx), 1, quant, 1, 0, plane.data, offset0 + 8 * bx, plane.stride, ws);
+      }
     },
   };
 }

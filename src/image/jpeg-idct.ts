@@ -28,22 +28,22 @@
  * Coefficients are 16-bit, libjpeg's JCOEF (jpeg-scan.ts keeps them so).
  */
 
-const CONST_BITS = 13;
-const PASS1_BITS = 2;
+export const CONST_BITS = 13;
+export const PASS1_BITS = 2;
 
 /** FIX(x) = round(x · 2^13), the constants of jidctint.c, named after x. */
-const FIX_0_298631336 = 2446;
-const FIX_0_390180644 = 3196;
-const FIX_0_541196100 = 4433;
-const FIX_0_765366865 = 6270;
-const FIX_0_899976223 = 7373;
-const FIX_1_175875602 = 9633;
-const FIX_1_501321110 = 12299;
-const FIX_1_847759065 = 15137;
-const FIX_1_961570560 = 16069;
-const FIX_2_053119869 = 16819;
-const FIX_2_562915447 = 20995;
-const FIX_3_072711026 = 25172;
+export const FIX_0_298631336 = 2446;
+export const FIX_0_390180644 = 3196;
+export const FIX_0_541196100 = 4433;
+export const FIX_0_765366865 = 6270;
+export const FIX_0_899976223 = 7373;
+export const FIX_1_175875602 = 9633;
+export const FIX_1_501321110 = 12299;
+export const FIX_1_847759065 = 15137;
+export const FIX_1_961570560 = 16069;
+export const FIX_2_053119869 = 16819;
+export const FIX_2_562915447 = 20995;
+export const FIX_3_072711026 = 25172;
 
 /** DESCALE(t, n): t / 2^n rounded half up, an arithmetic right shift of t + 2^(n−1). */
 function descale(t: number, n: number): number {

@@ -241,7 +241,8 @@ export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, where: string,
   // 4:2:0 YCbCr with fancy upsampling (chroma over 2 samples wide): h2v2YcbcrRow does both steps
   const [luma, cb, cr] = bands;
   const fused = space === 'ycbcr' && hMax === 2 && vMax === 2 && luma.full && cb.h === 1 && cb.v === 1 && cr.h === 1 && cr.v === 1 && cb.plane.width > 2;
-  // ... in WebAssembly SIMD where the engine has it, the bands then in its memory (jpeg-color-wasm.ts)
+  // ... in WebAssembly SIMD where the engine has it, the bands then in its memory and the IDCT in
+  // SIMD too (jpeg-color-wasm.ts)
   const simd = fused ? h2v2YcbcrSimd(W, luma.plane, cb.plane, cr.plane) : undefined;
   if (simd === undefined) for (const { plane } of bands) plane.data = new Uint8Array(plane.ring * plane.stride);
   const crSum = new Int32Array(fused && simd === undefined ? cr.plane.width + 2 : 0);
@@ -260,7 +261,9 @@ export function decodeJpeg(bytes: Uint8Array, header: JpegHeader, where: string,
       const c = stores[k];
       for (let j = 0; j < v && 8 * (r * v + j) < plane.height; j++) {
         const by = r * v + j;
-        idctBlockRow(c.coefficients, c.blocksPerLine, c.quant, plane.stride / 8, (r % c.mcuRowsHeld) * v + j, plane.data, ((8 * by) % plane.ring) * plane.stride, plane.stride, ws);
+        const rowOffset = ((8 * by) % plane.ring) * plane.stride;
+        if (simd !== undefined) simd.idctBlockRow(k, c.coefficients, c.blocksPerLine, c.quant, plane.stride / 8, (r % c.mcuRowsHeld) * v + j, rowOffset, ws);
+        else idctBlockRow(c.coefficients, c.blocksPerLine, c.quant, plane.stride / 8, (r % c.mcuRowsHeld) * v + j, plane.data, rowOffset, plane.stride, ws);
       }
       bands[k].rowsDone = Math.min(8 * v * (r + 1), plane.height);
     }

@@ -122,6 +122,15 @@ export class FunctionBody {
   /** Pairs of i32x4 → 8 i16 lanes, each clamped to −32768..32767. */
   i16x8NarrowI32x4S(): this { return this.simd(0x85); }
   i16x8Add(): this { return this.simd(0x8e); }
+  v128Or(): this { return this.simd(0x50); }
+  /** 1 if any bit of the vector is set, else 0 (an i32). */
+  v128AnyTrue(): this { return this.simd(0x53); }
+  i32x4Abs(): this { return this.simd(0xa0); }
+  i32x4ExtendLowI16x8S(): this { return this.simd(0xa7); }
+  i32x4ExtendHighI16x8S(): this { return this.simd(0xa8); }
+  i32x4Shl(): this { return this.simd(0xab); }
+  i32x4ShrU(): this { return this.simd(0xad); }
+  i32x4Sub(): this { return this.simd(0xb1); }
   i32x4ExtendLowI16x8U(): this { return this.simd(0xa9); }
   i32x4ExtendHighI16x8U(): this { return this.simd(0xaa); }
   i32x4Splat(): this { return this.simd(0x11); }

@@ -1,5 +1,9 @@
 /**
- * The WebAssembly SIMD 4:2:0 row (jpeg-color-wasm.ts) against its reference, h2v2ColumnSums of
+ * The WebAssembly SIMD kernels of the JPEG decoder against their JavaScript twins, bit for bit. The
+ * IDCT (jpeg-idct-wasm.ts) against idctBlockRow on blocks typical, flat and extreme: coefficients
+ * up to ±32767 and −32768 and 16-bit quantisation steps (corrupt data), on both sides of the bound
+ * |F| < 2^12 past which a block is left to the JavaScript kernel.
+ * The 4:2:0 row (jpeg-color-wasm.ts) against its reference, h2v2ColumnSums of
  * both chroma planes then h2v2YcbcrRow, bit for bit, on every output row of awkward pictures: widths
  * 1 to 40 and odd ones past a step, heights that end mid-block, bands that wrap (ring < height),
  * and samples at the extremes. The kernel writes only the row's 3W bytes of the picture.
@@ -9,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { h2v2YcbcrRow } from '../../src/image/jpeg-color.js';
 import { h2v2YcbcrSimd } from '../../src/image/jpeg-color-wasm.js';
-import type { SamplePlane } from '../../src/image/jpeg-idct.js';
+import { idctBlockRow, type SamplePlane } from '../../src/image/jpeg-idct.js';
 import { h2v2ColumnSums } from '../../src/image/jpeg-upsample.js';
 import { mulberry32 } from '../helpers/random.js';
 
@@ -58,5 +62,59 @@ describe('h2v2YcbcrSimd (WebAssembly SIMD) against h2v2ColumnSums + h2v2YcbcrRow
   it('a picture as wide as t2.jpg (5334), a few rows', () => {
     const rand = mulberry32(5334);
     compare(5334, 4, () => Math.floor(rand() * 256));
+  });
+});
+
+describe('the SIMD IDCT (jpeg-idct-wasm.ts) against idctBlockRow', () => {
+  /** Block row `by` of `blocks` blocks from `coefficient()` and `step()`, into band k, both ways. */
+  const compare = (blocks: number, coefficient: () => number, step: () => number, k = 0) => {
+    const W = 16 * blocks;
+    const luma = band(W, 32, 32);
+    const cb = band(W / 2, 16, 24);
+    const cr = band(W / 2, 16, 24);
+    const simd = h2v2YcbcrSimd(W, luma, cb, cr)!;
+    const plane = [luma, cb, cr][k];
+    const columns = plane.stride / 8;
+    const blocksPerLine = columns + 1;
+    const coefficients = Int16Array.from({ length: 3 * blocksPerLine * 64 }, coefficient);
+    const quant = Int32Array.from({ length: 64 }, step);
+    plane.data.fill(99);
+    const want = new Uint8Array(plane.data.length).fill(99);
+    const ws = new Int32Array(64);
+    for (const by of [0, 2]) {
+      idctBlockRow(coefficients, blocksPerLine, quant, columns, by, want, 8 * by * plane.stride % (plane.ring * plane.stride), plane.stride, ws);
+      simd.idctBlockRow(k, coefficients, blocksPerLine, quant, columns, by, 8 * by * plane.stride % (plane.ring * plane.stride), ws);
+    }
+    expect(Array.from(plane.data)).toEqual(Array.from(want));
+  };
+
+  it('photo-like blocks: small coefficients, most zero, typical steps; each band', () => {
+    const rand = mulberry32(1);
+    const coefficient = () => (rand() < 0.7 ? 0 : Math.round((rand() - 0.5) * 200));
+    for (const k of [0, 1, 2]) for (const blocks of [1, 2, 3, 5]) compare(blocks, coefficient, () => 1 + Math.floor(rand() * 60), k);
+  });
+
+  it('flat blocks (DC only) and all-zero blocks', () => {
+    let i = 0;
+    compare(4, () => (i++ % 64 === 0 ? 300 - (i % 700) : 0), () => 16);
+    compare(4, () => 0, () => 255);
+  });
+
+  it('at the bound: |F| = 4095 in the SIMD kernel, 4096 and −4096 in the JavaScript one, blocks mixed', () => {
+    const rand = mulberry32(4095);
+    for (const top of [4095, 4096]) {
+      compare(6, () => (rand() < 0.5 ? top : -top) * (rand() < 0.3 ? 1 : 0), () => 1);
+      compare(6, () => Math.round((rand() * 2 - 1) * top), () => 1);
+    }
+    compare(6, () => (rand() < 0.05 ? 5000 : Math.round((rand() - 0.5) * 100)), () => 1 + Math.floor(rand() * 30));
+  });
+
+  it('corrupt-data extremes: coefficients ±32767 and −32768, steps up to 65535', () => {
+    const rand = mulberry32(32768);
+    const extreme = () => [32767, -32768, -32767, 0, 1, -1][Math.floor(rand() * 6)];
+    compare(3, extreme, () => 1);
+    compare(3, extreme, () => 65535);
+    compare(3, extreme, () => 1 + Math.floor(rand() * 65535));
+    compare(3, () => Math.round((rand() * 2 - 1) * 32767), () => 1 + Math.floor(rand() * 255));
   });
 });
