@@ -18,7 +18,7 @@
  * The range limit is arithmetic: the low 10 bits taken as signed (shift left 22, arithmetic right
  * 22) plus 128, clamped to 0..255 by the saturating narrows — `RANGE_LIMIT[v & 1023]`.
  */
-import { FunctionBody, I32, V128 } from '../wasm/module.js';
+import { FunctionBody, I32, V128, transpose4x4 } from '../wasm/module.js';
 import {
   CONST_BITS, PASS1_BITS, FIX_0_298631336, FIX_0_390180644, FIX_0_541196100, FIX_0_765366865, FIX_0_899976223, FIX_1_175875602,
   FIX_1_501321110, FIX_1_847759065, FIX_1_961570560, FIX_2_053119869, FIX_2_562915447, FIX_3_072711026,
@@ -74,17 +74,6 @@ export function idctBody(): FunctionBody {
       put(k2);
     }
   };
-  /** The 4×4 transpose of the vectors a[0..3] into b[0..3]. */
-  const transpose = (a: number[], b: number[]) => {
-    f.get(a[0]).get(a[1]).shuffle32([0, 4, 1, 5]).set(t[0]);
-    f.get(a[0]).get(a[1]).shuffle32([2, 6, 3, 7]).set(t[1]);
-    f.get(a[2]).get(a[3]).shuffle32([0, 4, 1, 5]).set(t[2]);
-    f.get(a[2]).get(a[3]).shuffle32([2, 6, 3, 7]).set(t[3]);
-    f.get(t[0]).get(t[2]).shuffle32([0, 1, 4, 5]).set(b[0]);
-    f.get(t[0]).get(t[2]).shuffle32([2, 3, 6, 7]).set(b[1]);
-    f.get(t[1]).get(t[3]).shuffle32([0, 1, 4, 5]).set(b[2]);
-    f.get(t[1]).get(t[3]).shuffle32([2, 3, 6, 7]).set(b[3]);
-  };
 
   for (let i = 0; i < 16; i++) f.get(quant).v128Load(16 * i).set(q[i]);
   f.get(list).i32(0).i32Store();
@@ -114,7 +103,7 @@ export function idctBody(): FunctionBody {
     flow(x, (k) => { f.i32x4Const(2 ** (CONST_BITS - PASS1_BITS - 1)).i32x4Add().i32(CONST_BITS - PASS1_BITS).i32x4ShrS().set(G[k][h]); });
   }
   // G[y][h] now holds ws row y, columns 4h..; transpose to F[k][g] = ws column k, rows 4g..4g+3
-  for (let g = 0; g < 2; g++) for (let h = 0; h < 2; h++) transpose([0, 1, 2, 3].map((i) => G[4 * g + i][h]), [0, 1, 2, 3].map((i) => F[4 * h + i][g]));
+  for (let g = 0; g < 2; g++) for (let h = 0; h < 2; h++) transpose4x4(f, [0, 1, 2, 3].map((i) => G[4 * g + i][h]), t, [0, 1, 2, 3].map((i) => F[4 * h + i][g]));
   // pass 2 on rows 4g..4g+3: out x = range limit of (sum + 2^17) >> 18, into G[x][g]
   const SHIFT = CONST_BITS + PASS1_BITS + 3;
   for (let g = 0; g < 2; g++) {

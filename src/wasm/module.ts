@@ -209,6 +209,18 @@ export function countedLoop(f: FunctionBody, i: number, from: () => void, to: ()
   f.get(i).i32(step).i32Add().set(i).br(0).end().end();
 }
 
+/** d[j] = (v0[j], v1[j], v2[j], v3[j]): a 4×4 transpose of i32 lanes in eight shuffles through t. */
+export function transpose4x4(f: FunctionBody, v: readonly number[], t: readonly number[], d: readonly number[]): void {
+  f.get(v[0]).get(v[1]).shuffle32([0, 4, 1, 5]).set(t[0]);
+  f.get(v[2]).get(v[3]).shuffle32([0, 4, 1, 5]).set(t[1]);
+  f.get(v[0]).get(v[1]).shuffle32([2, 6, 3, 7]).set(t[2]);
+  f.get(v[2]).get(v[3]).shuffle32([2, 6, 3, 7]).set(t[3]);
+  f.get(t[0]).get(t[1]).shuffle32([0, 1, 4, 5]).set(d[0]);
+  f.get(t[0]).get(t[1]).shuffle32([2, 3, 6, 7]).set(d[1]);
+  f.get(t[2]).get(t[3]).shuffle32([0, 1, 4, 5]).set(d[2]);
+  f.get(t[2]).get(t[3]).shuffle32([2, 3, 6, 7]).set(d[3]);
+}
+
 function section(id: number, content: number[]): number[] {
   const out = [id];
   uleb(content.length, out);

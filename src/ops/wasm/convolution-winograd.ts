@@ -43,7 +43,7 @@
  * (≥ TH·TWG·4), ξ component.
  */
 import { emitPointwise } from './convolution-pointwise.js';
-import { FunctionBody, I32, V128, countedLoop } from '../../wasm/module.js';
+import { FunctionBody, I32, V128, countedLoop, transpose4x4 } from '../../wasm/module.js';
 
 /** Bᵀ and Aᵀ applied to four values a0..a3 (locals): which sums and differences make each result. */
 const B_T: readonly (readonly [number, 1 | -1, number])[] = [[0, -1, 2], [1, 1, 2], [2, -1, 1], [1, -1, 3]];
@@ -244,18 +244,6 @@ export function winogradOutputFunction(): FunctionBody {
   return f;
 }
 
-/** d[j] = (v0[j], v1[j], v2[j], v3[j]): a 4×4 transpose in eight shuffles through t. */
-function emitTranspose(f: FunctionBody, v: readonly number[], t: readonly number[], d: readonly number[]): void {
-  f.get(v[0]).get(v[1]).shuffle32([0, 4, 1, 5]).set(t[0]);
-  f.get(v[2]).get(v[3]).shuffle32([0, 4, 1, 5]).set(t[1]);
-  f.get(v[0]).get(v[1]).shuffle32([2, 6, 3, 7]).set(t[2]);
-  f.get(v[2]).get(v[3]).shuffle32([2, 6, 3, 7]).set(t[3]);
-  f.get(t[0]).get(t[1]).shuffle32([0, 1, 4, 5]).set(d[0]);
-  f.get(t[0]).get(t[1]).shuffle32([2, 3, 6, 7]).set(d[1]);
-  f.get(t[2]).get(t[3]).shuffle32([0, 1, 4, 5]).set(d[2]);
-  f.get(t[2]).get(t[3]).shuffle32([2, 3, 6, 7]).set(d[3]);
-}
-
 /**
  * F(4×4, 3×3)'s Bᵀ on six values (locals d, results into locals e, distinct from d; k4, k5, k2
  * hold the constants), factored as NNPACK and ncnn do:
@@ -325,7 +313,7 @@ export function winograd4InputFunction(): FunctionBody {
       // stored row 4·ty + r of channel c from column 16·g: patch column j of tile 4g + l is column 16g + 4l + j
       f.get(X).get(c).get(PSI).i32Mul().get(row).get(WPI).i32Mul().i32Add().get(g).i32(16).i32Mul().i32Add().i32(4).i32Mul().i32Add().set(rp);
       for (let p = 0; p < 5; p++) f.get(rp).v128Load(16 * p).set(v[p]);
-      emitTranspose(f, v, t, d);
+      transpose4x4(f, v, t, d);
       f.get(d[0]).get(v[4]).shuffle32([1, 2, 3, 4]).set(d[4]);
       f.get(d[1]).get(v[4]).shuffle32([1, 2, 3, 5]).set(d[5]);
       f.end();
@@ -376,7 +364,7 @@ export function winograd4OutputFunction(): FunctionBody {
       f.get(ty).i32(4).i32Mul().i32(r).i32Add().get(OH).i32LtS().i32Eqz().brIf(0);
       emitA4(f, s[r], y, k, tmp);
       for (const yc of y) f.get(yc).get(b).f32x4Add().get(floor).f32x4Pmax().set(yc);
-      emitTranspose(f, y, tmp, z);
+      transpose4x4(f, y, tmp, z);
       // stored row 4·ty + r + 1, column 16·g + 1
       f.get(OUT).get(c).get(PSO).i32Mul().get(ty).i32(4).i32Mul().i32(r + 1).i32Add().get(WPO).i32Mul().i32Add().get(g).i32(16).i32Mul().i32Add().i32(1).i32Add().i32(4).i32Mul().i32Add().set(op);
       for (let q = 0; q < 4; q++) {
