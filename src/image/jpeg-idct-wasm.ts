@@ -81,6 +81,22 @@ export function idctBody(): FunctionBody {
   f.block().loop();
   f.get(bx).get(n).i32LtS().i32Eqz().brIf(1);
   f.block();
+  // A block whose AC coefficients are all zero is one value, (4·F(0,0) + 16) >> 5 range-limited:
+  // idctBlockRow's shortcut (half of t2's blocks), which equals the flow graph for any F(0,0).
+  f.get(coef).v128Load(0).i32(0).i16x8ReplaceLane(0);
+  for (let r = 1; r < 8; r++) f.get(coef).v128Load(16 * r).v128Or();
+  f.v128AnyTrue().i32Eqz();
+  f.if();
+  f.get(coef).i32Load16S().get(quant).i32Load().i32Mul().i32(PASS1_BITS).i32Shl().i32(16).i32Add().i32(PASS1_BITS + 3).i32ShrS();
+  f.i32x4Splat().i32(22).i32x4Shl().i32(22).i32x4ShrS().i32x4Const(128).i32x4Add();
+  f.tee(t[0]).get(t[0]).i16x8NarrowI32x4S().tee(t[0]).get(t[0]).i8x16NarrowI16x8U().set(t[0]);
+  f.get(out).get(bx).i32(8).i32Mul().i32Add().set(dst);
+  for (let y = 0; y < 8; y++) {
+    f.get(dst).get(t[0]).v128Store64Lane(0);
+    if (y < 7) f.get(dst).get(stride).i32Add().set(dst);
+  }
+  f.br(1);
+  f.end();
   // dequantise, and leave the block to JavaScript if some |F| ≥ 2^BOUND_BITS
   for (let r = 0; r < 8; r++) {
     for (let h = 0; h < 2; h++) {

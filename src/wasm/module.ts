@@ -71,10 +71,14 @@ export class FunctionBody {
   i32Add(): this { return this.emit(0x6a); }
   i32Sub(): this { return this.emit(0x6b); }
   i32Mul(): this { return this.emit(0x6c); }
+  i32Shl(): this { return this.emit(0x74); }
+  i32ShrS(): this { return this.emit(0x75); }
 
   // memory (§5.4.5): memarg = alignment exponent, then a constant byte offset
   i32Load(offset = 0): this { return this.memory(0x28, 2, offset); }
   i32Store(offset = 0): this { return this.memory(0x36, 2, offset); }
+  /** Two bytes, sign-extended. */
+  i32Load16S(offset = 0): this { return this.memory(0x2e, 1, offset); }
 
   // SIMD (0xFD prefix, opcode as ULEB128)
   v128Load(offset = 0): this { return this.simdMemory(0x00, offset); }
@@ -134,6 +138,8 @@ export class FunctionBody {
   i32x4ExtendLowI16x8U(): this { return this.simd(0xa9); }
   i32x4ExtendHighI16x8U(): this { return this.simd(0xaa); }
   i32x4Splat(): this { return this.simd(0x11); }
+  /** The i32 on the stack into i16 lane `lane` of the vector below it. */
+  i16x8ReplaceLane(lane: number): this { this.simd(0x1a); this.code.push(lane); return this; }
   i32x4ShrS(): this { return this.simd(0xac); }
   i32x4Add(): this { return this.simd(0xae); }
   i32x4Mul(): this { return this.simd(0xb5); }

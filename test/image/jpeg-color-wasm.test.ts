@@ -94,10 +94,13 @@ describe('the SIMD IDCT (jpeg-idct-wasm.ts) against idctBlockRow', () => {
     for (const k of [0, 1, 2]) for (const blocks of [1, 2, 3, 5]) compare(blocks, coefficient, () => 1 + Math.floor(rand() * 60), k);
   });
 
-  it('flat blocks (DC only) and all-zero blocks', () => {
+  it('flat blocks (DC only, up to the extremes) and all-zero blocks', () => {
     let i = 0;
     compare(4, () => (i++ % 64 === 0 ? 300 - (i % 700) : 0), () => 16);
     compare(4, () => 0, () => 255);
+    // the shortcut wraps as the JavaScript one does (4·F(0,0) past 2^31)
+    const dcs = [32767, -32768, -32767, 4096, -4097, 1];
+    for (const step of [1, 255, 65535]) compare(6, () => (i++ % 64 === 0 ? dcs[(i >> 6) % 6] : 0), () => step);
   });
 
   it('at the bound: |F| = 4095 in the SIMD kernel, 4096 and −4096 in the JavaScript one, blocks mixed', () => {
