@@ -108,7 +108,12 @@ interface Kernels {
   idct(coef: number, quant: number, out: number, stride: number, n: number, list: number): void;
 }
 
-/** The compiled module, made on first use (a few hundred bytes; synchronous compilation is allowed on any thread); null without SIMD. */
+/**
+ * The compiled module, made on first use; null without SIMD. decodeImage is synchronous, so this is
+ * `new WebAssembly.Module`: fine in Node and in workers, and on a page's main thread only for small
+ * modules (this one is 6.4 kB; Chromium allows up to 8 MB). The web demo decodes on the main thread
+ * with the gpu.js backend (test/browser/web-demo.test.ts runs it), and in its worker otherwise.
+ */
 let compiled: WebAssembly.Module | null | undefined;
 
 function kernelModule(): WebAssembly.Module | null {

@@ -15,8 +15,8 @@ import { absDiff, goldenImage } from './golden-image.js';
 const manifest = JSON.parse(readFileSync(join(goldenDir, 'decode/manifest.json'), 'utf8')) as { files: Record<string, { pixels: string }> };
 
 describe('JPEG decoding without WebAssembly SIMD (the JavaScript kernels) vs cv2.imread', () => {
-  vi.stubGlobal('WebAssembly', { ...WebAssembly, validate: () => false });
-  afterAll(() => { vi.unstubAllGlobals(); });
+  vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+  afterAll(() => { vi.restoreAllMocks(); });
 
   for (const file of ['baseline-420-q90.jpg', 'baseline-420-rst3.jpg', 'progressive-420.jpg', 'tiny-5x7.jpg']) {
     it(file, async () => {
