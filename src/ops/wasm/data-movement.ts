@@ -21,14 +21,14 @@ function stored(memory: WasmMemory, x: WasmTensor): Float32Array {
 export function relu(memory: WasmMemory, threads: KernelThreads, x: WasmTensor): WasmTensor {
   const out = memory.outputTensor(x.shape);
   const { C, PS } = planarDims(x.shape);
-  threads.split(C, [['relu', (c, n) => [x.offset + c * PS * 4, out.offset + c * PS * 4, n * PS]]], C, C * PS);
+  threads.split(C, [['relu', (c, n) => [x.offset + c * PS * 4, out.offset + c * PS * 4, n * PS]]], undefined, C * PS);
   return out;
 }
 
 export function elemwiseAdd(memory: WasmMemory, threads: KernelThreads, a: WasmTensor, b: WasmTensor): WasmTensor {
   const out = memory.outputTensor(a.shape);
   const { C, PS } = planarDims(a.shape);
-  threads.split(C, [['add', (c, n) => [a.offset + c * PS * 4, b.offset + c * PS * 4, out.offset + c * PS * 4, n * PS]]], C, C * PS);
+  threads.split(C, [['add', (c, n) => [a.offset + c * PS * 4, b.offset + c * PS * 4, out.offset + c * PS * 4, n * PS]]], undefined, C * PS);
   return out;
 }
 
@@ -69,7 +69,7 @@ export function upSampling(memory: WasmMemory, threads: KernelThreads, x: WasmTe
     threads.split(C, [
       ['upSampling2', (c, n) => [x.offset + c * i.PS * 4, out.offset + c * o.PS * 4, n, H, W, i.WP, i.PS, o.WP, o.PS]],
       ['zeroBorder', (c, n) => [out.offset + c * o.PS * 4, n, 0, o.H + 2, o.H, o.W, o.WP, o.PS]],
-    ], C, C * o.PS);
+    ], undefined, C * o.PS);
     return out;
   }
   const out = memory.tensor([1, C, H * scale, W * scale]);
@@ -101,7 +101,7 @@ export function crop(memory: WasmMemory, threads: KernelThreads, x: WasmTensor, 
   threads.split(o.C, [
     ['crop', (c, n) => [x.offset + c * i.PS * 4, out.offset + c * o.PS * 4, n, o.H, o.W, i.WP, i.PS, o.WP, o.PS]],
     ['zeroBorder', (c, n) => [out.offset + c * o.PS * 4, n, 0, o.H + 2, o.H, o.W, o.WP, o.PS]],
-  ], o.C, o.C * o.PS);
+  ], undefined, o.C * o.PS);
   return out;
 }
 
